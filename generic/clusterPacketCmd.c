@@ -1,0 +1,875 @@
+/*
+ * clusterPacketCmd.c --
+ *
+ *	The ::cluster::packet command: the codec exposed to scripts, for
+ *	tests, tools and benchmarks.
+ *
+ *	    cluster::packet encode ?-keeporder? dict
+ *	    cluster::packet decode bytes ?-self sid? ?-accept list?
+ *		    ?-verdict varName?
+ *	    cluster::packet varint encode n
+ *	    cluster::packet varint decode bytes
+ *	    cluster::packet stream ?-maxframe bytes?
+ *	    cluster::packet fields
+ *
+ *	A stream command ($s) takes `feed bytes`, `stats` and `destroy`.
+ *
+ * Copyright (c) 2026 The cluster developers.
+ * See the file "LICENSE" for information on usage and redistribution.
+ */
+
+#include "clusterInt.h"
+#include <stdio.h>
+#include <tclTomMath.h>
+
+/*
+ * Shared with clusterPayload.c; to be moved to clusterInt.h.
+ */
+
+int		ClusterGetVarintFromObj(Tcl_Interp *interp, Tcl_Obj *objPtr,
+		    uint64_t *valuePtr);
+Tcl_Obj *	ClusterNewVarintObj(uint64_t value);
+
+/*
+ * Per-interp state, kept as assoc data.
+ */
+
+#define PACKET_ASSOC_KEY "cluster::packet"
+
+typedef struct PacketInterpData {
+    ClusterBuf buf;		/* Reused by `encode`. */
+    unsigned long streamCount;	/* Streams created so far, to name the
+				 * next one. */
+} PacketInterpData;
+
+/*
+ * A stream command's state.
+ */
+
+typedef struct PacketStream {
+    ClusterStream stream;	/* The reassembler. */
+    Tcl_Command token;		/* The stream's command. */
+    Tcl_Interp *interp;		/* Interpreter holding the command. */
+} PacketStream;
+
+/*
+ * `feed` hands the stream at most this much at a time, draining packets in
+ * between, so memory stays bounded however much is fed at once.
+ */
+
+#define FEED_CHUNK 65536
+
+/*
+ * Encode buffers grown beyond this are released after use.
+ */
+
+#define KEEP_BUFFER (64 * 1024)
+
+/*
+ * Subcommand tables: {name, proc}.
+ */
+
+typedef struct SubCommand {
+    const char *name;		/* Subcommand name. */
+    Tcl_ObjCmdProc *proc;	/* Its implementation. */
+} SubCommand;
+
+static Tcl_ObjCmdProc PacketObjCmd;
+static Tcl_ObjCmdProc PacketDecodeCmd;
+static Tcl_ObjCmdProc PacketEncodeCmd;
+static Tcl_ObjCmdProc PacketFieldsCmd;
+static Tcl_ObjCmdProc PacketStreamCmd;
+static Tcl_ObjCmdProc PacketVarintCmd;
+static Tcl_ObjCmdProc StreamObjCmd;
+static Tcl_ObjCmdProc StreamDestroyCmd;
+static Tcl_ObjCmdProc StreamFeedCmd;
+static Tcl_ObjCmdProc StreamStatsCmd;
+
+static const SubCommand packetCmds[] = {
+    {"decode",	PacketDecodeCmd},
+    {"encode",	PacketEncodeCmd},
+    {"fields",	PacketFieldsCmd},
+    {"stream",	PacketStreamCmd},
+    {"varint",	PacketVarintCmd},
+    {NULL,	NULL}
+};
+
+static const SubCommand streamCmds[] = {
+    {"destroy",	StreamDestroyCmd},
+    {"feed",	StreamFeedCmd},
+    {"stats",	StreamStatsCmd},
+    {NULL,	NULL}
+};
+
+/*
+ * Static functions defined in this file.
+ */
+
+static int		Dispatch(ClientData clientData, Tcl_Interp *interp,
+			    int objc, Tcl_Obj *const objv[], int first,
+			    const SubCommand *table);
+static void		PacketInterpDeleteProc(ClientData clientData,
+			    Tcl_Interp *interp);
+static void		StreamDeleteProc(ClientData clientData);
+static int		WrongArgs(Tcl_Interp *interp, int objc,
+			    Tcl_Obj *const objv[], const char *message);
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterPacketInit --
+ *
+ *	Create the ::cluster::packet command in an interpreter.
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Initialises the tommath stubs (for varints of 2^63 and more),
+ *	creates the per-interp state and the command.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterPacketInit(
+    Tcl_Interp *interp)		/* Interpreter to extend. */
+{
+    PacketInterpData *dataPtr;
+
+#ifdef USE_TCL_STUBS
+    if (Tcl_TomMath_InitStubs(interp, "8.6") == NULL) {
+	return TCL_ERROR;
+    }
+#endif
+    dataPtr = (PacketInterpData *)
+	    Tcl_GetAssocData(interp, PACKET_ASSOC_KEY, NULL);
+    if (dataPtr == NULL) {
+	dataPtr = (PacketInterpData *) ckalloc(sizeof(PacketInterpData));
+	ClusterBufInit(&dataPtr->buf);
+	dataPtr->streamCount = 0;
+	Tcl_SetAssocData(interp, PACKET_ASSOC_KEY, PacketInterpDeleteProc,
+		dataPtr);
+    }
+    if (Tcl_CreateObjCommand(interp, "::cluster::packet", PacketObjCmd,
+	    dataPtr, NULL) == NULL) {
+	return TCL_ERROR;
+    }
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PacketInterpDeleteProc --
+ *
+ *	Release the per-interp state when the interpreter is deleted.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Frees the encode buffer and the state.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+PacketInterpDeleteProc(
+    ClientData clientData,	/* The PacketInterpData. */
+    Tcl_Interp *interp)		/* Interpreter being deleted (unused). */
+{
+    PacketInterpData *dataPtr = (PacketInterpData *) clientData;
+
+    (void) interp;
+    ClusterBufFree(&dataPtr->buf);
+    ckfree((char *) dataPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * WrongArgs --
+ *
+ *	A usage error: Tcl's "wrong # args" message with the errorcode
+ *	{CLUSTER INVALID_ARGS WRONG_ARGS}.
+ *
+ * Results:
+ *	TCL_ERROR.
+ *
+ * Side effects:
+ *	Sets the interpreter's result and errorcode.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+WrongArgs(
+    Tcl_Interp *interp,		/* Where to report. */
+    int objc,			/* Words to quote from objv. */
+    Tcl_Obj *const objv[],	/* The command's words. */
+    const char *message)	/* The expected arguments. */
+{
+    Tcl_WrongNumArgs(interp, objc, objv, message);
+    Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS", "WRONG_ARGS",
+	    (char *) NULL);
+    return TCL_ERROR;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * Dispatch --
+ *
+ *	Run the subcommand named by objv[first] from a {name, proc} table.
+ *	The subcommand sees the whole objv.
+ *
+ * Results:
+ *	The subcommand's result, or an error {CLUSTER INVALID_ARGS word}
+ *	for an unknown or missing subcommand.
+ *
+ * Side effects:
+ *	Those of the subcommand.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+Dispatch(
+    ClientData clientData,	/* Passed to the subcommand. */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    int objc,			/* Number of words. */
+    Tcl_Obj *const objv[],	/* The words. */
+    int first,			/* Index of the subcommand word. */
+    const SubCommand *table)	/* Subcommands. */
+{
+    int index;
+
+    if (objc <= first) {
+	return WrongArgs(interp, first, objv, "subcommand ?arg ...?");
+    }
+    if (Tcl_GetIndexFromObjStruct(interp, objv[first], table,
+	    sizeof(SubCommand), "subcommand", 0, &index) != TCL_OK) {
+	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
+		Tcl_GetString(objv[first]), (char *) NULL);
+	return TCL_ERROR;
+    }
+    return table[index].proc(clientData, interp, objc, objv);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PacketObjCmd --
+ *
+ *	cluster::packet subcommand ?arg ...?
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Those of the subcommand.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+PacketObjCmd(
+    ClientData clientData,	/* The PacketInterpData. */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    int objc,			/* Number of words. */
+    Tcl_Obj *const objv[])	/* The words. */
+{
+    return Dispatch(clientData, interp, objc, objv, 1, packetCmds);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PacketEncodeCmd --
+ *
+ *	cluster::packet encode ?-keeporder? dict
+ *
+ *	Encode a payload dict; `filter` goes first unless -keeporder.
+ *
+ * Results:
+ *	The packet as a byte array, or an error {CLUSTER ENCODE ...}.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+PacketEncodeCmd(
+    ClientData clientData,	/* The PacketInterpData. */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    int objc,			/* Number of words. */
+    Tcl_Obj *const objv[])	/* The words. */
+{
+    PacketInterpData *dataPtr = (PacketInterpData *) clientData;
+    int keepOrder = 0, result;
+    size_t start, length;
+
+    if (objc == 4) {
+	const char *option = Tcl_GetString(objv[2]);
+
+	if (strcmp(option, "-keeporder") != 0) {
+	    return ClusterError(interp, "INVALID_ARGS", option,
+		    "bad option \"%s\": must be -keeporder", option);
+	}
+	keepOrder = 1;
+    } else if (objc != 3) {
+	return WrongArgs(interp, 2, objv, "?-keeporder? dict");
+    }
+    result = ClusterPayloadEncode(interp, objv[objc - 1], keepOrder,
+	    &dataPtr->buf, &start, &length);
+    if (result == TCL_OK) {
+	Tcl_SetObjResult(interp, Tcl_NewByteArrayObj(
+		dataPtr->buf.bytes + start, (int) length));
+    }
+    if (dataPtr->buf.capacity > KEEP_BUFFER) {
+	ClusterBufFree(&dataPtr->buf);
+    }
+    return result;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PacketDecodeCmd --
+ *
+ *	cluster::packet decode bytes ?-self sid? ?-accept list?
+ *		?-verdict varName?
+ *
+ *	Decode a packet. With -self, decoding stops on a packet carrying
+ *	that sid (our own echo); with -accept (our sid, hid and tags, and
+ *	the -self sid), it stops on a filter naming none of them. When it
+ *	stops early the result is an empty dict; varName is set to `self`,
+ *	`filtered` or `ok`.
+ *
+ * Results:
+ *	The payload dict, or an error {CLUSTER DECODE code offset}.
+ *
+ * Side effects:
+ *	Sets varName.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+PacketDecodeCmd(
+    ClientData clientData,	/* The PacketInterpData (unused). */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    int objc,			/* Number of words. */
+    Tcl_Obj *const objv[])	/* The words. */
+{
+    static const char *const options[] = {
+	"-accept", "-self", "-verdict", NULL
+    };
+    enum { OPT_ACCEPT, OPT_SELF, OPT_VERDICT };
+    static const char *const verdictNames[] = {
+	"ok", "self", "filtered", "error"
+    };
+    Tcl_Obj *selfObj = NULL, *acceptObj = NULL, *verdictVar = NULL;
+    ClusterIdentity identity, *identityPtr = NULL;
+    ClusterBytes smallTags[16], *tags = smallTags;
+    ClusterBuf scratch;
+    ClusterPacketView view;
+    ClusterCodecError error;
+    ClusterVerdict verdict;
+    const unsigned char *bytes;
+    int length, i, result = TCL_OK;
+
+    (void) clientData;
+    if (objc < 3 || (objc % 2) != 1) {
+	return WrongArgs(interp, 2, objv,
+		"bytes ?-self sid? ?-accept list? ?-verdict varName?");
+    }
+    for (i = 3; i < objc; i += 2) {
+	int index;
+
+	if (Tcl_GetIndexFromObj(interp, objv[i], options, "option", 0,
+		&index) != TCL_OK) {
+	    Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
+		    Tcl_GetString(objv[i]), (char *) NULL);
+	    return TCL_ERROR;
+	}
+	switch (index) {
+	case OPT_ACCEPT: {
+	    int count;
+
+	    if (Tcl_ListObjLength(NULL, objv[i+1], &count) != TCL_OK) {
+		return ClusterError(interp, "INVALID_ARGS", "-accept",
+			"-accept needs a list of names, got \"%s\"",
+			Tcl_GetString(objv[i+1]));
+	    }
+	    acceptObj = objv[i+1];
+	    break;
+	}
+	case OPT_SELF:
+	    selfObj = objv[i+1];
+	    break;
+	case OPT_VERDICT:
+	    verdictVar = objv[i+1];
+	    break;
+	}
+    }
+
+    /*
+     * The identity's names must be real UTF-8, as on the wire: encode them
+     * as a packet {sid $self tags $accept} and point into its fields.
+     */
+
+    ClusterBufInit(&scratch);
+    if (selfObj != NULL || acceptObj != NULL) {
+	Tcl_Obj *namesObj = Tcl_NewDictObj();
+	size_t start, packetLength;
+	int f;
+
+	Tcl_IncrRefCount(namesObj);
+	if (selfObj != NULL) {
+	    Tcl_DictObjPut(NULL, namesObj, ClusterFieldKey(CLUSTER_F_SID),
+		    selfObj);
+	}
+	if (acceptObj != NULL) {
+	    Tcl_DictObjPut(NULL, namesObj, ClusterFieldKey(CLUSTER_F_TAGS),
+		    acceptObj);
+	}
+	result = ClusterPayloadEncode(interp, namesObj, 1, &scratch, &start,
+		&packetLength);
+	Tcl_DecrRefCount(namesObj);
+	if (result != TCL_OK) {
+	    goto done;
+	}
+	ClusterDecodePacket(scratch.bytes + start, packetLength, NULL, &view,
+		NULL);
+	memset(&identity, 0, sizeof(identity));
+	identity.numTags = -1;
+	for (f = 0; f < view.numFields; f++) {
+	    const ClusterField *fieldPtr = &view.fields[f];
+
+	    if (fieldPtr->id == CLUSTER_F_SID) {
+		identity.sid.bytes = fieldPtr->bytes;
+		identity.sid.length = fieldPtr->length;
+	    } else if (fieldPtr->id == CLUSTER_F_TAGS) {
+		const unsigned char *cursor = fieldPtr->bytes;
+		const unsigned char *end = cursor + fieldPtr->length;
+		int n = 0;
+
+		if (fieldPtr->number > 16) {
+		    tags = (ClusterBytes *) ckalloc(sizeof(ClusterBytes)
+			    * (size_t) fieldPtr->number);
+		}
+		while ((uint64_t) n < fieldPtr->number
+			&& ClusterListNext(&cursor, end, &tags[n])) {
+		    n++;
+		}
+		identity.tags = tags;
+		identity.numTags = n;
+	    }
+	}
+	identityPtr = &identity;
+    }
+
+    bytes = Tcl_GetByteArrayFromObj(objv[2], &length);
+    verdict = ClusterDecodePacket(bytes, (size_t) length, identityPtr, &view,
+	    &error);
+    if (verdict == CLUSTER_DECODE_ERROR) {
+	result = ClusterDecodeErrorToInterp(interp, &error);
+	goto done;
+    }
+    if (verdictVar != NULL && Tcl_ObjSetVar2(interp, verdictVar, NULL,
+	    Tcl_NewStringObj(verdictNames[verdict], -1),
+	    TCL_LEAVE_ERR_MSG) == NULL) {
+	result = TCL_ERROR;
+	goto done;
+    }
+    if (verdict == CLUSTER_DECODE_OK) {
+	Tcl_SetObjResult(interp, ClusterPayloadFromView(&view));
+    } else {
+	Tcl_SetObjResult(interp, Tcl_NewDictObj());
+    }
+
+  done:
+    if (tags != smallTags) {
+	ckfree((char *) tags);
+    }
+    ClusterBufFree(&scratch);
+    return result;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PacketVarintCmd --
+ *
+ *	cluster::packet varint encode n
+ *	cluster::packet varint decode bytes
+ *
+ * Results:
+ *	The varint's bytes, or the value of bytes that are exactly one
+ *	varint. Errors: {CLUSTER ENCODE NEGATIVE|TOO_LARGE|NOT_A_NUMBER},
+ *	{CLUSTER DECODE TRUNCATED|VARINT_TOO_LONG|TRAILING offset}.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+PacketVarintCmd(
+    ClientData clientData,	/* The PacketInterpData (unused). */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    int objc,			/* Number of words. */
+    Tcl_Obj *const objv[])	/* The words. */
+{
+    static const char *const actions[] = {"decode", "encode", NULL};
+    enum { ACT_DECODE, ACT_ENCODE };
+    int index;
+
+    (void) clientData;
+    if (objc != 4) {
+	return WrongArgs(interp, 2, objv, "encode n | decode bytes");
+    }
+    if (Tcl_GetIndexFromObj(interp, objv[2], actions, "action", 0,
+	    &index) != TCL_OK) {
+	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
+		Tcl_GetString(objv[2]), (char *) NULL);
+	return TCL_ERROR;
+    }
+    if (index == ACT_ENCODE) {
+	unsigned char bytes[CLUSTER_VARINT_MAX];
+	uint64_t value;
+
+	if (ClusterGetVarintFromObj(interp, objv[3], &value) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	Tcl_SetObjResult(interp, Tcl_NewByteArrayObj(bytes,
+		(int) ClusterVarintWrite(bytes, value)));
+    } else {
+	ClusterCodecError error;
+	const unsigned char *bytes;
+	uint64_t value;
+	size_t used;
+	int length;
+
+	bytes = Tcl_GetByteArrayFromObj(objv[3], &length);
+	switch (ClusterVarintRead(bytes, (size_t) length, &value, &used)) {
+	case CLUSTER_VARINT_SHORT:
+	    error.code = "TRUNCATED";
+	    error.offset = (size_t) length;
+	    snprintf(error.message, sizeof(error.message),
+		    "varint is truncated: %d bytes, all with the "
+		    "continuation bit set", length);
+	    return ClusterDecodeErrorToInterp(interp, &error);
+	case CLUSTER_VARINT_LONG:
+	    error.code = "VARINT_TOO_LONG";
+	    error.offset = 0;
+	    snprintf(error.message, sizeof(error.message),
+		    "varint is longer than 10 bytes or larger than "
+		    "2^64-1");
+	    return ClusterDecodeErrorToInterp(interp, &error);
+	}
+	if (used != (size_t) length) {
+	    error.code = "TRAILING";
+	    error.offset = used;
+	    snprintf(error.message, sizeof(error.message),
+		    "%d bytes given but the varint ends after %lu",
+		    length, (unsigned long) used);
+	    return ClusterDecodeErrorToInterp(interp, &error);
+	}
+	Tcl_SetObjResult(interp, ClusterNewVarintObj(value));
+    }
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PacketFieldsCmd --
+ *
+ *	cluster::packet fields
+ *
+ * Results:
+ *	The field names in id order.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+PacketFieldsCmd(
+    ClientData clientData,	/* The PacketInterpData (unused). */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    int objc,			/* Number of words. */
+    Tcl_Obj *const objv[])	/* The words. */
+{
+    Tcl_Obj *listObj;
+    int id;
+
+    (void) clientData;
+    if (objc != 2) {
+	return WrongArgs(interp, 2, objv, NULL);
+    }
+    listObj = Tcl_NewListObj(0, NULL);
+    for (id = 1; id < CLUSTER_F_COUNT; id++) {
+	Tcl_ListObjAppendElement(NULL, listObj,
+		ClusterFieldKey((ClusterFieldId) id));
+    }
+    Tcl_SetObjResult(interp, listObj);
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PacketStreamCmd --
+ *
+ *	cluster::packet stream ?-maxframe bytes?
+ *
+ *	Create a stream reassembler command, named ::cluster::packet::streamN
+ *	with N unique in the interpreter.
+ *
+ * Results:
+ *	The command's fully qualified name.
+ *
+ * Side effects:
+ *	Creates the command.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+PacketStreamCmd(
+    ClientData clientData,	/* The PacketInterpData. */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    int objc,			/* Number of words. */
+    Tcl_Obj *const objv[])	/* The words. */
+{
+    PacketInterpData *dataPtr = (PacketInterpData *) clientData;
+    PacketStream *streamPtr;
+    Tcl_WideInt maxFrame = 0;
+    char name[64];
+
+    if (objc == 4) {
+	const char *option = Tcl_GetString(objv[2]);
+
+	if (strcmp(option, "-maxframe") != 0) {
+	    return ClusterError(interp, "INVALID_ARGS", option,
+		    "bad option \"%s\": must be -maxframe", option);
+	}
+	if (Tcl_GetWideIntFromObj(NULL, objv[3], &maxFrame) != TCL_OK
+		|| maxFrame < 1 || maxFrame > (Tcl_WideInt) (SIZE_MAX / 4)) {
+	    return ClusterError(interp, "INVALID_ARGS", "-maxframe",
+		    "-maxframe must be a positive number of bytes, got "
+		    "\"%s\"",
+		    Tcl_GetString(objv[3]));
+	}
+    } else if (objc != 2) {
+	return WrongArgs(interp, 2, objv, "?-maxframe bytes?");
+    }
+
+    do {
+	snprintf(name, sizeof(name), "::cluster::packet::stream%lu",
+		++dataPtr->streamCount);
+    } while (Tcl_FindCommand(interp, name, NULL, 0) != NULL);
+
+    streamPtr = (PacketStream *) ckalloc(sizeof(PacketStream));
+    ClusterStreamInit(&streamPtr->stream, (size_t) maxFrame);
+    streamPtr->interp = interp;
+    streamPtr->token = Tcl_CreateObjCommand(interp, name, StreamObjCmd,
+	    streamPtr, StreamDeleteProc);
+    Tcl_SetObjResult(interp, Tcl_NewStringObj(name, -1));
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * StreamObjCmd --
+ *
+ *	$stream subcommand ?arg ...?
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Those of the subcommand.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+StreamObjCmd(
+    ClientData clientData,	/* The PacketStream. */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    int objc,			/* Number of words. */
+    Tcl_Obj *const objv[])	/* The words. */
+{
+    return Dispatch(clientData, interp, objc, objv, 1, streamCmds);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * StreamFeedCmd --
+ *
+ *	$stream feed bytes
+ *
+ *	Feed received bytes, in chunks of at most FEED_CHUNK with the
+ *	completed packets drained after each, so that what is buffered stays
+ *	bounded by the largest frame accepted.
+ *
+ * Results:
+ *	The list of the whole packets completed, as byte arrays.
+ *
+ * Side effects:
+ *	Advances the stream.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+StreamFeedCmd(
+    ClientData clientData,	/* The PacketStream. */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    int objc,			/* Number of words. */
+    Tcl_Obj *const objv[])	/* The words. */
+{
+    PacketStream *streamPtr = (PacketStream *) clientData;
+    const unsigned char *bytes, *packet;
+    Tcl_Obj *listObj;
+    size_t offset = 0, packetLength;
+    int length;
+
+    if (objc != 3) {
+	return WrongArgs(interp, 2, objv, "bytes");
+    }
+    bytes = Tcl_GetByteArrayFromObj(objv[2], &length);
+    listObj = Tcl_NewListObj(0, NULL);
+    do {
+	size_t chunk = (size_t) length - offset;
+
+	if (chunk > FEED_CHUNK) {
+	    chunk = FEED_CHUNK;
+	}
+	ClusterStreamFeed(&streamPtr->stream, bytes + offset, chunk);
+	offset += chunk;
+	while (ClusterStreamNext(&streamPtr->stream, &packet,
+		&packetLength)) {
+	    Tcl_ListObjAppendElement(NULL, listObj,
+		    Tcl_NewByteArrayObj(packet, (int) packetLength));
+	}
+    } while (offset < (size_t) length);
+    Tcl_SetObjResult(interp, listObj);
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * StreamStatsCmd --
+ *
+ *	$stream stats
+ *
+ * Results:
+ *	A dict: frames garbage badtrailers badlengths oversized buffered.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+StreamStatsCmd(
+    ClientData clientData,	/* The PacketStream. */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    int objc,			/* Number of words. */
+    Tcl_Obj *const objv[])	/* The words. */
+{
+    PacketStream *streamPtr = (PacketStream *) clientData;
+    ClusterStream *sPtr = &streamPtr->stream;
+    Tcl_Obj *dictObj;
+
+    if (objc != 2) {
+	return WrongArgs(interp, 2, objv, NULL);
+    }
+    dictObj = Tcl_NewDictObj();
+#define STAT(name, value) \
+    Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj((name), -1), \
+	    Tcl_NewWideIntObj((Tcl_WideInt) (value)))
+    STAT("frames", sPtr->frames);
+    STAT("garbage", sPtr->garbageBytes);
+    STAT("badtrailers", sPtr->badTrailers);
+    STAT("badlengths", sPtr->badLengths);
+    STAT("oversized", sPtr->oversized);
+    STAT("buffered", ClusterStreamBuffered(sPtr));
+#undef STAT
+    Tcl_SetObjResult(interp, dictObj);
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * StreamDestroyCmd --
+ *
+ *	$stream destroy
+ *
+ * Results:
+ *	Empty.
+ *
+ * Side effects:
+ *	Deletes the command; StreamDeleteProc frees the stream.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+StreamDestroyCmd(
+    ClientData clientData,	/* The PacketStream. */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    int objc,			/* Number of words. */
+    Tcl_Obj *const objv[])	/* The words. */
+{
+    PacketStream *streamPtr = (PacketStream *) clientData;
+
+    if (objc != 2) {
+	return WrongArgs(interp, 2, objv, NULL);
+    }
+    Tcl_DeleteCommandFromToken(interp, streamPtr->token);
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * StreamDeleteProc --
+ *
+ *	Free a stream when its command is deleted (destroy, rename to {},
+ *	interpreter deletion).
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Frees the stream's buffer and state.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+StreamDeleteProc(
+    ClientData clientData)	/* The PacketStream. */
+{
+    PacketStream *streamPtr = (PacketStream *) clientData;
+
+    ClusterStreamFree(&streamPtr->stream);
+    ckfree((char *) streamPtr);
+}

@@ -1,0 +1,88 @@
+/*
+ * clusterPort.h --
+ *
+ *	What the portable core needs from the platform layer: identities,
+ *	interface addresses, and non-blocking sockets as plain file
+ *	descriptors. Implemented in unix/ (Linux and, with macosx/, macOS).
+ *	Only the platform files include <sys/socket.h>; everything here is
+ *	expressed in our own small types.
+ *
+ * Copyright (c) 2026 The cluster developers.
+ * See the file "LICENSE" for information on usage and redistribution.
+ */
+
+#ifndef _CLUSTERPORT_H
+#define _CLUSTERPORT_H
+
+#include <tcl.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * An IPv4 address and port. Both in network byte order, as they travel.
+ */
+
+typedef struct ClusterAddr {
+    uint32_t ip;		/* IPv4 address, network byte order. */
+    uint16_t port;		/* Port, network byte order; 0 if none. */
+} ClusterAddr;
+
+#define CLUSTER_ADDR_STRLEN 16	/* "255.255.255.255" and its NUL. */
+#define CLUSTER_HID_STRLEN 18	/* "aa:bb:cc:dd:ee:ff" and its NUL. */
+
+/*
+ * One address of a local interface, with its netmask, for the remote
+ * policy and for "is this address on a directly connected subnet".
+ */
+
+typedef struct ClusterIfAddr {
+    ClusterAddr addr;		/* The interface's address (port 0). */
+    uint32_t netmask;		/* Network byte order. */
+} ClusterIfAddr;
+
+/*
+ * Identities and addresses (unix/clusterUnixHost.c, macosx/).
+ */
+
+int		ClusterpRandomBytes(unsigned char *bytes, size_t length);
+int		ClusterpHostId(char hid[CLUSTER_HID_STRLEN]);
+int		ClusterpLocalAddresses(ClusterIfAddr *addrs, int maxAddrs);
+int		ClusterpInterfaceAddress(const char *nameOrAddress,
+		    ClusterAddr *addrPtr);
+int		ClusterpParseAddress(const char *text, ClusterAddr *addrPtr);
+void		ClusterpFormatAddress(const ClusterAddr *addrPtr,
+		    char buffer[CLUSTER_ADDR_STRLEN]);
+
+/*
+ * Sockets (unix/clusterUnixNet.c). Every descriptor returned is
+ * non-blocking and close-on-exec. Functions that take an interp leave an
+ * error message and a {CLUSTER SOCKET ...} errorcode in it on failure.
+ * The others return -1 and leave errno set.
+ */
+
+int		ClusterpMulticastOpen(Tcl_Interp *interp,
+		    const ClusterAddr *groupPtr, const ClusterAddr *ifPtr,
+		    int ttl, int *fdPtr);
+int		ClusterpDatagramSend(int fd, const ClusterAddr *toPtr,
+		    const unsigned char *bytes, size_t length);
+int		ClusterpDatagramReceive(int fd, unsigned char *buffer,
+		    size_t capacity, ClusterAddr *fromPtr);
+
+int		ClusterpTcpListen(Tcl_Interp *interp, int *fdPtr,
+		    int *portPtr);
+int		ClusterpUnixListen(Tcl_Interp *interp, const char *path,
+		    int *fdPtr);
+int		ClusterpAccept(int listenFd, ClusterAddr *fromPtr);
+int		ClusterpTcpConnect(const ClusterAddr *toPtr, int *fdPtr);
+int		ClusterpUnixConnect(const char *path, int *fdPtr);
+int		ClusterpConnectResult(int fd);
+int		ClusterpRead(int fd, unsigned char *buffer, size_t capacity);
+int		ClusterpWrite(int fd, const unsigned char *bytes,
+		    size_t length);
+void		ClusterpClose(int fd);
+int		ClusterpRemoveFile(const char *path);
+
+#define CLUSTER_CONNECT_DONE	 0	/* Connected at once. */
+#define CLUSTER_CONNECT_PENDING	 1	/* Completes when writable. */
+
+#endif /* _CLUSTERPORT_H */

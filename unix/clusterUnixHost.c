@@ -1,0 +1,772 @@
+/*
+ * clusterUnixHost.c --
+ *
+ *	The host's identities and addresses on Unix: random bytes, the host
+ *	id (a MAC address every member on one machine agrees on), the IPv4
+ *	addresses of the local interfaces, and dotted-quad conversion. The
+ *	host id choice is shared with macOS, which supplies only the
+ *	gathering of link-layer addresses (macosx/clusterMacHost.c).
+ *
+ * Copyright (c) 2026 The cluster developers.
+ * See the file "LICENSE" for information on usage and redistribution.
+ */
+
+/*
+ * On Linux, ask for the GNU and BSD interfaces (getifaddrs, IFF_UP) even when
+ * the compiler is in a strict standard mode. Must precede every include.
+ */
+
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#   define _GNU_SOURCE 1
+#endif
+
+#include "clusterInt.h"
+#include "clusterUnixPort.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <ifaddrs.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef __linux__
+#   include <linux/if_packet.h>
+#   if defined(__has_include)
+#	if __has_include(<sys/random.h>)
+#	    include <sys/random.h>
+#	    define HAVE_GETRANDOM 1
+#	endif
+#   elif defined(__GLIBC__) && ((__GLIBC__ > 2) || \
+	    (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 25))
+#	include <sys/random.h>
+#	define HAVE_GETRANDOM 1
+#   endif
+#endif
+
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) \
+	|| defined(__NetBSD__) || defined(__DragonFly__)
+#   define HAVE_ARC4RANDOM_BUF 1
+#endif
+
+#ifndef O_CLOEXEC
+#   define O_CLOEXEC 0
+#endif
+
+/*
+ * Where the last resort of the host id comes from.
+ */
+
+#define MACHINE_ID_FILE "/etc/machine-id"
+
+/*
+ * Prefixes of interface names that are virtual devices: never chosen by
+ * the "first up interface" rule, whatever their address.
+ */
+
+static const char *const virtualPrefixes[] = {
+    "ifb", "veth", "docker", "br-", "virbr", NULL
+};
+
+/*
+ * The state of the host id choice while the interfaces go by.
+ */
+
+typedef struct HostIdChoice {
+    const char *routeName;	/* Interface of the default route, or
+				 * NULL. */
+    int haveEth0;		/* eth0 seen with a MAC. */
+    unsigned char eth0[CLUSTERP_MAC_LENGTH];
+				/* Its MAC. */
+    int haveRoute;		/* Default route's interface seen with a
+				 * non-zero MAC. */
+    unsigned char route[CLUSTERP_MAC_LENGTH];
+				/* Its MAC. */
+    int haveFirst;		/* A candidate for the name-order rule. */
+    char firstName[CLUSTERP_IFNAME_LENGTH];
+				/* Its name, the least so far. */
+    unsigned char first[CLUSTERP_MAC_LENGTH];
+				/* Its MAC. */
+} HostIdChoice;
+
+/*
+ * Static functions in this file.
+ */
+
+static void		ConsiderLinkProc(void *clientData,
+			    const ClusterpLink *linkPtr);
+static void		FormatMac(const unsigned char *mac,
+			    char hid[CLUSTER_HID_STRLEN]);
+static int		IsVirtualName(const char *name);
+static int		IsZeroMac(const unsigned char *mac);
+static int		MachineIdMac(unsigned char *mac);
+#ifndef HAVE_ARC4RANDOM_BUF
+static int		ReadFully(int fd, unsigned char *bytes,
+			    size_t length);
+#endif
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterpRandomBytes --
+ *
+ *	Fill a buffer with bytes from the system's cryptographic random
+ *	source: getrandom() on Linux, arc4random_buf() on macOS and the
+ *	BSDs, /dev/urandom when neither is available.
+ *
+ * Results:
+ *	0 on success, -1 (errno set) when no random source can be read.
+ *
+ * Side effects:
+ *	May open and close /dev/urandom.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterpRandomBytes(
+    unsigned char *bytes,	/* Where to put the bytes. */
+    size_t length)		/* How many bytes are wanted. */
+{
+#ifdef HAVE_ARC4RANDOM_BUF
+    arc4random_buf(bytes, length);
+    return 0;
+#else
+    int fd, result;
+#   ifdef HAVE_GETRANDOM
+    size_t done = 0;
+
+    while (done < length) {
+	ssize_t got = getrandom(bytes + done, length - done, 0);
+
+	if (got < 0) {
+	    if (errno == EINTR) {
+		continue;
+	    }
+	    break;			/* ENOSYS and the like: fall back. */
+	}
+	done += (size_t) got;
+    }
+    if (done == length) {
+	return 0;
+    }
+    bytes += done;
+    length -= done;
+#   endif /* HAVE_GETRANDOM */
+    do {
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+	return -1;
+    }
+    result = ReadFully(fd, bytes, length);
+    close(fd);
+    return result;
+#endif /* HAVE_ARC4RANDOM_BUF */
+}
+
+#ifndef HAVE_ARC4RANDOM_BUF
+/*
+ *----------------------------------------------------------------------
+ *
+ * ReadFully --
+ *
+ *	Read exactly `length` bytes from a blocking descriptor.
+ *
+ * Results:
+ *	0 on success, -1 (errno set) on error or premature end of file.
+ *
+ * Side effects:
+ *	Reads from fd.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ReadFully(
+    int fd,			/* Descriptor to read. */
+    unsigned char *bytes,	/* Where to put the bytes. */
+    size_t length)		/* How many to read. */
+{
+    size_t done = 0;
+
+    while (done < length) {
+	ssize_t got = read(fd, bytes + done, length - done);
+
+	if (got < 0) {
+	    if (errno == EINTR) {
+		continue;
+	    }
+	    return -1;
+	}
+	if (got == 0) {
+	    errno = EIO;
+	    return -1;
+	}
+	done += (size_t) got;
+    }
+    return 0;
+}
+#endif /* !HAVE_ARC4RANDOM_BUF */
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterpHostId --
+ *
+ *	Choose the host id, in the order of SPEC §1.5: eth0's MAC when eth0
+ *	exists (as the old package read it); else the MAC of the interface
+ *	that carries the default IPv4 route; else the MAC of the first up,
+ *	non-loopback, non-virtual interface in name order with a non-zero
+ *	MAC; else 6 bytes of /etc/machine-id made into a locally
+ *	administered unicast MAC.
+ *
+ * Results:
+ *	0 with hid holding "aa:bb:cc:dd:ee:ff" in lower case; -1 when none
+ *	of the sources exists.
+ *
+ * Side effects:
+ *	Reads the interface list, the routing table and perhaps
+ *	/etc/machine-id.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterpHostId(
+    char hid[CLUSTER_HID_STRLEN])	/* Where to put the host id. */
+{
+    HostIdChoice choice;
+    char routeName[CLUSTERP_IFNAME_LENGTH];
+    unsigned char mac[CLUSTERP_MAC_LENGTH];
+
+    memset(&choice, 0, sizeof(choice));
+    if (ClusterpDefaultRouteLink(routeName, sizeof(routeName)) == 0) {
+	choice.routeName = routeName;
+    }
+    if (ClusterpForEachLink(ConsiderLinkProc, &choice) == 0) {
+	if (choice.haveEth0) {
+	    FormatMac(choice.eth0, hid);
+	    return 0;
+	}
+	if (choice.haveRoute) {
+	    FormatMac(choice.route, hid);
+	    return 0;
+	}
+	if (choice.haveFirst) {
+	    FormatMac(choice.first, hid);
+	    return 0;
+	}
+    }
+    if (MachineIdMac(mac) == 0) {
+	FormatMac(mac, hid);
+	return 0;
+    }
+    return -1;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ConsiderLinkProc --
+ *
+ *	Weigh one interface for each rule of the host id choice.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Updates the HostIdChoice.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+ConsiderLinkProc(
+    void *clientData,		/* The HostIdChoice. */
+    const ClusterpLink *linkPtr)	/* The interface. */
+{
+    HostIdChoice *choicePtr = (HostIdChoice *) clientData;
+
+    if (!(linkPtr->flags & CLUSTERP_LINK_HAS_MAC)) {
+	return;
+    }
+    if (strcmp(linkPtr->name, "eth0") == 0) {
+	/*
+	 * Whatever its state and address: the old package read it blindly.
+	 */
+
+	choicePtr->haveEth0 = 1;
+	memcpy(choicePtr->eth0, linkPtr->mac, CLUSTERP_MAC_LENGTH);
+    }
+    if (IsZeroMac(linkPtr->mac)) {
+	return;
+    }
+    if (choicePtr->routeName != NULL
+	    && strcmp(linkPtr->name, choicePtr->routeName) == 0) {
+	choicePtr->haveRoute = 1;
+	memcpy(choicePtr->route, linkPtr->mac, CLUSTERP_MAC_LENGTH);
+    }
+    if ((linkPtr->flags & CLUSTERP_LINK_UP)
+	    && !(linkPtr->flags & CLUSTERP_LINK_LOOPBACK)
+	    && !IsVirtualName(linkPtr->name)
+	    && (!choicePtr->haveFirst
+		|| strcmp(linkPtr->name, choicePtr->firstName) < 0)) {
+	choicePtr->haveFirst = 1;
+	memcpy(choicePtr->firstName, linkPtr->name,
+		sizeof(choicePtr->firstName));
+	memcpy(choicePtr->first, linkPtr->mac, CLUSTERP_MAC_LENGTH);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * IsVirtualName, IsZeroMac --
+ *
+ *	Tests of the "first up interface" rule: a virtual device's name;
+ *	an all-zero address.
+ *
+ * Results:
+ *	1 if so, 0 if not.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+IsVirtualName(
+    const char *name)		/* Interface name. */
+{
+    int i;
+
+    for (i = 0; virtualPrefixes[i] != NULL; i++) {
+	if (strncmp(name, virtualPrefixes[i],
+		strlen(virtualPrefixes[i])) == 0) {
+	    return 1;
+	}
+    }
+    return 0;
+}
+
+static int
+IsZeroMac(
+    const unsigned char *mac)	/* Six bytes. */
+{
+    int i;
+
+    for (i = 0; i < CLUSTERP_MAC_LENGTH; i++) {
+	if (mac[i] != 0) {
+	    return 0;
+	}
+    }
+    return 1;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * MachineIdMac --
+ *
+ *	Derive a stable MAC from /etc/machine-id: its first 12 hex digits,
+ *	with the locally-administered bit set and the multicast bit clear.
+ *
+ * Results:
+ *	0 with the six bytes in mac, -1 when the file is missing or not
+ *	hex.
+ *
+ * Side effects:
+ *	Reads the file.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+MachineIdMac(
+    unsigned char *mac)		/* Six bytes to fill. */
+{
+    char text[2 * CLUSTERP_MAC_LENGTH + 1];
+    ssize_t got;
+    int fd, i;
+
+    do {
+	fd = open(MACHINE_ID_FILE, O_RDONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+	return -1;
+    }
+    do {
+	got = read(fd, text, 2 * CLUSTERP_MAC_LENGTH);
+    } while (got < 0 && errno == EINTR);
+    close(fd);
+    if (got != 2 * CLUSTERP_MAC_LENGTH) {
+	return -1;
+    }
+    text[got] = '\0';
+    for (i = 0; i < CLUSTERP_MAC_LENGTH; i++) {
+	char pair[3];
+
+	pair[0] = text[2 * i];
+	pair[1] = text[2 * i + 1];
+	pair[2] = '\0';
+	if (!isxdigit((unsigned char) pair[0])
+		|| !isxdigit((unsigned char) pair[1])) {
+	    return -1;
+	}
+	mac[i] = (unsigned char) strtoul(pair, NULL, 16);
+    }
+    mac[0] = (unsigned char) ((mac[0] | 0x02) & ~0x01);
+    return 0;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * FormatMac --
+ *
+ *	Write six bytes as "aa:bb:cc:dd:ee:ff".
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Fills hid.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+FormatMac(
+    const unsigned char *mac,	/* Six bytes. */
+    char hid[CLUSTER_HID_STRLEN])	/* Where to write. */
+{
+    snprintf(hid, CLUSTER_HID_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x",
+	    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+#ifdef __linux__
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterpForEachLink --
+ *
+ *	Call proc for every network interface with its name, flags and
+ *	link-layer address (Linux: the AF_PACKET entries of getifaddrs).
+ *
+ * Results:
+ *	0, or -1 (errno set) if the interfaces can't be listed.
+ *
+ * Side effects:
+ *	Whatever proc does.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterpForEachLink(
+    ClusterpLinkProc *proc,	/* Called for each interface. */
+    void *clientData)		/* Passed to proc. */
+{
+    struct ifaddrs *list, *ifa;
+
+    if (getifaddrs(&list) != 0) {
+	return -1;
+    }
+    for (ifa = list; ifa != NULL; ifa = ifa->ifa_next) {
+	const struct sockaddr_ll *llPtr;
+	ClusterpLink link;
+
+	if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != AF_PACKET
+		|| ifa->ifa_name == NULL) {
+	    continue;
+	}
+	llPtr = (const struct sockaddr_ll *) ifa->ifa_addr;
+	memset(&link, 0, sizeof(link));
+	snprintf(link.name, sizeof(link.name), "%s", ifa->ifa_name);
+	if (ifa->ifa_flags & IFF_UP) {
+	    link.flags |= CLUSTERP_LINK_UP;
+	}
+	if (ifa->ifa_flags & IFF_LOOPBACK) {
+	    link.flags |= CLUSTERP_LINK_LOOPBACK;
+	}
+	if (llPtr->sll_halen == CLUSTERP_MAC_LENGTH) {
+	    link.flags |= CLUSTERP_LINK_HAS_MAC;
+	    memcpy(link.mac, llPtr->sll_addr, CLUSTERP_MAC_LENGTH);
+	}
+	proc(clientData, &link);
+    }
+    freeifaddrs(list);
+    return 0;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterpDefaultRouteLink --
+ *
+ *	Find the interface that carries the default IPv4 route, from
+ *	/proc/net/route: destination and mask 00000000, route up; the one
+ *	with the lowest metric wins, the first listed on a tie.
+ *
+ * Results:
+ *	0 with the interface name in name, -1 when there is no default
+ *	route.
+ *
+ * Side effects:
+ *	Reads /proc/net/route.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterpDefaultRouteLink(
+    char *name,			/* Where to put the interface name. */
+    size_t size)		/* Room in name. */
+{
+    FILE *f;
+    char line[256];
+    long bestMetric = LONG_MAX;
+    int found = 0;
+
+    f = fopen("/proc/net/route", "re");
+    if (f == NULL) {
+	return -1;
+    }
+    while (fgets(line, sizeof(line), f) != NULL) {
+	char iface[CLUSTERP_IFNAME_LENGTH];
+	unsigned long dest, gateway, mask;
+	unsigned int flags;
+	long metric;
+
+	if (sscanf(line, "%63s %lx %lx %x %*d %*d %ld %lx", iface, &dest,
+		&gateway, &flags, &metric, &mask) != 6) {
+	    continue;			/* The header line. */
+	}
+	if (dest != 0 || mask != 0 || !(flags & 0x1 /* RTF_UP */)) {
+	    continue;
+	}
+	if (!found || metric < bestMetric) {
+	    found = 1;
+	    bestMetric = metric;
+	    snprintf(name, size, "%s", iface);
+	}
+    }
+    fclose(f);
+    return found ? 0 : -1;
+}
+
+#elif !defined(__APPLE__)
+/*
+ * Other Unix systems: no link-layer addresses are known, so the host id
+ * comes from /etc/machine-id.
+ */
+
+int
+ClusterpForEachLink(
+    ClusterpLinkProc *proc,	/* Called for each interface. */
+    void *clientData)		/* Passed to proc. */
+{
+    (void) proc;
+    (void) clientData;
+    errno = ENOSYS;
+    return -1;
+}
+
+int
+ClusterpDefaultRouteLink(
+    char *name,			/* Where to put the interface name. */
+    size_t size)		/* Room in name. */
+{
+    (void) name;
+    (void) size;
+    return -1;
+}
+#endif /* __linux__ */
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterpLocalAddresses --
+ *
+ *	List the IPv4 addresses of the local interfaces, loopback included,
+ *	with their netmasks.
+ *
+ * Results:
+ *	The number of addresses stored (at most maxAddrs; further ones are
+ *	left out), or -1 (errno set) if the interfaces can't be listed.
+ *
+ * Side effects:
+ *	Fills addrs.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterpLocalAddresses(
+    ClusterIfAddr *addrs,	/* Where to put the addresses. */
+    int maxAddrs)		/* Room in addrs. */
+{
+    struct ifaddrs *list, *ifa;
+    int count = 0;
+
+    if (getifaddrs(&list) != 0) {
+	return -1;
+    }
+    for (ifa = list; ifa != NULL && count < maxAddrs; ifa = ifa->ifa_next) {
+	const struct sockaddr_in *sinPtr, *maskPtr;
+
+	if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != AF_INET) {
+	    continue;
+	}
+	sinPtr = (const struct sockaddr_in *) ifa->ifa_addr;
+	maskPtr = (const struct sockaddr_in *) ifa->ifa_netmask;
+	addrs[count].addr.ip = sinPtr->sin_addr.s_addr;
+	addrs[count].addr.port = 0;
+	addrs[count].netmask = (maskPtr != NULL
+		&& maskPtr->sin_family == AF_INET)
+		? maskPtr->sin_addr.s_addr : htonl(0xFFFFFFFFu);
+	count++;
+    }
+    freeifaddrs(list);
+    return count;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterpInterfaceAddress --
+ *
+ *	Resolve an interface given by the user: a dotted quad must be the
+ *	address of a local interface and is taken as is; anything else is
+ *	an interface name ("eth0", "lo"), whose first IPv4 address is
+ *	taken. No name lookup is ever done.
+ *
+ * Results:
+ *	0 with the address in *addrPtr (port 0); -1 with errno
+ *	EADDRNOTAVAIL (no such local address, or the interface has no IPv4
+ *	address), ENODEV (no such interface) or the error of getifaddrs.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterpInterfaceAddress(
+    const char *nameOrAddress,	/* Dotted quad or interface name. */
+    ClusterAddr *addrPtr)	/* Where to put the address. */
+{
+    struct ifaddrs *list, *ifa;
+    ClusterAddr wanted;
+    int isAddress, nameSeen = 0, found = 0;
+
+    isAddress = (ClusterpParseAddress(nameOrAddress, &wanted) == 0);
+    if (getifaddrs(&list) != 0) {
+	return -1;
+    }
+    for (ifa = list; ifa != NULL; ifa = ifa->ifa_next) {
+	const struct sockaddr_in *sinPtr;
+
+	if (!isAddress && ifa->ifa_name != NULL
+		&& strcmp(ifa->ifa_name, nameOrAddress) == 0) {
+	    nameSeen = 1;
+	}
+	if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != AF_INET) {
+	    continue;
+	}
+	sinPtr = (const struct sockaddr_in *) ifa->ifa_addr;
+	if (isAddress ? (sinPtr->sin_addr.s_addr == wanted.ip)
+		: (ifa->ifa_name != NULL
+		    && strcmp(ifa->ifa_name, nameOrAddress) == 0)) {
+	    addrPtr->ip = sinPtr->sin_addr.s_addr;
+	    addrPtr->port = 0;
+	    found = 1;
+	    break;
+	}
+    }
+    freeifaddrs(list);
+    if (!found) {
+	errno = (isAddress || nameSeen) ? EADDRNOTAVAIL : ENODEV;
+	return -1;
+    }
+    return 0;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterpParseAddress --
+ *
+ *	Parse a numeric IPv4 address ("127.0.0.1"). Host names are refused:
+ *	nothing here may block on a lookup.
+ *
+ * Results:
+ *	0 with the address in *addrPtr (port 0), or -1 with errno EINVAL.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterpParseAddress(
+    const char *text,		/* Dotted quad. */
+    ClusterAddr *addrPtr)	/* Where to put the address. */
+{
+    struct in_addr in;
+
+    if (text == NULL || inet_pton(AF_INET, text, &in) != 1) {
+	errno = EINVAL;
+	return -1;
+    }
+    addrPtr->ip = in.s_addr;
+    addrPtr->port = 0;
+    return 0;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterpFormatAddress --
+ *
+ *	Write an address as a dotted quad (the port is not written).
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Fills buffer.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterpFormatAddress(
+    const ClusterAddr *addrPtr,	/* Address to write. */
+    char buffer[CLUSTER_ADDR_STRLEN])	/* Where to write it. */
+{
+    const unsigned char *b = (const unsigned char *) &addrPtr->ip;
+
+    snprintf(buffer, CLUSTER_ADDR_STRLEN, "%u.%u.%u.%u",
+	    b[0], b[1], b[2], b[3]);
+}
+
+/*
+ * Local Variables:
+ * mode: c
+ * c-basic-offset: 4
+ * fill-column: 78
+ * End:
+ */
