@@ -1,42 +1,79 @@
 # demo.tcl --
 #
-#	A first look at cluster's wire format: encode a heartbeat payload
-#	with [cluster::packet encode], show its bytes, and decode it back.
-#	Run it with "make demo" (it uses the library in the build directory).
+#	Two members discover each other and one answers the other's query.
+#	This process joins with the tag "asker" and starts a second tclsh
+#	(demo/answerer.tcl) that joins with the tag "answerer". Each prints
+#	what it learns of the other; the asker then queries the answerer,
+#	prints the answer and both leave. Run it with "make demo".
 #
 # Copyright (c) 2026 The cluster developers.
 # See the file "LICENSE" for information on usage and redistribution.
 
 package require cluster
 
-# A heartbeat (type 1) on the broadcast channel (0), as a member with the
-# sid "Demo1234" on host 02:00:00:00:00:01 would send it: it serves TCP on
-# port 40001 and multicast, knows 2 services and carries two tags.
-set heartbeat [dict create \
-    type 1 \
-    channel 0 \
-    hid 02:00:00:00:00:01 \
-    sid Demo1234 \
-    known 2 \
-    protocols {t c} \
-    data {t {port 40001}} \
-    tags {demo web}]
+set here [file dirname [file normalize [info script]]]
+# A group of our own, so that the demo does not talk to anything else.
+set port [expr {20000 + [pid] % 20000}]
 
-set bytes [cluster::packet encode $heartbeat]
+set cluster [cluster join -port $port -tags {asker} -heartbeat 1000]
+puts "asker:    joined as [$cluster uuid], serving [$cluster props]"
 
-binary scan $bytes H* hex
-puts "heartbeat payload, [string length $bytes] bytes on the wire:"
-foreach line [regexp -all -inline {.{1,48}} $hex] {
-    puts "  [string trimright [regsub -all {..} $line {& }]]"
+$cluster hook service discovered {
+    puts "asker:    discovered [$service sid] on [$service ip],\
+	    tags [$service tags], props [$service props]"
+    if {"answerer" in [$service tags]} {
+	set ::answerer $service
+    }
 }
 
-set decoded [cluster::packet decode $bytes]
-puts "\ndecoded again:"
-dict for {key value} $decoded {
-    puts [format "  %-10s %s" $key $value]
+# The second member, in its own process.
+set child [open |[list [info nameofexecutable] \
+	[file join $here answerer.tcl] $port] r]
+fconfigure $child -buffering line
+fileevent $child readable {
+    if {[gets $child line] >= 0} {
+	puts $line
+    } elseif {[eof $child]} {
+	close $child
+	set ::childDone 1
+    }
 }
 
-# A receiver drops its own multicast echo: decoding with -self set to the
-# sender's sid stops at the sid field.
-set echo [cluster::packet decode $bytes -self Demo1234 -verdict verdict]
-puts "\ndecoded by its own sender (-self Demo1234): verdict \"$verdict\""
+proc Answer {event} {
+    lassign $event action query
+    switch -- $action {
+	response {
+	    puts "asker:    [$query service] answered: [$query result]"
+	}
+	error {
+	    puts "asker:    [$query service] failed: [$query error]"
+	}
+	timeout {
+	    puts "asker:    no answer in time"
+	}
+	done {
+	    set ::done 1
+	}
+    }
+}
+
+set watchdog [after 10000 {set ::answerer {}; set ::done timeout}]
+vwait ::answerer
+if {$::answerer ne ""} {
+    set started [clock microseconds]
+    $cluster query -resolve answerer -query {clock format 0 -gmt 1} \
+	    -command Answer -timeout 5000
+    vwait ::done
+    puts "asker:    query round trip\
+	    [expr {([clock microseconds] - $started) / 1000.0}] ms"
+}
+after cancel $watchdog
+
+# Leaving sends a disconnect: the answerer sees us go and exits.
+$cluster destroy
+if {![info exists ::childDone]} {
+    set watchdog [after 5000 {set ::childDone timeout}]
+    vwait ::childDone
+    after cancel $watchdog
+}
+exit [expr {$::done eq "1" ? 0 : 1}]

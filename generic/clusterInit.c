@@ -11,6 +11,17 @@
 #include "clusterInt.h"
 
 /*
+ * `cluster join ...` and `cluster packet ...`: the ::cluster command is an
+ * ensemble over the namespace's commands.
+ */
+
+static const char ensembleScript[] =
+    "namespace eval ::cluster {\n"
+    "    namespace export join packet\n"
+    "    namespace ensemble create -subcommands {join packet}\n"
+    "}\n";
+
+/*
  *----------------------------------------------------------------------
  *
  * Cluster_Init --
@@ -37,7 +48,13 @@ Cluster_Init(
     if (Tcl_CreateNamespace(interp, "::cluster", NULL, NULL) == NULL) {
 	return TCL_ERROR;
     }
-    if (ClusterPacketInit(interp) != TCL_OK) {
+    if (ClusterPacketInit(interp) != TCL_OK
+	    || ClusterHookPrepare(interp) != TCL_OK) {
+	return TCL_ERROR;
+    }
+    Tcl_CreateObjCommand(interp, "::cluster::join", ClusterJoinObjCmd, NULL,
+	    NULL);
+    if (Tcl_EvalEx(interp, ensembleScript, -1, TCL_EVAL_GLOBAL) != TCL_OK) {
 	return TCL_ERROR;
     }
     return Tcl_PkgProvide(interp, PACKAGE_NAME, PACKAGE_VERSION);
@@ -48,7 +65,9 @@ Cluster_Init(
  *
  * Cluster_SafeInit --
  *
- *	Initialise the extension in a safe interpreter.
+ *	Initialise the extension in a safe interpreter. A safe interpreter
+ *	may not open sockets, so it gets the same commands; the socket
+ *	operations they perform are the host application's decision.
  *
  * Results:
  *	A standard Tcl result.

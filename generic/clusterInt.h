@@ -25,6 +25,246 @@
 #endif
 
 /*
+ * Protocols (SPEC section 4), in a fixed order used to index counters.
+ */
+
+typedef enum ClusterProto {
+    CLUSTER_PROTO_C = 0,	/* UDP multicast. */
+    CLUSTER_PROTO_T = 1,	/* TCP. */
+    CLUSTER_PROTO_U = 2,	/* Unix-domain stream socket. */
+    CLUSTER_PROTO_COUNT = 3
+} ClusterProto;
+
+/*
+ * Payload types (SPEC section 2).
+ */
+
+enum {
+    CLUSTER_TYPE_DISCONNECT = 0,
+    CLUSTER_TYPE_HEARTBEAT = 1,
+    CLUSTER_TYPE_DISCOVERY = 2,
+    CLUSTER_TYPE_PING = 3,
+    CLUSTER_TYPE_QUERY = 4,
+    CLUSTER_TYPE_RESPONSE = 5,
+    CLUSTER_TYPE_EVENT = 6,
+    CLUSTER_TYPE_FLUSH = 7,
+    CLUSTER_TYPE_FAILURE = 8
+};
+
+/*
+ * Channels that are always subscribed (SPEC section 3).
+ */
+
+enum {
+    CLUSTER_CHANNEL_BROADCAST = 0,
+    CLUSTER_CHANNEL_SYSTEM = 1,
+    CLUSTER_CHANNEL_LAN = 2
+};
+
+/*
+ * Why an incoming packet was dropped; indexes ClusterStats.dropped.
+ */
+
+typedef enum ClusterDrop {
+    CLUSTER_DROP_SELF,		/* Our own multicast echo. */
+    CLUSTER_DROP_FILTER,	/* Its filter does not name us. */
+    CLUSTER_DROP_CHANNEL,	/* A channel we have not subscribed to. */
+    CLUSTER_DROP_REMOTE,	/* From another machine (remote policy). */
+    CLUSTER_DROP_DECODE,	/* Malformed bytes. */
+    CLUSTER_DROP_HOOK,		/* A receive hook refused it. */
+    CLUSTER_DROP_INVALID,	/* Lacks sid, hid, type, channel or c. */
+    CLUSTER_DROP_OVERSIZE,	/* Larger than a bound allows. */
+    CLUSTER_DROP_COUNT
+} ClusterDrop;
+
+/*
+ * Counters since join, rendered by `$cluster stats` (SPEC section 9).
+ */
+
+typedef struct ClusterStats {
+    Tcl_WideInt packetsIn[CLUSTER_PROTO_COUNT];
+    Tcl_WideInt bytesIn[CLUSTER_PROTO_COUNT];
+    Tcl_WideInt packetsOut[CLUSTER_PROTO_COUNT];
+    Tcl_WideInt bytesOut[CLUSTER_PROTO_COUNT];
+    Tcl_WideInt sendFailures[CLUSTER_PROTO_COUNT];
+    Tcl_WideInt dropped[CLUSTER_DROP_COUNT];
+    Tcl_WideInt hookErrors;	/* Scripts that raised in the background. */
+    Tcl_WideInt discovered;	/* Services announced as discovered. */
+    Tcl_WideInt lost;		/* Services removed. */
+    Tcl_WideInt queriesStarted;
+    Tcl_WideInt queriesAnswered;
+    Tcl_WideInt queriesTimedOut;
+} ClusterStats;
+
+/*
+ * The parsed options of `cluster join` (SPEC section 6.1), plus the
+ * internal timings that tests shorten. Nobody re-parses options: the core
+ * reads this struct and `$cluster config` renders it back.
+ */
+
+typedef struct ClusterConfig {
+    ClusterAddr group;		/* -address and -port. */
+    ClusterAddr interfaceAddr;	/* -interface resolved; ip 0: system. */
+    Tcl_Obj *interfaceObj;	/* -interface as given, or NULL. */
+    int ttl;			/* -ttl: seconds a silent service lives. */
+    int heartbeatMs;		/* -heartbeat: ms between heartbeats. */
+    int remote;			/* -remote: 0 local only, else mcast TTL. */
+    Tcl_Obj *channelsObj;	/* -channels as given. */
+    Tcl_Obj *tagsObj;		/* -tags as given. */
+    Tcl_Obj *protocolsObj;	/* Served protocols, `c` appended. */
+    Tcl_Obj *unixObj;		/* -u dict as given, or NULL. */
+    Tcl_Obj *unixPathObj;	/* Its `path`, or NULL. */
+    Tcl_Obj *hidObj;		/* -hid as given, or NULL. */
+    int discoveredWaitMs;	/* -discoverywait: longest wait for props
+				 * before `service discovered` runs. */
+    int discoveryLimitMs;	/* -discoverylimit: least time between two
+				 * discovery broadcasts. */
+    int pingBatchMs;		/* -pingbatch: failures batched per ping. */
+    int pingDeadlineMs;		/* -pingdeadline: pinged services must be
+				 * heard from within this. */
+    int pingSweepMs;		/* -pingsweep: sweep this long after a ping. */
+    int pingReplyMs;		/* -pingreply: longest random delay of a
+				 * heartbeat answering a ping with others. */
+    int connectTimeoutMs;	/* -connecttimeout for stream connects. */
+    size_t maxFrame;		/* -maxframe: largest frame on a stream. */
+} ClusterConfig;
+
+typedef struct Cluster Cluster;
+typedef struct ClusterService ClusterService;
+typedef struct ClusterHookTable ClusterHookTable;
+typedef struct ClusterStreams ClusterStreams;
+typedef struct ClusterConn ClusterConn;
+typedef struct ClusterQuery ClusterQuery;
+
+/*
+ * Byte order of ports, without the platform's headers.
+ */
+
+static inline uint16_t
+ClusterPortToNet(
+    int port)			/* Host order. */
+{
+    unsigned char bytes[2];
+    uint16_t result;
+
+    bytes[0] = (unsigned char) ((port >> 8) & 0xff);
+    bytes[1] = (unsigned char) (port & 0xff);
+    memcpy(&result, bytes, 2);
+    return result;
+}
+
+static inline int
+ClusterPortFromNet(
+    uint16_t port)		/* Network order. */
+{
+    unsigned char bytes[2];
+
+    memcpy(bytes, &port, 2);
+    return (bytes[0] << 8) | bytes[1];
+}
+
+#define CLUSTER_INT2PTR(i)	((void *) (intptr_t) (i))
+#define CLUSTER_PTR2INT(p)	((int) (intptr_t) (p))
+
+/*
+ * A known member of the cluster, seen from one cluster object.
+ */
+
+#define SERVICE_DELETED		(1<<0)	/* Removed; waits for release. */
+#define SERVICE_ANNOUNCED	(1<<1)	/* `service discovered` has run. */
+#define SERVICE_LOCAL		(1<<2)	/* Lives on this machine. */
+
+struct ClusterService {
+    Cluster *clusterPtr;	/* The cluster that knows it. */
+    Tcl_Command token;		/* Its object command. */
+    Tcl_Obj *nameObj;		/* Fully qualified command name. */
+    int flags;			/* SERVICE_* bits. */
+    Tcl_HashEntry *entryPtr;	/* In clusterPtr->services, by sid. */
+    ClusterService *prevPtr;	/* Discovery order, for `services`. */
+    ClusterService *nextPtr;
+    Tcl_Obj *sidObj;		/* Its service id. */
+    Tcl_Obj *hidObj;		/* Its host id. */
+    ClusterAddr addr;		/* Where its packets come from. */
+    Tcl_Obj *addrObj;		/* The same, as a dotted quad. */
+    Tcl_Obj *tagsObj;		/* Its tags (a list). */
+    Tcl_Obj *protocolsObj;	/* Its protocols, in its preference. */
+    Tcl_Obj *propsObj;		/* Dict: protocol id -> props dict. */
+    Tcl_Obj *resolverTagsObj;	/* Cached: tags sid hid ip ?localhost?;
+				 * NULL when stale. */
+    Tcl_WideInt lastSeenMs;	/* Monotonic ms when last heard. */
+    Tcl_WideInt expectedByMs;	/* After a ping: must be heard by then;
+				 * 0 when nothing is expected. */
+    Tcl_TimerToken announceTimer;	/* Runs `service discovered` when
+				 * props are slow to arrive. */
+    ClusterConn *conns[CLUSTER_PROTO_COUNT];	/* Open stream to it per
+				 * protocol, or NULL (clusterStreams.c). */
+};
+
+/*
+ * One cluster object: a member of the cluster.
+ */
+
+#define CLUSTER_DELETED		(1<<0)	/* Destroyed; waits for release. */
+#define CLUSTER_TAGS_PENDING	(1<<1)	/* A tag heartbeat is scheduled. */
+
+struct Cluster {
+    Tcl_Interp *interp;		/* Where its commands and hooks live. */
+    Tcl_Command token;		/* Its object command. */
+    Tcl_Obj *nameObj;		/* Fully qualified command name. */
+    int flags;			/* CLUSTER_* bits. */
+    ClusterConfig config;	/* Parsed join options. */
+    char sid[9];		/* Service id: 8 random alphanumerics. */
+    char hid[CLUSTER_HID_STRLEN];	/* Host id (a MAC address). */
+    Tcl_Obj *sidObj;		/* sid, hid, sid@hid as objects. */
+    Tcl_Obj *hidObj;
+    Tcl_Obj *uuidObj;
+    Tcl_Obj *tagsObj;		/* Current tags (a list, unshared). */
+    Tcl_HashTable channels;	/* Subscribed channels: key = number. */
+    Tcl_HashTable services;	/* Known services: key = sid string. */
+    ClusterService *firstService;	/* In discovery order. */
+    ClusterService *lastService;
+    int numServices;		/* Entries in services. */
+    ClusterHookTable *hooksPtr;	/* Registered hook scripts. */
+    int multicastFd;		/* The `c` socket, or -1. */
+    unsigned char *datagram;	/* Receive buffer for one datagram. */
+    ClusterBuf sendBuf;		/* Reused for encoding. */
+    ClusterIfAddr localAddrs[32];	/* This machine's IPv4 addresses. */
+    int numLocalAddrs;
+    Tcl_WideInt localAddrsMs;	/* When localAddrs was read. */
+    ClusterStreams *streamsPtr;	/* Servers and connections of t and u
+				 * (clusterStreams.c); NULL if none. */
+    ClusterQuery *firstQuery;	/* Live queries (clusterQuery.c). */
+    Tcl_TimerToken heartbeatTimer;	/* Next heartbeat. */
+    Tcl_TimerToken pingSweepTimer;	/* Sweep of pinged services. */
+    Tcl_TimerToken pingTimer;	/* Sends the batched ping. */
+    Tcl_Obj *pingSidsObj;	/* Sids of services we failed to reach,
+				 * waiting for pingTimer; or NULL. */
+    Tcl_WideInt lastDiscoveryMs;	/* Rate limit of discoveries. */
+    ClusterStats stats;		/* Counters since join. */
+};
+
+/*
+ * Per-interpreter state: counters that make command names unique.
+ */
+
+typedef struct ClusterInterpData {
+    unsigned long nextCluster;	/* Suffix of the next cluster name. */
+    unsigned long nextService;	/* Suffix of the next service name. */
+    unsigned long nextQuery;	/* Suffix of the next query name. */
+} ClusterInterpData;
+
+/*
+ * Results of running a hook.
+ */
+
+typedef enum ClusterHookResult {
+    CLUSTER_HOOK_NONE,		/* No hook is registered there. */
+    CLUSTER_HOOK_OK,		/* It ran and returned normally. */
+    CLUSTER_HOOK_STOP,		/* It raised an error or returned break. */
+    CLUSTER_HOOK_GONE		/* The cluster was destroyed meanwhile. */
+} ClusterHookResult;
+
+/*
  * Errors (clusterError.c).
  */
 
@@ -43,5 +283,210 @@ int		ClusterDecodeErrorToInterp(Tcl_Interp *interp,
 		    const ClusterCodecError *errPtr);
 int		ClusterPacketInit(Tcl_Interp *interp);
 Tcl_Obj *	ClusterFieldKey(ClusterFieldId id);
+int		ClusterGetVarintFromObj(Tcl_Interp *interp, Tcl_Obj *objPtr,
+		    uint64_t *valuePtr);
+Tcl_Obj *	ClusterNewVarintObj(uint64_t value);
+
+/*
+ * Clock (unix/clusterUnixTime.c).
+ */
+
+Tcl_WideInt	ClusterpMonotonicMs(void);
+
+/*
+ * Options (clusterConfig.c); joining and teardown (clusterJoin.c); the
+ * cluster object command (clusterCmd.c).
+ */
+
+ClusterInterpData *ClusterGetInterpData(Tcl_Interp *interp);
+int		ClusterJoinObjCmd(ClientData clientData, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+int		ClusterObjCmd(ClientData clientData, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+int		ClusterParseConfig(Tcl_Interp *interp, int objc,
+		    Tcl_Obj *const objv[], ClusterConfig *configPtr);
+void		ClusterFreeConfig(ClusterConfig *configPtr);
+Tcl_Obj *	ClusterConfigDict(const Cluster *clusterPtr);
+Tcl_Obj *	ClusterStatsDict(const Cluster *clusterPtr);
+int		ClusterIsDeleted(const Cluster *clusterPtr);
+
+/*
+ * Beacons: heartbeats, discovery, disconnect (clusterBeacon.c).
+ */
+
+Tcl_Obj *	ClusterOwnPayload(Cluster *clusterPtr, int type);
+Tcl_Obj *	ClusterProtoProps(Cluster *clusterPtr);
+int		ClusterSendHeartbeat(Cluster *clusterPtr, Tcl_Obj *propsObj,
+		    int withTags, Tcl_Obj *filterObj);
+int		ClusterSendDiscovery(Cluster *clusterPtr, int force);
+void		ClusterSendDisconnect(Cluster *clusterPtr);
+void		ClusterScheduleHeartbeat(Cluster *clusterPtr, int ms);
+void		ClusterTagsChanged(Cluster *clusterPtr);
+void		ClusterReplyToDiscovery(Cluster *clusterPtr,
+		    ClusterService *servicePtr);
+int		ClusterServes(Cluster *clusterPtr, ClusterProto proto);
+int		ClusterProtoFromName(const char *name);
+
+/*
+ * Multicast transport `c` (clusterMulticast.c).
+ */
+
+int		ClusterMulticastOpen(Cluster *clusterPtr,
+		    Tcl_Interp *interp);
+void		ClusterMulticastClose(Cluster *clusterPtr);
+int		ClusterBroadcast(Cluster *clusterPtr, Tcl_Obj *payloadObj,
+		    Tcl_Interp *interp, int *sentPtr);
+int		ClusterMulticastSend(Cluster *clusterPtr,
+		    const unsigned char *bytes, size_t length,
+		    Tcl_Interp *interp);
+
+/*
+ * Stream transports t and u (clusterStreams.c, clusterConn.c): servers,
+ * connections with write queues, non-blocking connects, reassembly.
+ */
+
+int		ClusterStreamsOpen(Cluster *clusterPtr, Tcl_Interp *interp);
+void		ClusterStreamsClose(Cluster *clusterPtr);
+int		ClusterStreamRebuild(Cluster *clusterPtr, ClusterProto proto,
+		    Tcl_Interp *interp);
+Tcl_Obj *	ClusterStreamProps(Cluster *clusterPtr, ClusterProto proto);
+int		ClusterStreamSend(Cluster *clusterPtr,
+		    ClusterService *servicePtr, ClusterProto proto,
+		    const unsigned char *bytes, size_t length);
+int		ClusterConnWrite(ClusterConn *connPtr,
+		    const unsigned char *bytes, size_t length);
+ClusterProto	ClusterConnProto(const ClusterConn *connPtr);
+void		ClusterConnBind(ClusterConn *connPtr,
+		    ClusterService *servicePtr);
+void		ClusterStreamsForget(ClusterService *servicePtr);
+Tcl_Obj *	ClusterConnName(const ClusterConn *connPtr);
+void		ClusterStreamStats(Cluster *clusterPtr, Tcl_Obj *dictObj);
+
+/*
+ * Between the two files of the stream transports only: clusterStreams.c
+ * (servers, targets) and clusterConn.c (connections, queues, reading).
+ */
+
+typedef struct ClusterConnPool ClusterConnPool;
+
+#define CLUSTER_MAX_WATCHED_FD	1024	/* Tcl 8.6 watches descriptors with
+					 * select(): one at or above
+					 * FD_SETSIZE would abort. */
+
+ClusterConnPool *ClusterConnPoolCreate(Cluster *clusterPtr);
+void		ClusterConnPoolFree(ClusterConnPool *poolPtr);
+int		ClusterConnAccept(ClusterConnPool *poolPtr,
+		    ClusterProto proto, int listenFd);
+int		ClusterConnOpen(ClusterConnPool *poolPtr,
+		    ClusterService *servicePtr, ClusterProto proto,
+		    const ClusterAddr *toPtr, const char *path,
+		    const unsigned char *bytes, size_t length);
+void		ClusterConnPoolForget(ClusterConnPool *poolPtr,
+		    ClusterService *servicePtr);
+Tcl_Obj *	ClusterConnPoolStats(ClusterConnPool *poolPtr);
+
+/*
+ * Sending (clusterSend.c), called back by the transports.
+ */
+
+int		ClusterRunSendHooks(Cluster *clusterPtr,
+		    Tcl_Obj **payloadPtr, int isBroadcast);
+void		ClusterSchedulePing(Cluster *clusterPtr,
+		    ClusterService *servicePtr);
+Tcl_Obj *	ClusterCompletePayload(Cluster *clusterPtr,
+		    Tcl_Obj *givenObj);
+int		ClusterSendObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+int		ClusterAddTargets(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int how, Tcl_Obj *argObj, Tcl_Obj *targetsObj);
+Tcl_Obj *	ClusterTargetSids(Cluster *clusterPtr, Tcl_Obj *targetsObj);
+int		ClusterSendToServiceCmd(ClusterService *servicePtr,
+		    Tcl_Interp *interp, Tcl_Obj *payloadObj,
+		    Tcl_Obj *protocolsObj);
+int		ClusterSendToService(Cluster *clusterPtr,
+		    ClusterService *servicePtr, Tcl_Obj *payloadObj,
+		    Tcl_Obj *protocolsObj, int allowBroadcast,
+		    Tcl_Interp *interp, int *usedPtr);
+void		ClusterSendFailed(Cluster *clusterPtr,
+		    ClusterService *servicePtr, ClusterProto proto,
+		    Tcl_Obj *unsentObj, const char *reason);
+
+/*
+ * Queries (clusterQuery.c).
+ */
+
+void		ClusterQueriesDeleteAll(Cluster *clusterPtr);
+int		ClusterQueryObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+void		ClusterQueryIncoming(Cluster *clusterPtr,
+		    ClusterService *servicePtr, Tcl_Obj *payloadObj,
+		    ClusterProto proto, ClusterConn *connPtr);
+void		ClusterQueryResponse(Cluster *clusterPtr,
+		    ClusterService *servicePtr, Tcl_Obj *payloadObj);
+
+/*
+ * Incoming payloads and membership (clusterMembers.c); liveness, pings
+ * and removal (clusterLiveness.c).
+ */
+
+int		ClusterReceivePacket(Cluster *clusterPtr,
+		    ClusterProto proto, const unsigned char *bytes,
+		    size_t length, const ClusterAddr *fromPtr,
+		    ClusterConn *connPtr);
+int		ClusterChannelSubscribe(Tcl_Interp *interp,
+		    Cluster *clusterPtr, Tcl_Obj *listObj, int subscribe);
+int		ClusterHidValid(const char *hid);
+void		ClusterTagsIdleProc(ClientData clientData);
+int		ClusterIsLocalAddress(Cluster *clusterPtr,
+		    const ClusterAddr *addrPtr);
+int		ClusterIsOnLink(Cluster *clusterPtr,
+		    const ClusterAddr *addrPtr);
+void		ClusterHandlePing(Cluster *clusterPtr, Tcl_Obj *dataObj);
+void		ClusterSweepServices(Cluster *clusterPtr);
+void		ClusterScheduleSweep(Cluster *clusterPtr, int ms);
+void		ClusterRemoveService(ClusterService *servicePtr);
+void		ClusterRemoveAllServices(Cluster *clusterPtr);
+
+/*
+ * Service objects (clusterService.c).
+ */
+
+ClusterService *ClusterServiceCreate(Cluster *clusterPtr, Tcl_Obj *sidObj);
+void		ClusterServiceUnlink(ClusterService *servicePtr);
+void		ClusterServiceSetObj(Tcl_Obj **slotPtr, Tcl_Obj *valueObj);
+void		ClusterServiceDelete(ClusterService *servicePtr);
+ClusterService *ClusterServiceFromObj(Cluster *clusterPtr, Tcl_Obj *objPtr);
+Tcl_Obj *	ClusterServiceInfo(ClusterService *servicePtr);
+Tcl_Obj *	ClusterServiceResolverTags(ClusterService *servicePtr);
+
+/*
+ * Hooks (clusterHook.c).
+ */
+
+ClusterHookTable *ClusterHooksCreate(void);
+void		ClusterHooksFree(ClusterHookTable *hooksPtr);
+void		ClusterHookSet(ClusterHookTable *hooksPtr, Tcl_Obj *pathObj,
+		    Tcl_Obj *bodyObj);
+int		ClusterHookExists(ClusterHookTable *hooksPtr,
+		    const char *path);
+ClusterHookResult ClusterHookRun(Cluster *clusterPtr, const char *path,
+		    ClusterService *servicePtr, Tcl_Obj **payloadPtr,
+		    Tcl_Obj **resultPtr);
+int		ClusterHookPrepare(Tcl_Interp *interp);
+int		ClusterHookIsFilter(const char *path);
+
+/*
+ * Resolver and tags (clusterResolve.c).
+ */
+
+int		ClusterResolveObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[], Tcl_Obj **listPtr);
+int		ClusterResolverObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[], Tcl_Obj **listPtr);
+int		ClusterMatchResolverTags(Tcl_Interp *interp,
+		    Tcl_Obj *resolverTagsObj, Tcl_Obj *tagsObj, int objc,
+		    Tcl_Obj *const objv[], int *matchPtr);
+int		ClusterTagsObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
 
 #endif /* _CLUSTERINT_H */

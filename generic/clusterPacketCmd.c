@@ -23,14 +23,6 @@
 #include <tclTomMath.h>
 
 /*
- * Shared with clusterPayload.c; to be moved to clusterInt.h.
- */
-
-int		ClusterGetVarintFromObj(Tcl_Interp *interp, Tcl_Obj *objPtr,
-		    uint64_t *valuePtr);
-Tcl_Obj *	ClusterNewVarintObj(uint64_t value);
-
-/*
  * Per-interp state, kept as assoc data.
  */
 

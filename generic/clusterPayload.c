@@ -37,14 +37,6 @@ typedef struct ThreadSpecificData {
 static Tcl_ThreadDataKey dataKey;
 
 /*
- * Shared with clusterPacketCmd.c; to be moved to clusterInt.h.
- */
-
-int		ClusterGetVarintFromObj(Tcl_Interp *interp, Tcl_Obj *objPtr,
-		    uint64_t *valuePtr);
-Tcl_Obj *	ClusterNewVarintObj(uint64_t value);
-
-/*
  * Values quoted in error messages are cut to this many bytes.
  */
 

@@ -1,0 +1,217 @@
+# codec.tcl --
+#
+#	Benchmark of the packet codec seen from Tcl: microseconds per encode
+#	and per decode of a heartbeat payload (the one of the golden vector)
+#	and of events carrying 200 bytes, 20 KB and 1 MB of data, with MB/s
+#	for the large ones. Each figure is the best of several rounds of
+#	[time {...} N].
+#
+#	Baseline, in the same run: a plain-Tcl bpacket encoder and decoder
+#	(binary format/scan, encoding convertto/convertfrom, as a pure-Tcl
+#	implementation must do it), printed as a ratio to the C codec.
+#
+#	Usage: tclsh bench/codec.tcl ?rounds?
+#	(with the package on auto_path, e.g. TCLLIBPATH=<builddir>)
+#
+# Copyright (c) 2026 The cluster developers.
+# See the file "LICENSE" for information on usage and redistribution.
+
+package require Tcl 8.6
+package require cluster
+
+set rounds [expr {$argc > 0 ? [lindex $argv 0] : 5}]
+
+namespace eval ::tclcodec {
+    variable ids
+    variable types
+    variable names
+    set n 0
+    foreach {name type} {
+	type varint channel varint hid string sid string known varint
+	timestamp varint protocols list ruid string op string data string
+	raw raw tags list keepalive boolean filter list error string
+    } {
+	incr n
+	set ids($name) $n
+	set types($name) $type
+	set names($n) $name
+    }
+}
+
+# ::tclcodec::varint --
+#
+#	Plain-Tcl varint encoder.
+
+proc ::tclcodec::varint {n} {
+    set out ""
+    while {$n >= 0x80} {
+	append out [binary format c [expr {($n & 0x7F) | 0x80}]]
+	set n [expr {$n >> 7}]
+    }
+    append out [binary format c $n]
+}
+
+# ::tclcodec::encode --
+#
+#	Plain-Tcl encoder of a payload dict (filter first).
+
+proc ::tclcodec::encode {payload} {
+    variable ids
+    variable types
+    set body ""
+    if {[dict exists $payload filter]} {
+	set payload [dict merge \
+		[dict create filter [dict get $payload filter]] $payload]
+    }
+    dict for {key value} $payload {
+	append body [varint $ids($key)]
+	switch -- $types($key) {
+	    varint {append body [varint $value]}
+	    boolean {append body [binary format c [expr {$value ? 1 : 0}]]}
+	    string {
+		set b [encoding convertto utf-8 $value]
+		append body [varint [string length $b]] $b
+	    }
+	    raw {append body [varint [string length $value]] $value}
+	    list {
+		append body [varint [llength $value]]
+		foreach e $value {
+		    set b [encoding convertto utf-8 $e]
+		    append body [varint [string length $b]] $b
+		}
+	    }
+	}
+    }
+    return \xc0\x8d[varint [string length $body]]$body\x00\x00
+}
+
+# ::tclcodec::getVarint --
+#
+#	Plain-Tcl varint decoder: reads at index i of bytes, advances i.
+
+proc ::tclcodec::getVarint {bytes iVar} {
+    upvar 1 $iVar i
+    set value 0
+    set shift 0
+    while 1 {
+	binary scan $bytes @${i}cu b
+	incr i
+	set value [expr {$value | (($b & 0x7F) << $shift)}]
+	if {$b < 0x80} {
+	    return $value
+	}
+	incr shift 7
+    }
+}
+
+# ::tclcodec::decode --
+#
+#	Plain-Tcl decoder of a well-formed packet (no checks).
+
+proc ::tclcodec::decode {packet} {
+    variable names
+    variable types
+    set i 2
+    set length [getVarint $packet i]
+    set end [expr {$i + $length}]
+    set result {}
+    while {$i < $end} {
+	set key $names([getVarint $packet i])
+	switch -- $types($key) {
+	    varint {dict set result $key [getVarint $packet i]}
+	    boolean {
+		binary scan $packet @${i}cu b
+		incr i
+		dict set result $key $b
+	    }
+	    string {
+		set n [getVarint $packet i]
+		dict set result $key [encoding convertfrom utf-8 \
+			[string range $packet $i [expr {$i + $n - 1}]]]
+		incr i $n
+	    }
+	    raw {
+		set n [getVarint $packet i]
+		dict set result $key [string range $packet $i \
+			[expr {$i + $n - 1}]]
+		incr i $n
+	    }
+	    list {
+		set count [getVarint $packet i]
+		set l {}
+		for {set k 0} {$k < $count} {incr k} {
+		    set n [getVarint $packet i]
+		    lappend l [encoding convertfrom utf-8 \
+			    [string range $packet $i [expr {$i + $n - 1}]]]
+		    incr i $n
+		}
+		dict set result $key $l
+	    }
+	}
+    }
+    return $result
+}
+
+# best --
+#
+#	Best microseconds per iteration of script over the rounds.
+
+proc best {script iterations} {
+    global rounds
+    set best Inf
+    for {set r 0} {$r < $rounds} {incr r} {
+	set us [lindex [uplevel 1 [list time $script $iterations]] 0]
+	if {$us < $best} {
+	    set best $us
+	}
+    }
+    return $best
+}
+
+set text abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789
+set payloads [list \
+    heartbeat [dict create sid a1B2c3D4 hid 02:fc:00:00:00:01 type 1 \
+	channel 0 protocols {t c} data {t {port 40001}} known 2 tags {a b}] \
+    data-200 [dict create type 6 channel 0 data \
+	[string range [string repeat $text 4] 0 199]] \
+    data-20K [dict create type 6 channel 0 data \
+	[string range [string repeat $text 330] 0 19999]] \
+    data-1M [dict create type 6 channel 0 data \
+	[string range [string repeat $text 16913] 0 1048575]] \
+]
+set iterations {heartbeat 200000 data-200 200000 data-20K 20000 data-1M 100}
+
+puts [format "Tcl %s, cluster %s, best of %d rounds" [info patchlevel] \
+	[package present cluster] $rounds]
+puts ""
+puts [format "%-10s %8s | %9s %8s %7s | %9s %8s %7s" payload bytes \
+	"encode us" MB/s "x Tcl" "decode us" MB/s "x Tcl"]
+puts [string repeat - 84]
+foreach {name payload} $payloads {
+    set n [dict get $iterations $name]
+    set packet [cluster::packet encode $payload]
+    if {[::tclcodec::encode $payload] ne $packet
+	    || [dict get [::tclcodec::decode $packet] data] ne
+		[dict get $payload data]} {
+	error "plain-Tcl baseline disagrees with the codec on $name"
+    }
+    set size [string length $packet]
+    set enc [best {cluster::packet encode $payload} $n]
+    set dec [best {cluster::packet decode $packet} $n]
+    set tclN [expr {max(1, $n / 10)}]
+    set tclEnc [best {::tclcodec::encode $payload} $tclN]
+    set tclDec [best {::tclcodec::decode $packet} $tclN]
+    set mb [expr {$size / 1048576.0}]
+    puts [format "%-10s %8d | %9.3f %8.1f %7.1f | %9.3f %8.1f %7.1f" \
+	    $name $size $enc [expr {$mb / ($enc / 1e6)}] \
+	    [expr {$tclEnc / $enc}] $dec [expr {$mb / ($dec / 1e6)}] \
+	    [expr {$tclDec / $dec}]]
+}
+puts ""
+puts "x Tcl: how many times faster than the plain-Tcl encoder/decoder."
+
+# Raw copy speed, for scale: encoding convertto utf-8 of 1 MB of ASCII.
+set data [dict get $payloads data-1M data]
+set us [best {encoding convertto utf-8 $data} 100]
+puts [format "reference: encoding convertto utf-8 of 1 MB:\
+	%.1f us (%.0f MB/s)" $us [expr {1.0 / ($us / 1e6)}]]

@@ -1,0 +1,437 @@
+/*
+ * clusterBeacon.c --
+ *
+ *	What a member says about itself: heartbeats (on a timer, on tag
+ *	changes, when pinged), discoveries (at join and on request, rate
+ *	limited), replies to discoveries, and the disconnect it sends when
+ *	it leaves.
+ *
+ * Copyright (c) 2026 The cluster developers.
+ * See the file "LICENSE" for information on usage and redistribution.
+ */
+
+#include "clusterInt.h"
+
+static void		HeartbeatTimerProc(ClientData clientData);
+static int		SendOwn(Cluster *clusterPtr, Tcl_Obj *payloadObj);
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterProtoFromName, ClusterServes --
+ *
+ *	Map a protocol id to its ClusterProto; tell whether this member
+ *	serves a protocol.
+ *
+ * Results:
+ *	ClusterProtoFromName: the protocol, or -1 for an unknown id.
+ *	ClusterServes: 1 or 0.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterProtoFromName(
+    const char *name)		/* "c", "t" or "u". */
+{
+    if (name[0] != '\0' && name[1] == '\0') {
+	switch (name[0]) {
+	case 'c': return CLUSTER_PROTO_C;
+	case 't': return CLUSTER_PROTO_T;
+	case 'u': return CLUSTER_PROTO_U;
+	}
+    }
+    return -1;
+}
+
+int
+ClusterServes(
+    Cluster *clusterPtr,	/* Member of interest. */
+    ClusterProto proto)		/* Protocol of interest. */
+{
+    Tcl_Obj **protocols;
+    int numProtocols, i;
+
+    Tcl_ListObjGetElements(NULL, clusterPtr->config.protocolsObj,
+	    &numProtocols, &protocols);
+    for (i = 0; i < numProtocols; i++) {
+	if (ClusterProtoFromName(Tcl_GetString(protocols[i])) == (int) proto) {
+	    return 1;
+	}
+    }
+    return 0;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterOwnPayload --
+ *
+ *	Start a payload from this member: sid, hid, type, channel 0 and
+ *	protocols, in the order the pure-Tcl package writes them.
+ *
+ * Results:
+ *	A new, unshared dict with a zero reference count.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+Tcl_Obj *
+ClusterOwnPayload(
+    Cluster *clusterPtr,	/* Sender. */
+    int type)			/* Payload type. */
+{
+    Tcl_Obj *payloadObj = Tcl_NewDictObj();
+
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_SID),
+	    clusterPtr->sidObj);
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_HID),
+	    clusterPtr->hidObj);
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_TYPE),
+	    Tcl_NewIntObj(type));
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_CHANNEL),
+	    Tcl_NewIntObj(0));
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_PROTOCOLS),
+	    clusterPtr->config.protocolsObj);
+    return payloadObj;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterProtoProps --
+ *
+ *	This member's protocol props, e.g. {t {port 40001}}: what it puts
+ *	in the data of its heartbeats and discoveries.
+ *
+ * Results:
+ *	A new dict with a zero reference count.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+Tcl_Obj *
+ClusterProtoProps(
+    Cluster *clusterPtr)	/* Member of interest. */
+{
+    Tcl_Obj *propsObj = Tcl_NewDictObj(), **protocols;
+    int numProtocols, i;
+
+    Tcl_ListObjGetElements(NULL, clusterPtr->config.protocolsObj,
+	    &numProtocols, &protocols);
+    for (i = 0; i < numProtocols; i++) {
+	int proto = ClusterProtoFromName(Tcl_GetString(protocols[i]));
+	Tcl_Obj *oneObj;
+
+	if (proto > CLUSTER_PROTO_C
+		&& (oneObj = ClusterStreamProps(clusterPtr, proto)) != NULL) {
+	    Tcl_DictObjPut(NULL, propsObj, protocols[i], oneObj);
+	}
+    }
+    return propsObj;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * AddPresence --
+ *
+ *	Add what a heartbeat, discovery or disconnect says of its sender:
+ *	data (protocol props, unless NULL), known and, optionally, tags.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Modifies the (unshared) payload.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+AddPresence(
+    Cluster *clusterPtr,	/* Sender. */
+    Tcl_Obj *payloadObj,	/* Payload being built. */
+    Tcl_Obj *dataObj,		/* Data to carry, or NULL. */
+    int withTags)		/* Also carry our tags. */
+{
+    if (dataObj != NULL) {
+	Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_DATA),
+		dataObj);
+    }
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_KNOWN),
+	    Tcl_NewIntObj(clusterPtr->numServices));
+    if (withTags) {
+	Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_TAGS),
+		clusterPtr->tagsObj);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterSendHeartbeat --
+ *
+ *	Broadcast a heartbeat (type 1) carrying `propsObj` as its data (our
+ *	protocol props when NULL), the number of services we know and, with
+ *	`withTags`, our tags. With `filterObj`, only the members it names
+ *	handle it.
+ *
+ * Results:
+ *	A standard Tcl result (errors are counted, not raised).
+ *
+ * Side effects:
+ *	Sends a datagram; runs the send hooks.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterSendHeartbeat(
+    Cluster *clusterPtr,	/* Sender. */
+    Tcl_Obj *propsObj,		/* Data, or NULL for our props. */
+    int withTags,		/* Carry our tags. */
+    Tcl_Obj *filterObj)		/* Filter, or NULL. */
+{
+    Tcl_Obj *payloadObj = ClusterOwnPayload(clusterPtr,
+	    CLUSTER_TYPE_HEARTBEAT);
+
+    AddPresence(clusterPtr, payloadObj,
+	    propsObj ? propsObj : ClusterProtoProps(clusterPtr), withTags);
+    if (filterObj != NULL) {
+	Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_FILTER),
+		filterObj);
+    }
+    return SendOwn(clusterPtr, payloadObj);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterSendDiscovery --
+ *
+ *	Broadcast a discovery (type 2), asking every member to tell us of
+ *	itself, at most once per -discoverylimit unless forced (the first
+ *	one, at join).
+ *
+ * Results:
+ *	1 when sent, 0 when the rate limit held it back.
+ *
+ * Side effects:
+ *	Sends a datagram.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterSendDiscovery(
+    Cluster *clusterPtr,	/* Sender. */
+    int force)			/* Ignore the rate limit. */
+{
+    Tcl_WideInt now = ClusterpMonotonicMs();
+    Tcl_Obj *payloadObj;
+
+    if (!force && clusterPtr->lastDiscoveryMs != 0
+	    && now - clusterPtr->lastDiscoveryMs
+		< clusterPtr->config.discoveryLimitMs) {
+	return 0;
+    }
+    clusterPtr->lastDiscoveryMs = now;
+    payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_DISCOVERY);
+    AddPresence(clusterPtr, payloadObj, ClusterProtoProps(clusterPtr), 1);
+    return SendOwn(clusterPtr, payloadObj) == TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterReplyToDiscovery --
+ *
+ *	Answer a member's discovery with a heartbeat that carries our props
+ *	and tags, filtered so that only that member handles it.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Sends a datagram.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterReplyToDiscovery(
+    Cluster *clusterPtr,	/* Member answering. */
+    ClusterService *servicePtr)	/* Member that asked. */
+{
+    Tcl_Obj *filterObj = Tcl_NewListObj(1, &servicePtr->sidObj);
+
+    Tcl_IncrRefCount(filterObj);
+    ClusterSendHeartbeat(clusterPtr, NULL, 1, filterObj);
+    Tcl_DecrRefCount(filterObj);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterSendDisconnect --
+ *
+ *	Tell everybody we are leaving (type 0). Runs while the cluster is
+ *	being destroyed, so no hook runs.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Sends a datagram.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterSendDisconnect(
+    Cluster *clusterPtr)	/* Member leaving. */
+{
+    Tcl_Obj *payloadObj;
+    size_t start, length;
+
+    if (clusterPtr->multicastFd < 0 || clusterPtr->sidObj == NULL) {
+	return;
+    }
+    payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_DISCONNECT);
+    Tcl_IncrRefCount(payloadObj);
+    AddPresence(clusterPtr, payloadObj, NULL, 1);
+    if (ClusterPayloadEncode(NULL, payloadObj, 0, &clusterPtr->sendBuf,
+	    &start, &length) == TCL_OK) {
+	ClusterMulticastSend(clusterPtr, clusterPtr->sendBuf.bytes + start,
+		length, NULL);
+    }
+    Tcl_DecrRefCount(payloadObj);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * SendOwn --
+ *
+ *	Broadcast a payload this member built, disposing of it after.
+ *
+ * Results:
+ *	A standard Tcl result; no interp error is left.
+ *
+ * Side effects:
+ *	As ClusterBroadcast.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+SendOwn(
+    Cluster *clusterPtr,	/* Sender. */
+    Tcl_Obj *payloadObj)	/* Fresh payload (zero references). */
+{
+    int code, sent;
+
+    Tcl_IncrRefCount(payloadObj);
+    code = ClusterBroadcast(clusterPtr, payloadObj, NULL, &sent);
+    Tcl_DecrRefCount(payloadObj);
+    return code;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterScheduleHeartbeat, HeartbeatTimerProc --
+ *
+ *	(Re)schedule the next heartbeat `ms` from now. Each heartbeat also
+ *	sweeps the services and schedules the next one -heartbeat ms later.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Timer handlers; heartbeats; the sweep's hooks.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterScheduleHeartbeat(
+    Cluster *clusterPtr,	/* Member. */
+    int ms)			/* Delay. */
+{
+    if (ClusterIsDeleted(clusterPtr)) {
+	return;
+    }
+    if (clusterPtr->heartbeatTimer != NULL) {
+	Tcl_DeleteTimerHandler(clusterPtr->heartbeatTimer);
+    }
+    clusterPtr->heartbeatTimer = Tcl_CreateTimerHandler(ms < 0 ? 0 : ms,
+	    HeartbeatTimerProc, clusterPtr);
+}
+
+static void
+HeartbeatTimerProc(
+    ClientData clientData)	/* The Cluster. */
+{
+    Cluster *clusterPtr = clientData;
+
+    clusterPtr->heartbeatTimer = NULL;
+    Tcl_Preserve(clusterPtr);
+    ClusterSendHeartbeat(clusterPtr, NULL, 1, NULL);
+    if (!ClusterIsDeleted(clusterPtr)) {
+	ClusterSweepServices(clusterPtr);
+    }
+    if (!ClusterIsDeleted(clusterPtr) && clusterPtr->heartbeatTimer == NULL) {
+	ClusterScheduleHeartbeat(clusterPtr, clusterPtr->config.heartbeatMs);
+    }
+    Tcl_Release(clusterPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterTagsChanged, ClusterTagsIdleProc --
+ *
+ *	Announce changed tags with a heartbeat in the next turn of the event
+ *	loop, so that several changes in one turn give one heartbeat.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	An idle callback; then a heartbeat.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterTagsChanged(
+    Cluster *clusterPtr)	/* Member whose tags changed. */
+{
+    if (!(clusterPtr->flags & CLUSTER_TAGS_PENDING)) {
+	clusterPtr->flags |= CLUSTER_TAGS_PENDING;
+	Tcl_DoWhenIdle(ClusterTagsIdleProc, clusterPtr);
+    }
+}
+
+void
+ClusterTagsIdleProc(
+    ClientData clientData)	/* The Cluster. */
+{
+    Cluster *clusterPtr = clientData;
+
+    clusterPtr->flags &= ~CLUSTER_TAGS_PENDING;
+    Tcl_Preserve(clusterPtr);
+    ClusterSendHeartbeat(clusterPtr, NULL, 1, NULL);
+    Tcl_Release(clusterPtr);
+}

@@ -1,0 +1,652 @@
+/*
+ * clusterCmd.c --
+ *
+ *	The cluster object command (SPEC section 6.2): one small function
+ *	per subcommand, dispatched through a table.
+ *
+ * Copyright (c) 2026 The cluster developers.
+ * See the file "LICENSE" for information on usage and redistribution.
+ */
+
+#include "clusterInt.h"
+
+typedef int (ClusterSubcommand)(Cluster *clusterPtr, Tcl_Interp *interp,
+	int objc, Tcl_Obj *const objv[]);
+
+static ClusterSubcommand BroadcastCmd, ChannelCmd, ConfigCmd, DestroyCmd,
+	DiscoverCmd, HeartbeatCmd, HeartbeatAfterCmd, HidCmd, HookCmd,
+	IsLocalCmd, KnownServicesCmd, PropsCmd, ProtocolCmd, ProtocolsCmd,
+	ResolveCmd, ResolverCmd, ResolveSelfCmd, ResolverSelfCmd, ServicesCmd,
+	SidCmd, StatsCmd, TagsCmd, TtlCmd, UuidCmd;
+
+typedef struct ClusterCommand {
+    const char *name;		/* Subcommand name. */
+    ClusterSubcommand *proc;	/* Its implementation. */
+    int minArgs, maxArgs;	/* Arguments after it; -1: no maximum. */
+    const char *usage;		/* For Tcl_WrongNumArgs. */
+} ClusterCommand;
+
+static const ClusterCommand clusterCommands[] = {
+    {"broadcast",	BroadcastCmd,	   1, 1, "payload"},
+    {"channel",		ChannelCmd,	   2, 2, "subscribe|unsubscribe list"},
+    {"config",		ConfigCmd,	   0, -1, "?key ...?"},
+    {"destroy",		DestroyCmd,	   0, 0, ""},
+    {"discover",	DiscoverCmd,	   0, 0, ""},
+    {"heartbeat",	HeartbeatCmd,	   0, 2, "?props? ?tags?"},
+    {"heartbeat_after",	HeartbeatAfterCmd, 1, 1, "ms"},
+    {"hid",		HidCmd,		   0, 0, ""},
+    {"hook",		HookCmd,	   2, -1, "path ?path ...? body"},
+    {"is_local",	IsLocalCmd,	   1, 1, "address"},
+    {"known_services",	KnownServicesCmd,  0, 0, ""},
+    {"props",		PropsCmd,	   0, 1, "?protoprops?"},
+    {"protocol",	ProtocolCmd,	   1, 1, "id"},
+    {"protocols",	ProtocolsCmd,	   0, 0, ""},
+    {"query",		ClusterQueryObjCmd, 0, -1, "?-option value ...?"},
+    {"resolve",		ResolveCmd,	   0, -1, "?filter ...?"},
+    {"resolve_self",	ResolveSelfCmd,	   1, 2, "tag ?modifier?"},
+    {"resolver",	ResolverCmd,	   0, -1, "?modifier? ?op list ...?"},
+    {"resolver_self",	ResolverSelfCmd,   0, -1, "?modifier? ?op list ...?"},
+    {"send",		ClusterSendObjCmd, 0, -1, "?-option value ...?"},
+    {"services",	ServicesCmd,	   0, 0, ""},
+    {"sid",		SidCmd,		   0, 0, ""},
+    {"stats",		StatsCmd,	   0, 0, ""},
+    {"tags",		TagsCmd,	   0, -1, "?action? ?value ...?"},
+    {"ttl",		TtlCmd,		   0, 0, ""},
+    {"uuid",		UuidCmd,	   0, 0, ""},
+    {NULL,		NULL,		   0, 0, NULL}
+};
+
+static const char *const dropNames[CLUSTER_DROP_COUNT] = {
+    "self", "filter", "channel", "remote", "decode", "hook", "invalid",
+    "oversize"
+};
+
+static const char *const protoNames[CLUSTER_PROTO_COUNT] = {"c", "t", "u"};
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterObjCmd --
+ *
+ *	$cluster subcommand ?arg ...?
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Those of the subcommand. The cluster is held across it, since a
+ *	hook it runs may destroy the cluster.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterObjCmd(
+    ClientData clientData,	/* The Cluster. */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    int objc,			/* Number of arguments. */
+    Tcl_Obj *const objv[])	/* Argument objects. */
+{
+    Cluster *clusterPtr = clientData;
+    const ClusterCommand *cmdPtr;
+    int index, code;
+
+    if (objc < 2) {
+	Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?");
+	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS", (char *) NULL);
+	return TCL_ERROR;
+    }
+    if (Tcl_GetIndexFromObjStruct(interp, objv[1], clusterCommands,
+	    sizeof(ClusterCommand), "subcommand", 0, &index) != TCL_OK) {
+	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
+		Tcl_GetString(objv[1]), (char *) NULL);
+	return TCL_ERROR;
+    }
+    cmdPtr = &clusterCommands[index];
+    if (objc - 2 < cmdPtr->minArgs
+	    || (cmdPtr->maxArgs >= 0 && objc - 2 > cmdPtr->maxArgs)) {
+	Tcl_WrongNumArgs(interp, 2, objv, cmdPtr->usage);
+	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS", cmdPtr->name,
+		(char *) NULL);
+	return TCL_ERROR;
+    }
+    Tcl_Preserve(clusterPtr);
+    code = cmdPtr->proc(clusterPtr, interp, objc - 2, objv + 2);
+    Tcl_Release(clusterPtr);
+    return code;
+}
+
+/*
+ * $cluster hook path ?path ...? body
+ *	Register body under the hook path, replacing any previous one; an
+ *	empty body removes it.
+ */
+
+static int
+HookCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    Tcl_Obj *pathObj = Tcl_NewListObj(objc - 1, objv);
+
+    Tcl_IncrRefCount(pathObj);
+    ClusterHookSet(clusterPtr->hooksPtr, pathObj, objv[objc - 1]);
+    Tcl_DecrRefCount(pathObj);
+    Tcl_ResetResult(interp);
+    return TCL_OK;
+}
+
+/*
+ * $cluster heartbeat ?props? ?tags?
+ *	Broadcast a heartbeat now. props: `protoprops` (the default) for our
+ *	protocol props, or a dict to send as data; tags: a boolean, whether
+ *	to carry our tags (default 1).
+ */
+
+static int
+HeartbeatCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    Tcl_Obj *propsObj = NULL;
+    int withTags = 1;
+
+    if (objc > 0 && strcmp(Tcl_GetString(objv[0]), "protoprops") != 0) {
+	propsObj = objv[0];
+    }
+    if (objc > 1 && Tcl_GetBooleanFromObj(NULL, objv[1], &withTags)
+	    != TCL_OK) {
+	return ClusterError(interp, "INVALID_ARGS", "tags",
+		"bad tags \"%s\": must be a boolean", Tcl_GetString(objv[1]));
+    }
+    if (ClusterSendHeartbeat(clusterPtr, propsObj, withTags, NULL)
+	    != TCL_OK) {
+	return ClusterError(interp, "SEND", "MULTICAST",
+		"can't send the heartbeat: see [$cluster stats]");
+    }
+    Tcl_ResetResult(interp);
+    return TCL_OK;
+}
+
+/*
+ * $cluster heartbeat_after ms
+ *	Reschedule the next heartbeat to ms from now.
+ */
+
+static int
+HeartbeatAfterCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    int ms;
+
+    (void) objc;
+    if (Tcl_GetIntFromObj(NULL, objv[0], &ms) != TCL_OK || ms < 0) {
+	return ClusterError(interp, "INVALID_ARGS", "ms",
+		"bad delay \"%s\": must be a non-negative number of"
+		" milliseconds", Tcl_GetString(objv[0]));
+    }
+    ClusterScheduleHeartbeat(clusterPtr, ms);
+    Tcl_ResetResult(interp);
+    return TCL_OK;
+}
+
+/*
+ * $cluster discover
+ *	Broadcast a discovery, at most once per -discoverylimit; 1 if sent.
+ */
+
+static int
+DiscoverCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    Tcl_SetObjResult(interp, Tcl_NewBooleanObj(
+	    ClusterSendDiscovery(clusterPtr, 0)));
+    return TCL_OK;
+}
+
+/*
+ * $cluster broadcast payload
+ *	Multicast a payload dict (our sid, hid, protocols and channel 0
+ *	are filled in where missing); 1 if sent, 0 if a hook cancelled it.
+ */
+
+static int
+BroadcastCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    Tcl_Obj *payloadObj;
+    int code, sent, size;
+
+    (void) objc;
+    if (Tcl_DictObjSize(NULL, objv[0], &size) != TCL_OK) {
+	return ClusterError(interp, "INVALID_ARGS", "payload",
+		"bad payload \"%s\": must be a dict", Tcl_GetString(objv[0]));
+    }
+    payloadObj = ClusterCompletePayload(clusterPtr, objv[0]);
+    Tcl_IncrRefCount(payloadObj);
+    code = ClusterBroadcast(clusterPtr, payloadObj, interp, &sent);
+    Tcl_DecrRefCount(payloadObj);
+    if (code == TCL_OK) {
+	Tcl_SetObjResult(interp, Tcl_NewBooleanObj(sent));
+    }
+    return code;
+}
+
+/*
+ * $cluster resolve ?filter ...?
+ * $cluster resolver ?modifier? ?op list ...?
+ *	Services matching the filters (SPEC 6.6).
+ */
+
+static int
+ResolveCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    Tcl_Obj *listObj;
+
+    if (ClusterResolveObjCmd(clusterPtr, interp, objc, objv, &listObj)
+	    != TCL_OK) {
+	return TCL_ERROR;
+    }
+    Tcl_SetObjResult(interp, listObj);
+    return TCL_OK;
+}
+
+static int
+ResolverCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    Tcl_Obj *listObj;
+
+    if (ClusterResolverObjCmd(clusterPtr, interp, objc, objv, &listObj)
+	    != TCL_OK) {
+	return TCL_ERROR;
+    }
+    Tcl_SetObjResult(interp, listObj);
+    return TCL_OK;
+}
+
+/*
+ * $cluster resolve_self tag ?modifier?
+ * $cluster resolver_self ?modifier? ?op list ...?
+ *	The same tests applied to this member; 1 or 0.
+ */
+
+static Tcl_Obj *
+SelfResolverTags(
+    Cluster *clusterPtr)	/* Member of interest. */
+{
+    Tcl_Obj *listObj = Tcl_DuplicateObj(clusterPtr->tagsObj);
+
+    Tcl_ListObjAppendElement(NULL, listObj, clusterPtr->sidObj);
+    Tcl_ListObjAppendElement(NULL, listObj, clusterPtr->hidObj);
+    Tcl_ListObjAppendElement(NULL, listObj, Tcl_NewStringObj("localhost",
+	    -1));
+    return listObj;
+}
+
+static int
+MatchSelf(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    Tcl_Obj *resolverTagsObj = SelfResolverTags(clusterPtr);
+    int match, code;
+
+    Tcl_IncrRefCount(resolverTagsObj);
+    code = ClusterMatchResolverTags(interp, resolverTagsObj,
+	    clusterPtr->tagsObj, objc, objv, &match);
+    Tcl_DecrRefCount(resolverTagsObj);
+    if (code == TCL_OK) {
+	Tcl_SetObjResult(interp, Tcl_NewBooleanObj(match));
+    }
+    return code;
+}
+
+static int
+ResolveSelfCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    Tcl_Obj *args[3];
+    int code, i;
+
+    args[0] = (objc > 1) ? objv[1] : Tcl_NewStringObj("-equal", -1);
+    args[1] = Tcl_NewStringObj("-has", -1);
+    args[2] = Tcl_NewListObj(1, &objv[0]);
+    for (i = 0; i < 3; i++) {
+	Tcl_IncrRefCount(args[i]);
+    }
+    code = MatchSelf(clusterPtr, interp, 3, args);
+    for (i = 0; i < 3; i++) {
+	Tcl_DecrRefCount(args[i]);
+    }
+    return code;
+}
+
+static int
+ResolverSelfCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    return MatchSelf(clusterPtr, interp, objc, objv);
+}
+
+/*
+ * $cluster tags ?action? ?value ...?
+ *	Read or change our tags (SPEC 6.7).
+ */
+
+static int
+TagsCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    return ClusterTagsObjCmd(clusterPtr, interp, objc, objv);
+}
+
+/*
+ * $cluster channel subscribe|join|enter|add list
+ * $cluster channel unsubscribe|leave|exit|remove list
+ *	Join or leave channels; 0, 1 and 2 cannot be left.
+ */
+
+static int
+ChannelCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    static const char *const actions[] = {
+	"subscribe", "join", "enter", "add",
+	"unsubscribe", "leave", "exit", "remove", NULL
+    };
+    int index;
+
+    (void) objc;
+    if (Tcl_GetIndexFromObj(interp, objv[0], actions, "action", 0, &index)
+	    != TCL_OK) {
+	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
+		Tcl_GetString(objv[0]), (char *) NULL);
+	return TCL_ERROR;
+    }
+    if (ClusterChannelSubscribe(interp, clusterPtr, objv[1], index < 4)
+	    != TCL_OK) {
+	return TCL_ERROR;
+    }
+    Tcl_ResetResult(interp);
+    return TCL_OK;
+}
+
+/*
+ * $cluster services | known_services
+ *	The service object commands, or their number.
+ */
+
+static int
+ServicesCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    Tcl_Obj *listObj = Tcl_NewListObj(0, NULL);
+    ClusterService *servicePtr;
+
+    (void) objc; (void) objv;
+    for (servicePtr = clusterPtr->firstService; servicePtr != NULL;
+	    servicePtr = servicePtr->nextPtr) {
+	Tcl_ListObjAppendElement(NULL, listObj, servicePtr->nameObj);
+    }
+    Tcl_SetObjResult(interp, listObj);
+    return TCL_OK;
+}
+
+static int
+KnownServicesCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    Tcl_SetObjResult(interp, Tcl_NewIntObj(clusterPtr->numServices));
+    return TCL_OK;
+}
+
+/*
+ * $cluster config ?key ...?
+ *	The configuration dict, or the value of one key (with or without
+ *	its dash); several keys give a dict of those.
+ */
+
+static int
+ConfigCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    Tcl_Obj *dictObj = ClusterConfigDict(clusterPtr), *resultObj;
+    int i;
+
+    Tcl_IncrRefCount(dictObj);
+    resultObj = (objc == 0) ? dictObj : Tcl_NewDictObj();
+    for (i = 0; i < objc; i++) {
+	const char *key = Tcl_GetString(objv[i]);
+	Tcl_Obj *keyObj = Tcl_NewStringObj(key + (key[0] == '-'), -1);
+	Tcl_Obj *valueObj;
+
+	Tcl_IncrRefCount(keyObj);
+	Tcl_DictObjGet(NULL, dictObj, keyObj, &valueObj);
+	if (valueObj == NULL) {
+	    Tcl_DecrRefCount(keyObj);
+	    Tcl_DecrRefCount(dictObj);
+	    if (resultObj != dictObj) {
+		Tcl_DecrRefCount(resultObj);
+	    }
+	    return ClusterError(interp, "INVALID_ARGS", key,
+		    "unknown config key \"%s\": see [$cluster config] for"
+		    " the keys", key);
+	}
+	if (objc == 1) {
+	    Tcl_DecrRefCount(resultObj);
+	    resultObj = valueObj;
+	} else {
+	    Tcl_DictObjPut(NULL, resultObj, keyObj, valueObj);
+	}
+	Tcl_DecrRefCount(keyObj);
+    }
+    Tcl_SetObjResult(interp, resultObj);
+    Tcl_DecrRefCount(dictObj);
+    return TCL_OK;
+}
+
+/*
+ * $cluster ttl | protocols | uuid | sid | hid
+ *	Configuration and identities.
+ */
+
+static int
+TtlCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    Tcl_SetObjResult(interp, Tcl_NewIntObj(clusterPtr->config.ttl));
+    return TCL_OK;
+}
+
+static int
+ProtocolsCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    Tcl_SetObjResult(interp, clusterPtr->config.protocolsObj);
+    return TCL_OK;
+}
+
+static int
+UuidCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    Tcl_SetObjResult(interp, clusterPtr->uuidObj);
+    return TCL_OK;
+}
+
+static int
+SidCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    Tcl_SetObjResult(interp, clusterPtr->sidObj);
+    return TCL_OK;
+}
+
+static int
+HidCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    Tcl_SetObjResult(interp, clusterPtr->hidObj);
+    return TCL_OK;
+}
+
+/*
+ * $cluster protocol id
+ *	Empty if we do not serve the protocol, else a non-empty handle: the
+ *	protocol's props (or "c" for multicast, which has none).
+ */
+
+static int
+ProtocolCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    int proto = ClusterProtoFromName(Tcl_GetString(objv[0]));
+    Tcl_Obj *propsObj;
+
+    (void) objc;
+    Tcl_ResetResult(interp);
+    if (proto < 0 || !ClusterServes(clusterPtr, proto)) {
+	return TCL_OK;
+    }
+    if (proto == CLUSTER_PROTO_C) {
+	Tcl_SetObjResult(interp, Tcl_ObjPrintf("c %d",
+		clusterPtr->multicastFd));
+    } else if ((propsObj = ClusterStreamProps(clusterPtr, proto)) != NULL) {
+	Tcl_SetObjResult(interp, Tcl_ObjPrintf("%s %s",
+		Tcl_GetString(objv[0]), Tcl_GetString(propsObj)));
+	Tcl_DecrRefCount(propsObj);
+    }
+    return TCL_OK;
+}
+
+/*
+ * $cluster props ?protoprops?
+ *	Our protocol props, e.g. t {port 40001}.
+ */
+
+static int
+PropsCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    Tcl_SetObjResult(interp, ClusterProtoProps(clusterPtr));
+    return TCL_OK;
+}
+
+/*
+ * $cluster is_local address
+ *	1 if the address belongs to this machine.
+ */
+
+static int
+IsLocalCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    ClusterAddr addr;
+    const char *text = Tcl_GetString(objv[0]);
+
+    (void) objc;
+    if (strcmp(text, "localhost") == 0) {
+	Tcl_SetObjResult(interp, Tcl_NewBooleanObj(1));
+	return TCL_OK;
+    }
+    if (ClusterpParseAddress(text, &addr) != 0) {
+	return ClusterError(interp, "INVALID_ARGS", "address",
+		"bad address \"%s\": must be an IPv4 address such as"
+		" 127.0.0.1", text);
+    }
+    Tcl_SetObjResult(interp, Tcl_NewBooleanObj(
+	    ClusterIsLocalAddress(clusterPtr, &addr)));
+    return TCL_OK;
+}
+
+/*
+ * $cluster stats
+ *	Counters since join (SPEC section 9).
+ */
+
+static int
+StatsCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    Tcl_SetObjResult(interp, ClusterStatsDict(clusterPtr));
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterStatsDict --
+ *
+ *	Render the counters: per protocol (packets/bytes in and out, send
+ *	failures), drops by reason, services and queries.
+ *
+ * Results:
+ *	A new dict.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+Tcl_Obj *
+ClusterStatsDict(
+    const Cluster *clusterPtr)	/* Cluster of interest. */
+{
+    const ClusterStats *s = &clusterPtr->stats;
+    Tcl_Obj *dictObj = Tcl_NewDictObj(), *oneObj;
+    int i;
+
+#define PUT(d, key, value) \
+    Tcl_DictObjPut(NULL, (d), Tcl_NewStringObj((key), -1), \
+	    Tcl_NewWideIntObj(value))
+    for (i = 0; i < CLUSTER_PROTO_COUNT; i++) {
+	oneObj = Tcl_NewDictObj();
+	PUT(oneObj, "packets_in", s->packetsIn[i]);
+	PUT(oneObj, "bytes_in", s->bytesIn[i]);
+	PUT(oneObj, "packets_out", s->packetsOut[i]);
+	PUT(oneObj, "bytes_out", s->bytesOut[i]);
+	PUT(oneObj, "send_failures", s->sendFailures[i]);
+	Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj(protoNames[i], -1),
+		oneObj);
+    }
+    oneObj = Tcl_NewDictObj();
+    for (i = 0; i < CLUSTER_DROP_COUNT; i++) {
+	PUT(oneObj, dropNames[i], s->dropped[i]);
+    }
+    Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("dropped", -1), oneObj);
+    PUT(dictObj, "hook_errors", s->hookErrors);
+    PUT(dictObj, "services_discovered", s->discovered);
+    PUT(dictObj, "services_lost", s->lost);
+    PUT(dictObj, "queries_started", s->queriesStarted);
+    PUT(dictObj, "queries_answered", s->queriesAnswered);
+    PUT(dictObj, "queries_timed_out", s->queriesTimedOut);
+#undef PUT
+    ClusterStreamStats((Cluster *) clusterPtr, dictObj);
+    return dictObj;
+}
+
+/*
+ * $cluster destroy
+ *	Leave the cluster (SPEC section 5).
+ */
+
+static int
+DestroyCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    if (clusterPtr->token != NULL) {
+	Tcl_DeleteCommandFromToken(interp, clusterPtr->token);
+    }
+    Tcl_ResetResult(interp);
+    return TCL_OK;
+}

@@ -1,0 +1,544 @@
+/*
+ * clusterConfig.c --
+ *
+ *	The options of `cluster join` (SPEC section 6.1): parsed and checked
+ *	once into a ClusterConfig, which the core reads and `$cluster
+ *	config` renders back as a dict.
+ *
+ * Copyright (c) 2026 The cluster developers.
+ * See the file "LICENSE" for information on usage and redistribution.
+ */
+
+#include "clusterInt.h"
+#include <stddef.h>
+
+/*
+ * The options of `cluster join`. The first nine are those of the pure-Tcl
+ * package (SPEC section 6.1); the rest are ours, each with a default that
+ * keeps the old behaviour. Integer options are read straight into their
+ * field of ClusterConfig, within their range.
+ */
+
+typedef enum OptionKind {
+    KIND_INT,			/* int field, range min..max. */
+    KIND_SIZE,			/* size_t field, range min..max. */
+    KIND_LIST,			/* Tcl_Obj * field holding a list. */
+    KIND_ADDRESS,		/* -address: a multicast group. */
+    KIND_PORT,			/* -port. */
+    KIND_PROTOCOLS,		/* -protocols, checked at the end. */
+    KIND_UNIX,			/* -u {path P}. */
+    KIND_INTERFACE,		/* -interface name|address. */
+    KIND_HID			/* -hid aa:bb:cc:dd:ee:ff. */
+} OptionKind;
+
+typedef struct JoinOption {
+    const char *name;		/* Option, with its dash. */
+    OptionKind kind;		/* How to read its value. */
+    size_t offset;		/* Field in ClusterConfig (INT, SIZE, LIST). */
+    int min, max;		/* Accepted range (INT, SIZE). */
+} JoinOption;
+
+#define FIELD(f) offsetof(ClusterConfig, f)
+
+static const JoinOption joinOptions[] = {
+    {"-address",	KIND_ADDRESS,	0, 0, 0},
+    {"-port",		KIND_PORT,	0, 1, 65535},
+    {"-ttl",		KIND_INT,	FIELD(ttl), 1, 86400 * 365},
+    {"-heartbeat",	KIND_INT,	FIELD(heartbeatMs), 10, 86400000},
+    {"-channels",	KIND_LIST,	FIELD(channelsObj), 0, 0},
+    {"-remote",		KIND_INT,	FIELD(remote), 0, 255},
+    {"-tags",		KIND_LIST,	FIELD(tagsObj), 0, 0},
+    {"-protocols",	KIND_PROTOCOLS,	0, 0, 0},
+    {"-u",		KIND_UNIX,	0, 0, 0},
+    {"-interface",	KIND_INTERFACE,	0, 0, 0},
+    {"-hid",		KIND_HID,	0, 0, 0},
+    {"-discoverywait",	KIND_INT,	FIELD(discoveredWaitMs), 0, 600000},
+    {"-discoverylimit",	KIND_INT,	FIELD(discoveryLimitMs), 0, 86400000},
+    {"-pingbatch",	KIND_INT,	FIELD(pingBatchMs), 0, 600000},
+    {"-pingdeadline",	KIND_INT,	FIELD(pingDeadlineMs), 0, 86400000},
+    {"-pingsweep",	KIND_INT,	FIELD(pingSweepMs), 0, 86400000},
+    {"-pingreply",	KIND_INT,	FIELD(pingReplyMs), 0, 600000},
+    {"-connecttimeout",	KIND_INT,	FIELD(connectTimeoutMs), 1, 600000},
+    {"-maxframe",	KIND_SIZE,	FIELD(maxFrame), 64, 0x7fffffff},
+    {NULL,		KIND_INT,	0, 0, 0}
+};
+
+#undef FIELD
+
+static const char *const protocolNames[] = {"c", "t", "u", NULL};
+
+static void		SetDefaults(ClusterConfig *configPtr);
+static int		ParseOne(Tcl_Interp *interp, const JoinOption *optPtr,
+			    Tcl_Obj *valueObj, ClusterConfig *configPtr);
+static int		ParseAddress(Tcl_Interp *interp, Tcl_Obj *valueObj,
+			    ClusterConfig *configPtr);
+static int		ParseUnix(Tcl_Interp *interp, Tcl_Obj *valueObj,
+			    ClusterConfig *configPtr);
+static int		ParseProtocols(Tcl_Interp *interp, Tcl_Obj *listObj,
+			    ClusterConfig *configPtr);
+static int		GetBoundedInt(Tcl_Interp *interp, Tcl_Obj *objPtr,
+			    const char *option, int min, int max,
+			    int *valuePtr);
+static void		Keep(Tcl_Obj **slotPtr, Tcl_Obj *valueObj);
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterParseConfig --
+ *
+ *	Fill a ClusterConfig from the options of `cluster join`, with the
+ *	defaults of SPEC section 6.1 for what is not given.
+ *
+ * Results:
+ *	A standard Tcl result; on error the message names the option (and
+ *	lists the valid ones for an unknown option), and the errorcode is
+ *	{CLUSTER INVALID_ARGS option}.
+ *
+ * Side effects:
+ *	The config holds references to the Tcl_Objs it keeps (release them
+ *	with ClusterFreeConfig, also after an error).
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterParseConfig(
+    Tcl_Interp *interp,		/* For errors. */
+    int objc,			/* Option/value words. */
+    Tcl_Obj *const objv[],
+    ClusterConfig *configPtr)	/* Filled in. */
+{
+    Tcl_Obj *protocolsObj = NULL;
+    int i, index;
+
+    SetDefaults(configPtr);
+    for (i = 0; i < objc; i += 2) {
+	const JoinOption *optPtr;
+
+	if (Tcl_GetIndexFromObjStruct(interp, objv[i], joinOptions,
+		sizeof(JoinOption), "option", 0, &index) != TCL_OK) {
+	    Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
+		    Tcl_GetString(objv[i]), (char *) NULL);
+	    return TCL_ERROR;
+	}
+	optPtr = &joinOptions[index];
+	if (i + 1 >= objc) {
+	    return ClusterError(interp, "INVALID_ARGS", optPtr->name,
+		    "option \"%s\" needs a value", optPtr->name);
+	}
+	if (optPtr->kind == KIND_PROTOCOLS) {
+	    protocolsObj = objv[i + 1];
+	} else if (ParseOne(interp, optPtr, objv[i + 1], configPtr)
+		!= TCL_OK) {
+	    return TCL_ERROR;
+	}
+    }
+    return ParseProtocols(interp, protocolsObj, configPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * SetDefaults --
+ *
+ *	The defaults of SPEC section 6.1, and of our own options: a
+ *	heartbeat drawn between 110 and 140 seconds, the old package's
+ *	timings for discovery and pings.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Fills *configPtr.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+SetDefaults(
+    ClusterConfig *configPtr)	/* Config to fill. */
+{
+    unsigned char jitter[2] = {0, 0};
+
+    memset(configPtr, 0, sizeof(ClusterConfig));
+    ClusterpParseAddress("230.230.230.230", &configPtr->group);
+    configPtr->group.port = ClusterPortToNet(23000);
+    configPtr->ttl = 600;
+    ClusterpRandomBytes(jitter, sizeof(jitter));
+    configPtr->heartbeatMs = 110000 + ((jitter[0] << 8) | jitter[1]) % 30001;
+    Keep(&configPtr->channelsObj, Tcl_NewObj());
+    Keep(&configPtr->tagsObj, Tcl_NewObj());
+    configPtr->discoveredWaitMs = 1000;
+    configPtr->discoveryLimitMs = 30000;
+    configPtr->pingBatchMs = 5000;
+    configPtr->pingDeadlineMs = 20000;
+    configPtr->pingSweepMs = 30000;
+    configPtr->pingReplyMs = 15000;
+    configPtr->connectTimeoutMs = 5000;
+    configPtr->maxFrame = CLUSTER_DEFAULT_MAX_FRAME;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ParseOne --
+ *
+ *	Read the value of one option into the config.
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Updates *configPtr.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ParseOne(
+    Tcl_Interp *interp,		/* For errors. */
+    const JoinOption *optPtr,	/* The option. */
+    Tcl_Obj *valueObj,		/* Its value. */
+    ClusterConfig *configPtr)	/* Updated. */
+{
+    char *field = (char *) configPtr + optPtr->offset;
+    const char *value = Tcl_GetString(valueObj);
+    int number, length;
+
+    switch (optPtr->kind) {
+    case KIND_INT:
+	return GetBoundedInt(interp, valueObj, optPtr->name, optPtr->min,
+		optPtr->max, (int *) field);
+    case KIND_SIZE:
+	if (GetBoundedInt(interp, valueObj, optPtr->name, optPtr->min,
+		optPtr->max, &number) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	*(size_t *) field = (size_t) number;
+	return TCL_OK;
+    case KIND_PORT:
+	if (GetBoundedInt(interp, valueObj, optPtr->name, optPtr->min,
+		optPtr->max, &number) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	configPtr->group.port = ClusterPortToNet(number);
+	return TCL_OK;
+    case KIND_LIST:
+	if (Tcl_ListObjLength(NULL, valueObj, &length) != TCL_OK) {
+	    return ClusterError(interp, "INVALID_ARGS", optPtr->name,
+		    "bad %s \"%s\": must be a list", optPtr->name, value);
+	}
+	Keep((Tcl_Obj **) field, valueObj);
+	return TCL_OK;
+    case KIND_ADDRESS:
+	return ParseAddress(interp, valueObj, configPtr);
+    case KIND_UNIX:
+	return ParseUnix(interp, valueObj, configPtr);
+    case KIND_INTERFACE:
+	if (ClusterpInterfaceAddress(value, &configPtr->interfaceAddr) != 0) {
+	    return ClusterError(interp, "INVALID_ARGS", optPtr->name,
+		    "bad -interface \"%s\": no local interface has that name"
+		    " or IPv4 address", value);
+	}
+	Keep(&configPtr->interfaceObj, valueObj);
+	return TCL_OK;
+    case KIND_HID:
+	if (!ClusterHidValid(value)) {
+	    return ClusterError(interp, "INVALID_ARGS", optPtr->name,
+		    "bad -hid \"%s\": must be a MAC address such as"
+		    " 02:00:00:00:00:01", value);
+	}
+	Keep(&configPtr->hidObj, valueObj);
+	return TCL_OK;
+    case KIND_PROTOCOLS:
+	break;
+    }
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ParseAddress, ParseUnix --
+ *
+ *	-address must be a dotted-quad multicast group; -u must be a dict
+ *	with a non-empty `path`.
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Updates *configPtr.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ParseAddress(
+    Tcl_Interp *interp,		/* For errors. */
+    Tcl_Obj *valueObj,		/* The value of -address. */
+    ClusterConfig *configPtr)	/* Updated. */
+{
+    ClusterAddr group;
+    const char *value = Tcl_GetString(valueObj);
+    unsigned first;
+
+    if (ClusterpParseAddress(value, &group) != 0) {
+	return ClusterError(interp, "INVALID_ARGS", "-address",
+		"bad -address \"%s\": must be a multicast IPv4 address such"
+		" as 230.230.230.230", value);
+    }
+    first = ((const unsigned char *) &group.ip)[0];
+    if (first < 224 || first > 239) {
+	return ClusterError(interp, "INVALID_ARGS", "-address",
+		"bad -address \"%s\": not a multicast address (224.0.0.0 to"
+		" 239.255.255.255)", value);
+    }
+    configPtr->group.ip = group.ip;
+    return TCL_OK;
+}
+
+static int
+ParseUnix(
+    Tcl_Interp *interp,		/* For errors. */
+    Tcl_Obj *valueObj,		/* The value of -u. */
+    ClusterConfig *configPtr)	/* Updated. */
+{
+    Tcl_Obj *pathObj = NULL, *keyObj = Tcl_NewStringObj("path", -1);
+    int code;
+
+    Tcl_IncrRefCount(keyObj);
+    code = Tcl_DictObjGet(NULL, valueObj, keyObj, &pathObj);
+    Tcl_DecrRefCount(keyObj);
+    if (code != TCL_OK || pathObj == NULL
+	    || Tcl_GetCharLength(pathObj) == 0) {
+	return ClusterError(interp, "INVALID_ARGS", "-u",
+		"bad -u \"%s\": must be a dict with a \"path\", e.g. -u {path"
+		" /tmp/cluster.sock}", Tcl_GetString(valueObj));
+    }
+    Keep(&configPtr->unixObj, valueObj);
+    Keep(&configPtr->unixPathObj, pathObj);
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * Keep --
+ *
+ *	Store an object in a config slot, releasing what was there.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Reference counts.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+Keep(
+    Tcl_Obj **slotPtr,		/* Slot. */
+    Tcl_Obj *valueObj)		/* New value. */
+{
+    Tcl_IncrRefCount(valueObj);
+    if (*slotPtr != NULL) {
+	Tcl_DecrRefCount(*slotPtr);
+    }
+    *slotPtr = valueObj;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ParseProtocols --
+ *
+ *	Check the -protocols list (default "t c"), append `c` when it is
+ *	missing, and check that `u` comes with -u {path ...}.
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Sets configPtr->protocolsObj.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ParseProtocols(
+    Tcl_Interp *interp,		/* For errors. */
+    Tcl_Obj *listObj,		/* As given, or NULL for the default. */
+    ClusterConfig *configPtr)	/* Receives protocolsObj. */
+{
+    Tcl_Obj **elements, *resultObj;
+    int numElements, i, index, seen[CLUSTER_PROTO_COUNT] = {0, 0, 0};
+
+    if (listObj == NULL) {
+	listObj = Tcl_NewStringObj("t c", -1);
+    }
+    Tcl_IncrRefCount(listObj);
+    if (Tcl_ListObjGetElements(NULL, listObj, &numElements, &elements)
+	    != TCL_OK) {
+	Tcl_DecrRefCount(listObj);
+	return ClusterError(interp, "INVALID_ARGS", "-protocols",
+		"bad -protocols \"%s\": must be a list of c, t and u",
+		Tcl_GetString(listObj));
+    }
+    resultObj = Tcl_NewListObj(0, NULL);
+    Tcl_IncrRefCount(resultObj);
+    for (i = 0; i < numElements; i++) {
+	if (Tcl_GetIndexFromObj(NULL, elements[i], protocolNames, "protocol",
+		TCL_EXACT, &index) != TCL_OK) {
+	    ClusterError(interp, "INVALID_ARGS", "-protocols",
+		    "unknown protocol \"%s\" in -protocols: must be c, t"
+		    " or u", Tcl_GetString(elements[i]));
+	    goto error;
+	}
+	if (!seen[index]) {
+	    seen[index] = 1;
+	    Tcl_ListObjAppendElement(NULL, resultObj, elements[i]);
+	}
+    }
+    if (!seen[CLUSTER_PROTO_C]) {
+	Tcl_ListObjAppendElement(NULL, resultObj, Tcl_NewStringObj("c", 1));
+    }
+    if (seen[CLUSTER_PROTO_U] && configPtr->unixPathObj == NULL) {
+	ClusterError(interp, "INVALID_ARGS", "-u",
+		"protocol \"u\" needs a socket path: add -u {path"
+		" /tmp/cluster.sock}");
+	goto error;
+    }
+    Tcl_DecrRefCount(listObj);
+    configPtr->protocolsObj = resultObj;
+    return TCL_OK;
+
+  error:
+    Tcl_DecrRefCount(listObj);
+    Tcl_DecrRefCount(resultObj);
+    return TCL_ERROR;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * GetBoundedInt --
+ *
+ *	Read an integer option value and check its range.
+ *
+ * Results:
+ *	A standard Tcl result; errors name the option and the range.
+ *
+ * Side effects:
+ *	Sets *valuePtr on success.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+GetBoundedInt(
+    Tcl_Interp *interp,		/* For errors. */
+    Tcl_Obj *objPtr,		/* Value to read. */
+    const char *option,		/* Its option, for the message. */
+    int min, int max,		/* Accepted range, inclusive. */
+    int *valuePtr)		/* Out. */
+{
+    int value;
+
+    if (Tcl_GetIntFromObj(NULL, objPtr, &value) != TCL_OK
+	    || value < min || value > max) {
+	return ClusterError(interp, "INVALID_ARGS", option,
+		"bad %s \"%s\": must be an integer from %d to %d", option,
+		Tcl_GetString(objPtr), min, max);
+    }
+    *valuePtr = value;
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterFreeConfig --
+ *
+ *	Drop the references a ClusterConfig holds.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	The Tcl_Obj slots are released and set to NULL.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterFreeConfig(
+    ClusterConfig *configPtr)	/* Config whose references to drop. */
+{
+    Tcl_Obj **slots[] = {
+	&configPtr->interfaceObj, &configPtr->channelsObj,
+	&configPtr->tagsObj, &configPtr->protocolsObj, &configPtr->unixObj,
+	&configPtr->unixPathObj, &configPtr->hidObj
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+	if (*slots[i]) {
+	    Tcl_DecrRefCount(*slots[i]);
+	    *slots[i] = NULL;
+	}
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterConfigDict --
+ *
+ *	Render a cluster's configuration as a dict, keyed by the option
+ *	names without their dash (`$cluster config`).
+ *
+ * Results:
+ *	A new dict object.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+Tcl_Obj *
+ClusterConfigDict(
+    const Cluster *clusterPtr)	/* Cluster of interest. */
+{
+    const ClusterConfig *c = &clusterPtr->config;
+    Tcl_Obj *dictObj = Tcl_NewDictObj();
+    char address[CLUSTER_ADDR_STRLEN];
+
+#define PUT(key, valueObj) \
+    Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj((key), -1), (valueObj))
+
+    ClusterpFormatAddress(&c->group, address);
+    PUT("address", Tcl_NewStringObj(address, -1));
+    PUT("port", Tcl_NewIntObj(ClusterPortFromNet(c->group.port)));
+    PUT("ttl", Tcl_NewIntObj(c->ttl));
+    PUT("heartbeat", Tcl_NewIntObj(c->heartbeatMs));
+    PUT("channels", c->channelsObj);
+    PUT("remote", Tcl_NewIntObj(c->remote));
+    PUT("tags", c->tagsObj);
+    PUT("protocols", c->protocolsObj);
+    PUT("u", c->unixObj ? c->unixObj : Tcl_NewObj());
+    PUT("interface", c->interfaceObj ? c->interfaceObj : Tcl_NewObj());
+    PUT("hid", clusterPtr->hidObj);
+    PUT("discoverywait", Tcl_NewIntObj(c->discoveredWaitMs));
+    PUT("discoverylimit", Tcl_NewIntObj(c->discoveryLimitMs));
+    PUT("pingbatch", Tcl_NewIntObj(c->pingBatchMs));
+    PUT("pingdeadline", Tcl_NewIntObj(c->pingDeadlineMs));
+    PUT("pingsweep", Tcl_NewIntObj(c->pingSweepMs));
+    PUT("pingreply", Tcl_NewIntObj(c->pingReplyMs));
+    PUT("connecttimeout", Tcl_NewIntObj(c->connectTimeoutMs));
+    PUT("maxframe", Tcl_NewWideIntObj((Tcl_WideInt) c->maxFrame));
+#undef PUT
+    return dictObj;
+}

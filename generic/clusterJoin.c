@@ -1,0 +1,450 @@
+/*
+ * clusterJoin.c --
+ *
+ *	`cluster join`: the birth of a cluster object (identities, sockets,
+ *	first beacons, timers) from a parsed ClusterConfig, and its
+ *	death, which happens in one place, ClusterDeleteProc, whatever
+ *	triggered it: `destroy`, `rename $c {}` or deleting the interpreter.
+ *
+ * Copyright (c) 2026 The cluster developers.
+ * See the file "LICENSE" for information on usage and redistribution.
+ */
+
+#include "clusterInt.h"
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#define INTERP_DATA_KEY "cluster::interpData"
+
+static void		ClusterDeleteProc(ClientData clientData);
+static void		FreeCluster(char *blockPtr);
+static void		FreeInterpData(ClientData clientData,
+			    Tcl_Interp *interp);
+static int		MakeSid(Tcl_Interp *interp, char sid[9]);
+static int		SetupIdentity(Tcl_Interp *interp,
+			    Cluster *clusterPtr);
+static int		SubscribeChannels(Tcl_Interp *interp,
+			    Cluster *clusterPtr, Tcl_Obj *listObj);
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterGetInterpData --
+ *
+ *	Per-interpreter state, created on first use.
+ *
+ * Results:
+ *	The interpreter's ClusterInterpData.
+ *
+ * Side effects:
+ *	May create the assoc data.
+ *
+ *----------------------------------------------------------------------
+ */
+
+ClusterInterpData *
+ClusterGetInterpData(
+    Tcl_Interp *interp)		/* Interpreter of interest. */
+{
+    ClusterInterpData *dataPtr =
+	    Tcl_GetAssocData(interp, INTERP_DATA_KEY, NULL);
+
+    if (dataPtr == NULL) {
+	dataPtr = ckalloc(sizeof(ClusterInterpData));
+	memset(dataPtr, 0, sizeof(ClusterInterpData));
+	Tcl_SetAssocData(interp, INTERP_DATA_KEY, FreeInterpData, dataPtr);
+    }
+    return dataPtr;
+}
+
+static void
+FreeInterpData(
+    ClientData clientData,	/* The ClusterInterpData. */
+    Tcl_Interp *interp)		/* Interpreter being deleted. */
+{
+    (void) interp;
+    ckfree(clientData);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterJoinObjCmd --
+ *
+ *	cluster join ?-option value ...?
+ *
+ *	Join the cluster: validate every option, open the sockets, announce
+ *	ourselves and create the cluster object command.
+ *
+ * Results:
+ *	A standard Tcl result: the object command's fully qualified name,
+ *	or an error {CLUSTER INVALID_ARGS ...} or {CLUSTER SOCKET ...}.
+ *	Nothing stays open after a failed join.
+ *
+ * Side effects:
+ *	Sockets, timers, a command; a heartbeat and a discovery broadcast.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterJoinObjCmd(
+    ClientData clientData,	/* Not used. */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    int objc,			/* Number of arguments. */
+    Tcl_Obj *const objv[])	/* "join" and its options. */
+{
+    ClusterInterpData *dataPtr = ClusterGetInterpData(interp);
+    Cluster *clusterPtr;
+    Tcl_Obj *nameObj;
+
+    (void) clientData;
+    clusterPtr = ckalloc(sizeof(Cluster));
+    memset(clusterPtr, 0, sizeof(Cluster));
+    clusterPtr->interp = interp;
+    clusterPtr->multicastFd = -1;
+    Tcl_InitHashTable(&clusterPtr->channels, TCL_ONE_WORD_KEYS);
+    Tcl_InitHashTable(&clusterPtr->services, TCL_STRING_KEYS);
+    clusterPtr->hooksPtr = ClusterHooksCreate();
+    ClusterBufInit(&clusterPtr->sendBuf);
+
+    if (ClusterParseConfig(interp, objc - 1, objv + 1, &clusterPtr->config)
+	    != TCL_OK
+	    || SetupIdentity(interp, clusterPtr) != TCL_OK
+	    || SubscribeChannels(interp, clusterPtr,
+		    clusterPtr->config.channelsObj) != TCL_OK) {
+	goto failed;
+    }
+    clusterPtr->tagsObj = Tcl_DuplicateObj(clusterPtr->config.tagsObj);
+    Tcl_IncrRefCount(clusterPtr->tagsObj);
+    if (ClusterMulticastOpen(clusterPtr, interp) != TCL_OK
+	    || ClusterStreamsOpen(clusterPtr, interp) != TCL_OK) {
+	goto failed;
+    }
+
+    nameObj = Tcl_ObjPrintf("::cluster::cluster%lu", ++dataPtr->nextCluster);
+    clusterPtr->nameObj = nameObj;
+    Tcl_IncrRefCount(nameObj);
+    clusterPtr->token = Tcl_CreateObjCommand(interp, Tcl_GetString(nameObj),
+	    ClusterObjCmd, clusterPtr, ClusterDeleteProc);
+
+    /*
+     * Announce ourselves: our tags in a heartbeat, then a discovery that
+     * carries our protocol props and asks everybody to answer.
+     */
+
+    ClusterSendHeartbeat(clusterPtr, NULL, 1, NULL);
+    ClusterSendDiscovery(clusterPtr, 1);
+    ClusterScheduleHeartbeat(clusterPtr, clusterPtr->config.heartbeatMs);
+    Tcl_SetObjResult(interp, nameObj);
+    return TCL_OK;
+
+  failed:
+    clusterPtr->flags |= CLUSTER_DELETED;
+    ClusterStreamsClose(clusterPtr);
+    ClusterMulticastClose(clusterPtr);
+    FreeCluster((char *) clusterPtr);
+    return TCL_ERROR;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * SetupIdentity --
+ *
+ *	Give a new cluster its sid (random, new at every join), its hid
+ *	(from -hid or the machine) and its uuid sid@hid.
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Fills the identity fields of the cluster.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+SetupIdentity(
+    Tcl_Interp *interp,		/* For errors. */
+    Cluster *clusterPtr)	/* Cluster being born. */
+{
+    if (MakeSid(interp, clusterPtr->sid) != TCL_OK) {
+	return TCL_ERROR;
+    }
+    if (clusterPtr->config.hidObj) {
+	const char *given = Tcl_GetString(clusterPtr->config.hidObj);
+	int i;
+
+	for (i = 0; i < CLUSTER_HID_STRLEN - 1 && given[i]; i++) {
+	    clusterPtr->hid[i] = (char) tolower((unsigned char) given[i]);
+	}
+	clusterPtr->hid[i] = '\0';
+    } else if (ClusterpHostId(clusterPtr->hid) != 0) {
+	return ClusterError(interp, "HOST", "NO_HID",
+		"can't find a host id: no network interface has a MAC"
+		" address and /etc/machine-id is unreadable; give one with"
+		" -hid 02:00:00:00:00:01");
+    }
+    clusterPtr->sidObj = Tcl_NewStringObj(clusterPtr->sid, -1);
+    clusterPtr->hidObj = Tcl_NewStringObj(clusterPtr->hid, -1);
+    clusterPtr->uuidObj = Tcl_ObjPrintf("%s@%s", clusterPtr->sid,
+	    clusterPtr->hid);
+    Tcl_IncrRefCount(clusterPtr->sidObj);
+    Tcl_IncrRefCount(clusterPtr->hidObj);
+    Tcl_IncrRefCount(clusterPtr->uuidObj);
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * MakeSid --
+ *
+ *	Draw a service id: 8 characters of [A-Za-z0-9] from the system's
+ *	random source, without modulo bias.
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Fills sid (NUL-terminated).
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+MakeSid(
+    Tcl_Interp *interp,		/* For errors. */
+    char sid[9])		/* Out. */
+{
+    static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    unsigned char random[32];
+    int have = 0, used = (int) sizeof(random);
+
+    while (have < 8) {
+	if (used == (int) sizeof(random)) {
+	    if (ClusterpRandomBytes(random, sizeof(random)) != 0) {
+		return ClusterError(interp, "HOST", "NO_RANDOM",
+			"can't read the system's random source: %s",
+			Tcl_ErrnoMsg(errno));
+	    }
+	    used = 0;
+	}
+	if (random[used] < 248) {	/* 248 = 4 * 62. */
+	    sid[have++] = alphabet[random[used] % 62];
+	}
+	used++;
+    }
+    sid[8] = '\0';
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * SubscribeChannels, ClusterChannelSubscribe --
+ *
+ *	Subscribe to channels 0, 1 and 2, and to those of -channels.
+ *
+ * Results:
+ *	A standard Tcl result; a channel must be a non-negative integer.
+ *
+ * Side effects:
+ *	Adds entries to clusterPtr->channels.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+SubscribeChannels(
+    Tcl_Interp *interp,		/* For errors. */
+    Cluster *clusterPtr,	/* Cluster being born. */
+    Tcl_Obj *listObj)		/* Extra channels. */
+{
+    Tcl_Obj *fixed = Tcl_NewStringObj("0 1 2", -1);
+    int code;
+
+    Tcl_IncrRefCount(fixed);
+    code = ClusterChannelSubscribe(interp, clusterPtr, fixed, 1);
+    Tcl_DecrRefCount(fixed);
+    if (code != TCL_OK) {
+	return code;
+    }
+    return ClusterChannelSubscribe(interp, clusterPtr, listObj, 1);
+}
+
+int
+ClusterChannelSubscribe(
+    Tcl_Interp *interp,		/* For errors. */
+    Cluster *clusterPtr,	/* Cluster of interest. */
+    Tcl_Obj *listObj,		/* Channel numbers. */
+    int subscribe)		/* 1 to join, 0 to leave. */
+{
+    Tcl_Obj **elements;
+    int numElements, i, channel;
+
+    if (Tcl_ListObjGetElements(NULL, listObj, &numElements, &elements)
+	    != TCL_OK) {
+	return ClusterError(interp, "INVALID_ARGS", "channel",
+		"bad channel list \"%s\": must be a list of channel numbers",
+		Tcl_GetString(listObj));
+    }
+    for (i = 0; i < numElements; i++) {
+	if (Tcl_GetIntFromObj(NULL, elements[i], &channel) != TCL_OK
+		|| channel < 0) {
+	    return ClusterError(interp, "INVALID_ARGS", "channel",
+		    "bad channel \"%s\": must be a non-negative integer",
+		    Tcl_GetString(elements[i]));
+	}
+	if (!subscribe && channel <= CLUSTER_CHANNEL_LAN) {
+	    return ClusterError(interp, "CHANNEL", "PERMANENT",
+		    "can't leave channel %d: channels 0, 1 and 2 are always"
+		    " subscribed", channel);
+	}
+    }
+    for (i = 0; i < numElements; i++) {
+	Tcl_HashEntry *entryPtr;
+	int isNew;
+
+	Tcl_GetIntFromObj(NULL, elements[i], &channel);
+	if (subscribe) {
+	    Tcl_CreateHashEntry(&clusterPtr->channels,
+		    CLUSTER_INT2PTR(channel), &isNew);
+	} else {
+	    entryPtr = Tcl_FindHashEntry(&clusterPtr->channels,
+		    CLUSTER_INT2PTR(channel));
+	    if (entryPtr) {
+		Tcl_DeleteHashEntry(entryPtr);
+	    }
+	}
+    }
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterIsDeleted --
+ *
+ *	Tell whether a cluster has been destroyed. Code that evaluated a
+ *	script asks this before touching the cluster again.
+ *
+ * Results:
+ *	1 if destroyed, else 0.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterIsDeleted(
+    const Cluster *clusterPtr)	/* Cluster of interest. */
+{
+    return (clusterPtr->flags & CLUSTER_DELETED) != 0;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterDeleteProc --
+ *
+ *	Leave the cluster (SPEC section 5): broadcast a disconnect, close
+ *	every socket, remove unix socket files, cancel every timer and
+ *	destroy every service and query object. Runs when the object
+ *	command is deleted, however that happened, possibly from inside
+ *	one of the cluster's own hooks: the memory is freed only when the
+ *	last Tcl_Preserve is released.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	As above.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+ClusterDeleteProc(
+    ClientData clientData)	/* The Cluster. */
+{
+    Cluster *clusterPtr = clientData;
+
+    if (clusterPtr->flags & CLUSTER_DELETED) {
+	return;
+    }
+    clusterPtr->flags |= CLUSTER_DELETED;
+    ClusterSendDisconnect(clusterPtr);
+    if (clusterPtr->heartbeatTimer) {
+	Tcl_DeleteTimerHandler(clusterPtr->heartbeatTimer);
+	clusterPtr->heartbeatTimer = NULL;
+    }
+    if (clusterPtr->pingSweepTimer) {
+	Tcl_DeleteTimerHandler(clusterPtr->pingSweepTimer);
+	clusterPtr->pingSweepTimer = NULL;
+    }
+    if (clusterPtr->pingTimer) {
+	Tcl_DeleteTimerHandler(clusterPtr->pingTimer);
+	clusterPtr->pingTimer = NULL;
+    }
+    if (clusterPtr->pingSidsObj) {
+	Tcl_DecrRefCount(clusterPtr->pingSidsObj);
+	clusterPtr->pingSidsObj = NULL;
+    }
+    if (clusterPtr->flags & CLUSTER_TAGS_PENDING) {
+	Tcl_CancelIdleCall(ClusterTagsIdleProc, clusterPtr);
+	clusterPtr->flags &= ~CLUSTER_TAGS_PENDING;
+    }
+    ClusterQueriesDeleteAll(clusterPtr);
+    ClusterRemoveAllServices(clusterPtr);
+    ClusterStreamsClose(clusterPtr);
+    ClusterMulticastClose(clusterPtr);
+    Tcl_EventuallyFree(clusterPtr, FreeCluster);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * FreeCluster --
+ *
+ *	Free the memory of a cluster once nobody holds it.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Memory and object references are released.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+FreeCluster(
+    char *blockPtr)		/* The Cluster. */
+{
+    Cluster *clusterPtr = (Cluster *) blockPtr;
+
+    ClusterFreeConfig(&clusterPtr->config);
+    if (clusterPtr->nameObj) {
+	Tcl_DecrRefCount(clusterPtr->nameObj);
+    }
+    if (clusterPtr->sidObj) {
+	Tcl_DecrRefCount(clusterPtr->sidObj);
+	Tcl_DecrRefCount(clusterPtr->hidObj);
+	Tcl_DecrRefCount(clusterPtr->uuidObj);
+    }
+    if (clusterPtr->tagsObj) {
+	Tcl_DecrRefCount(clusterPtr->tagsObj);
+    }
+    Tcl_DeleteHashTable(&clusterPtr->channels);
+    Tcl_DeleteHashTable(&clusterPtr->services);
+    ClusterHooksFree(clusterPtr->hooksPtr);
+    ClusterBufFree(&clusterPtr->sendBuf);
+    ckfree(clusterPtr);
+}
+

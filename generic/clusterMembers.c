@@ -1,0 +1,826 @@
+/*
+ * clusterMembers.c --
+ *
+ *	The receive pipeline and the membership it maintains. Every packet,
+ *	from any transport, comes through ClusterReceivePacket, which applies
+ *	SPEC's order: decode (stopping early on our own echo or a filter not
+ *	for us) -> remote policy -> channel -> the receive hooks -> service
+ *	lookup or creation -> per-type handling. Services are dropped by the
+ *	ttl sweep, after an unanswered ping, or by a disconnect.
+ *
+ * Copyright (c) 2026 The cluster developers.
+ * See the file "LICENSE" for information on usage and redistribution.
+ */
+
+#include "clusterInt.h"
+
+/*
+ * How long a read of the machine's addresses stays fresh.
+ */
+
+#define LOCAL_ADDRS_TTL_MS 5000
+
+/*
+ * The fields of a payload that the core acts on, read from the dict after
+ * the receive hooks had their chance to change it.
+ */
+
+typedef struct Incoming {
+    Tcl_Obj *payloadObj;	/* The payload dict. */
+    Tcl_Obj *sidObj;		/* Its fields, or NULL where absent. */
+    Tcl_Obj *hidObj;
+    Tcl_Obj *protocolsObj;
+    Tcl_Obj *tagsObj;
+    Tcl_Obj *dataObj;
+    int type;			/* -1 when absent or not a number. */
+    int channel;		/* 0 when absent. */
+    int keepalive;		/* 1 when asked for. */
+    int local;			/* Sent from this machine. */
+    ClusterProto proto;		/* Transport it came on. */
+    ClusterAddr from;		/* Its source address. */
+    ClusterConn *connPtr;	/* Stream it came on, or NULL. */
+} Incoming;
+
+static int		AcceptedByPolicy(Cluster *clusterPtr,
+			    Incoming *inPtr);
+static void		AnnounceIfReady(ClusterService *servicePtr);
+static void		AnnounceTimerProc(ClientData clientData);
+static void		Announce(ClusterService *servicePtr);
+static int		Dispatch(Cluster *clusterPtr,
+			    ClusterService *servicePtr, Incoming *inPtr);
+static int		HandlePayload(Cluster *clusterPtr, Incoming *inPtr);
+static void		HandleFailure(Cluster *clusterPtr, Incoming *inPtr);
+static void		MergeProps(ClusterService *servicePtr,
+			    Tcl_Obj *dataObj, int replace);
+static int		ProtocolsHaveC(Tcl_Obj *protocolsObj);
+static int		ReadFields(Incoming *inPtr);
+static void		RefreshLocalAddrs(Cluster *clusterPtr);
+static int		RunFilterHook(Cluster *clusterPtr, const char *path,
+			    ClusterService *servicePtr, Incoming *inPtr);
+static int		UpdateService(ClusterService *servicePtr,
+			    Incoming *inPtr);
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterReceivePacket --
+ *
+ *	Take one whole packet from a transport through the receive pipeline.
+ *
+ * Results:
+ *	1 when the payload was handled and asked for keepalive, 0 when it
+ *	was handled without, -1 when it was dropped.
+ *
+ * Side effects:
+ *	Counters, services, hooks. The cluster may be destroyed by a hook:
+ *	callers hold a Tcl_Preserve on it and check ClusterIsDeleted after.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterReceivePacket(
+    Cluster *clusterPtr,	/* Receiving cluster. */
+    ClusterProto proto,		/* Transport it arrived on. */
+    const unsigned char *bytes,	/* The whole packet. */
+    size_t length,		/* Its size. */
+    const ClusterAddr *fromPtr,	/* Source address. */
+    ClusterConn *connPtr)	/* Stream it arrived on, or NULL. */
+{
+    ClusterPacketView view;
+    ClusterCodecError error;
+    ClusterIdentity self;
+    ClusterBytes tagBytes[64];
+    Tcl_Obj **tags;
+    Incoming in;
+    int numTags, i, result;
+
+    clusterPtr->stats.packetsIn[proto]++;
+    clusterPtr->stats.bytesIn[proto] += (Tcl_WideInt) length;
+
+    self.sid.bytes = (const unsigned char *) clusterPtr->sid;
+    self.sid.length = 8;
+    self.hid.bytes = (const unsigned char *) clusterPtr->hid;
+    self.hid.length = strlen(clusterPtr->hid);
+    Tcl_ListObjGetElements(NULL, clusterPtr->tagsObj, &numTags, &tags);
+    if (numTags > 64) {
+	numTags = 64;		/* Filters naming later tags still pass
+				 * through the hid and sid. */
+    }
+    for (i = 0; i < numTags; i++) {
+	int tagLength;
+
+	tagBytes[i].bytes = (const unsigned char *)
+		Tcl_GetStringFromObj(tags[i], &tagLength);
+	tagBytes[i].length = (size_t) tagLength;
+    }
+    self.tags = tagBytes;
+    self.numTags = numTags;
+
+    switch (ClusterDecodePacket(bytes, length, &self, &view, &error)) {
+    case CLUSTER_DECODE_SELF:
+	clusterPtr->stats.dropped[CLUSTER_DROP_SELF]++;
+	return -1;
+    case CLUSTER_DECODE_FILTERED:
+	clusterPtr->stats.dropped[CLUSTER_DROP_FILTER]++;
+	return -1;
+    case CLUSTER_DECODE_ERROR:
+	clusterPtr->stats.dropped[CLUSTER_DROP_DECODE]++;
+	return -1;
+    case CLUSTER_DECODE_OK:
+	break;
+    }
+
+    memset(&in, 0, sizeof(in));
+    in.payloadObj = ClusterPayloadFromView(&view);
+    Tcl_IncrRefCount(in.payloadObj);
+    in.proto = proto;
+    in.from = *fromPtr;
+    in.connPtr = connPtr;
+    Tcl_Preserve(clusterPtr);
+    result = HandlePayload(clusterPtr, &in);
+    Tcl_Release(clusterPtr);
+    Tcl_DecrRefCount(in.payloadObj);
+    return result;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * HandlePayload --
+ *
+ *	The part of the pipeline after decoding: policy, channel, receive
+ *	hooks, validation, the service, then the payload's type.
+ *
+ * Results:
+ *	As ClusterReceivePacket.
+ *
+ * Side effects:
+ *	inPtr->payloadObj may be replaced by a hook (reference kept).
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+HandlePayload(
+    Cluster *clusterPtr,	/* Receiving cluster (preserved). */
+    Incoming *inPtr)		/* The payload and where it came from. */
+{
+    ClusterService *servicePtr;
+    Tcl_HashEntry *entryPtr;
+    char path[48];
+    int result;
+
+    if (ReadFields(inPtr) != TCL_OK || !AcceptedByPolicy(clusterPtr, inPtr)) {
+	return -1;
+    }
+    if (RunFilterHook(clusterPtr, "evaluate receive", NULL, inPtr) != TCL_OK) {
+	return -1;
+    }
+    snprintf(path, sizeof(path), "channel %d receive", inPtr->channel);
+    if (RunFilterHook(clusterPtr, path, NULL, inPtr) != TCL_OK
+	    || RunFilterHook(clusterPtr, "evaluate service", NULL, inPtr)
+		!= TCL_OK) {
+	return -1;
+    }
+    if (inPtr->sidObj == NULL || inPtr->hidObj == NULL || inPtr->type < 0
+	    || inPtr->protocolsObj == NULL
+	    || !ProtocolsHaveC(inPtr->protocolsObj)) {
+	clusterPtr->stats.dropped[CLUSTER_DROP_INVALID]++;
+	return -1;
+    }
+
+    entryPtr = Tcl_FindHashEntry(&clusterPtr->services,
+	    Tcl_GetString(inPtr->sidObj));
+    if (entryPtr != NULL) {
+	servicePtr = Tcl_GetHashValue(entryPtr);
+	Tcl_Preserve(servicePtr);
+	if (RunFilterHook(clusterPtr, "service validate", servicePtr, inPtr)
+		!= TCL_OK || (servicePtr->flags & SERVICE_DELETED)) {
+	    Tcl_Release(servicePtr);
+	    return -1;
+	}
+    } else if (inPtr->type == CLUSTER_TYPE_DISCONNECT) {
+	return inPtr->keepalive;	/* Gone before we knew it. */
+    } else {
+	servicePtr = ClusterServiceCreate(clusterPtr, inPtr->sidObj);
+	Tcl_Preserve(servicePtr);
+    }
+
+    result = Dispatch(clusterPtr, servicePtr, inPtr);
+    Tcl_Release(servicePtr);
+    return result;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ReadFields --
+ *
+ *	Read the fields the core needs from the payload dict.
+ *
+ * Results:
+ *	TCL_OK, or TCL_ERROR when the payload is not a dict.
+ *
+ * Side effects:
+ *	Fills *inPtr.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ReadFields(
+    Incoming *inPtr)		/* Payload in, fields out. */
+{
+    Tcl_Obj *payloadObj = inPtr->payloadObj, *valueObj;
+
+#define FIELD(id, slot) \
+    if (Tcl_DictObjGet(NULL, payloadObj, ClusterFieldKey(id), &(slot)) \
+	    != TCL_OK) { \
+	return TCL_ERROR; \
+    }
+    FIELD(CLUSTER_F_SID, inPtr->sidObj);
+    FIELD(CLUSTER_F_HID, inPtr->hidObj);
+    FIELD(CLUSTER_F_PROTOCOLS, inPtr->protocolsObj);
+    FIELD(CLUSTER_F_TAGS, inPtr->tagsObj);
+    FIELD(CLUSTER_F_DATA, inPtr->dataObj);
+    FIELD(CLUSTER_F_TYPE, valueObj);
+    if (valueObj == NULL
+	    || Tcl_GetIntFromObj(NULL, valueObj, &inPtr->type) != TCL_OK) {
+	inPtr->type = -1;
+    }
+    FIELD(CLUSTER_F_CHANNEL, valueObj);
+    if (valueObj == NULL
+	    || Tcl_GetIntFromObj(NULL, valueObj, &inPtr->channel) != TCL_OK) {
+	inPtr->channel = 0;
+    }
+    FIELD(CLUSTER_F_KEEPALIVE, valueObj);
+    if (valueObj == NULL
+	    || Tcl_GetBooleanFromObj(NULL, valueObj, &inPtr->keepalive)
+		!= TCL_OK) {
+	inPtr->keepalive = 0;
+    }
+#undef FIELD
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * AcceptedByPolicy --
+ *
+ *	Apply the remote policy (SPEC section 5) and the channel rules
+ *	(section 3): with -remote 0 only this machine is heard, by source
+ *	address and by hid; channel 1 only from this machine; channel 2 only
+ *	from this machine or a directly connected subnet; other channels
+ *	only when subscribed.
+ *
+ * Results:
+ *	1 when the payload may go on, else 0 (and the drop is counted).
+ *
+ * Side effects:
+ *	Sets inPtr->local.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+AcceptedByPolicy(
+    Cluster *clusterPtr,	/* Receiving cluster. */
+    Incoming *inPtr)		/* The payload. */
+{
+    int sameHid = inPtr->hidObj != NULL
+	    && strcmp(Tcl_GetString(inPtr->hidObj), clusterPtr->hid) == 0;
+
+    inPtr->local = (inPtr->proto == CLUSTER_PROTO_U)
+	    || ClusterIsLocalAddress(clusterPtr, &inPtr->from);
+    if (clusterPtr->config.remote == 0
+	    && (!inPtr->local || (inPtr->hidObj != NULL && !sameHid))) {
+	clusterPtr->stats.dropped[CLUSTER_DROP_REMOTE]++;
+	return 0;
+    }
+    if (Tcl_FindHashEntry(&clusterPtr->channels,
+	    CLUSTER_INT2PTR(inPtr->channel)) == NULL) {
+	clusterPtr->stats.dropped[CLUSTER_DROP_CHANNEL]++;
+	return 0;
+    }
+    if ((inPtr->channel == CLUSTER_CHANNEL_SYSTEM && !inPtr->local)
+	    || (inPtr->channel == CLUSTER_CHANNEL_LAN && !inPtr->local
+		&& !ClusterIsOnLink(clusterPtr, &inPtr->from))) {
+	clusterPtr->stats.dropped[CLUSTER_DROP_REMOTE]++;
+	return 0;
+    }
+    return 1;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * RunFilterHook --
+ *
+ *	Run one receive-side hook, which may change the payload or refuse
+ *	it, then read the payload's fields again.
+ *
+ * Results:
+ *	TCL_OK to go on; TCL_ERROR when the payload is refused (counted)
+ *	or the cluster was destroyed.
+ *
+ * Side effects:
+ *	Whatever the hook does.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+RunFilterHook(
+    Cluster *clusterPtr,	/* Receiving cluster (preserved). */
+    const char *path,		/* Hook path. */
+    ClusterService *servicePtr,	/* Service involved, or NULL. */
+    Incoming *inPtr)		/* The payload. */
+{
+    switch (ClusterHookRun(clusterPtr, path, servicePtr, &inPtr->payloadObj,
+	    NULL)) {
+    case CLUSTER_HOOK_NONE:
+	return TCL_OK;
+    case CLUSTER_HOOK_OK:
+	if (ReadFields(inPtr) != TCL_OK) {
+	    clusterPtr->stats.dropped[CLUSTER_DROP_HOOK]++;
+	    return TCL_ERROR;
+	}
+	return TCL_OK;
+    case CLUSTER_HOOK_STOP:
+	clusterPtr->stats.dropped[CLUSTER_DROP_HOOK]++;
+	return TCL_ERROR;
+    case CLUSTER_HOOK_GONE:
+	break;
+    }
+    return TCL_ERROR;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * Dispatch --
+ *
+ *	Update the sender's service from the payload and act on its type
+ *	(SPEC section 2).
+ *
+ * Results:
+ *	1 when the payload asked for keepalive, else 0; -1 if it was lost
+ *	to a hook that destroyed the cluster.
+ *
+ * Side effects:
+ *	Many: see each type.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+Dispatch(
+    Cluster *clusterPtr,	/* Receiving cluster (preserved). */
+    ClusterService *servicePtr,	/* Sender (preserved). */
+    Incoming *inPtr)		/* The payload. */
+{
+    int tagsChanged;
+
+    if (inPtr->type == CLUSTER_TYPE_DISCONNECT) {
+	ClusterRemoveService(servicePtr);
+	return inPtr->keepalive;
+    }
+    tagsChanged = UpdateService(servicePtr, inPtr);
+    if (inPtr->connPtr != NULL) {
+	ClusterConnBind(inPtr->connPtr, servicePtr);
+    }
+
+    switch (inPtr->type) {
+    case CLUSTER_TYPE_HEARTBEAT:
+    case CLUSTER_TYPE_DISCOVERY:
+    case CLUSTER_TYPE_RESPONSE:
+	if (inPtr->type != CLUSTER_TYPE_RESPONSE) {
+	    MergeProps(servicePtr, inPtr->dataObj, 0);
+	}
+	break;
+    case CLUSTER_TYPE_FLUSH:
+	MergeProps(servicePtr, inPtr->dataObj, 1);
+	break;
+    default:
+	break;
+    }
+
+    if (tagsChanged && (servicePtr->flags & SERVICE_ANNOUNCED)) {
+	if (ClusterHookRun(clusterPtr, "tags changed", servicePtr,
+		&inPtr->payloadObj, NULL) == CLUSTER_HOOK_GONE) {
+	    return -1;
+	}
+    }
+    AnnounceIfReady(servicePtr);
+    if (ClusterIsDeleted(clusterPtr) || (servicePtr->flags & SERVICE_DELETED)) {
+	return -1;
+    }
+
+    switch (inPtr->type) {
+    case CLUSTER_TYPE_DISCOVERY:
+	ClusterReplyToDiscovery(clusterPtr, servicePtr);
+	break;
+    case CLUSTER_TYPE_PING:
+	ClusterHandlePing(clusterPtr, inPtr->dataObj);
+	break;
+    case CLUSTER_TYPE_QUERY:
+	ClusterQueryIncoming(clusterPtr, servicePtr, inPtr->payloadObj,
+		inPtr->proto, inPtr->connPtr);
+	break;
+    case CLUSTER_TYPE_RESPONSE:
+	ClusterQueryResponse(clusterPtr, servicePtr, inPtr->payloadObj);
+	break;
+    case CLUSTER_TYPE_EVENT:
+	ClusterHookRun(clusterPtr, "event", servicePtr, &inPtr->payloadObj,
+		NULL);
+	break;
+    case CLUSTER_TYPE_FAILURE:
+	HandleFailure(clusterPtr, inPtr);
+	break;
+    default:
+	break;
+    }
+    return ClusterIsDeleted(clusterPtr) ? -1 : inPtr->keepalive;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * UpdateService --
+ *
+ *	Refresh what we know of a service from any valid payload of it: its
+ *	last-seen time, host id, address (from `c` packets), protocols and
+ *	tags.
+ *
+ * Results:
+ *	1 when its tags changed, else 0.
+ *
+ * Side effects:
+ *	Updates the service; clears an expectation raised by a ping.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+UpdateService(
+    ClusterService *servicePtr,	/* Sender. */
+    Incoming *inPtr)		/* Its payload. */
+{
+    Cluster *clusterPtr = servicePtr->clusterPtr;
+    int tagsChanged = 0;
+
+    (void) clusterPtr;
+    servicePtr->lastSeenMs = ClusterpMonotonicMs();
+    servicePtr->expectedByMs = 0;
+    if (servicePtr->hidObj == NULL
+	    || strcmp(Tcl_GetString(servicePtr->hidObj),
+		Tcl_GetString(inPtr->hidObj)) != 0) {
+	ClusterServiceSetObj(&servicePtr->hidObj, inPtr->hidObj);
+	ClusterServiceSetObj(&servicePtr->resolverTagsObj, NULL);
+    }
+    if (inPtr->proto == CLUSTER_PROTO_C || servicePtr->addrObj == NULL) {
+	if (servicePtr->addrObj == NULL
+		|| servicePtr->addr.ip != inPtr->from.ip) {
+	    char text[CLUSTER_ADDR_STRLEN];
+
+	    servicePtr->addr = inPtr->from;
+	    servicePtr->addr.port = 0;
+	    ClusterpFormatAddress(&servicePtr->addr, text);
+	    ClusterServiceSetObj(&servicePtr->addrObj,
+		    Tcl_NewStringObj(text, -1));
+	    if (inPtr->local) {
+		servicePtr->flags |= SERVICE_LOCAL;
+	    } else {
+		servicePtr->flags &= ~SERVICE_LOCAL;
+	    }
+	    ClusterServiceSetObj(&servicePtr->resolverTagsObj, NULL);
+	}
+    }
+    if (servicePtr->protocolsObj == NULL
+	    || strcmp(Tcl_GetString(servicePtr->protocolsObj),
+		Tcl_GetString(inPtr->protocolsObj)) != 0) {
+	ClusterServiceSetObj(&servicePtr->protocolsObj, inPtr->protocolsObj);
+    }
+    if (inPtr->tagsObj != NULL && (servicePtr->tagsObj == NULL
+	    || strcmp(Tcl_GetString(servicePtr->tagsObj),
+		Tcl_GetString(inPtr->tagsObj)) != 0)) {
+	tagsChanged = servicePtr->tagsObj != NULL;
+	ClusterServiceSetObj(&servicePtr->tagsObj, inPtr->tagsObj);
+	ClusterServiceSetObj(&servicePtr->resolverTagsObj, NULL);
+    }
+    return tagsChanged;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * MergeProps --
+ *
+ *	Merge (heartbeat, discovery) or replace (flush) a service's protocol
+ *	props with the dict a payload carries in `data`, e.g. t {port 1}.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Updates servicePtr->propsObj. Data that is not a dict of dicts is
+ *	ignored.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+MergeProps(
+    ClusterService *servicePtr,	/* Sender. */
+    Tcl_Obj *dataObj,		/* Its data, or NULL. */
+    int replace)		/* 1: replace rather than merge. */
+{
+    Tcl_Obj *propsObj, *keyObj, *valueObj;
+    Tcl_DictSearch search;
+    int done, size;
+
+    if (dataObj == NULL || Tcl_DictObjSize(NULL, dataObj, &size) != TCL_OK) {
+	return;
+    }
+    propsObj = replace ? Tcl_NewDictObj()
+	    : Tcl_DuplicateObj(servicePtr->propsObj);
+    Tcl_IncrRefCount(propsObj);
+    if (Tcl_DictObjFirst(NULL, dataObj, &search, &keyObj, &valueObj, &done)
+	    == TCL_OK) {
+	for (; !done; Tcl_DictObjNext(&search, &keyObj, &valueObj, &done)) {
+	    if (Tcl_DictObjSize(NULL, valueObj, &size) == TCL_OK) {
+		Tcl_DictObjPut(NULL, propsObj, keyObj, valueObj);
+	    }
+	}
+	Tcl_DictObjDone(&search);
+    }
+    ClusterServiceSetObj(&servicePtr->propsObj, propsObj);
+    Tcl_DecrRefCount(propsObj);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * AnnounceIfReady, AnnounceTimerProc, Announce --
+ *
+ *	Run `service discovered` once per service, as soon as the props of
+ *	every protocol it serves besides `c` are known, or when the
+ *	-discoverywait time has passed since we first heard of it.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Runs the hook; counts the discovery; manages the wait timer.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+AnnounceIfReady(
+    ClusterService *servicePtr)	/* Service heard from. */
+{
+    Tcl_Obj **protocols, *valueObj;
+    int numProtocols, i;
+
+    if (servicePtr->flags & (SERVICE_ANNOUNCED | SERVICE_DELETED)) {
+	return;
+    }
+    Tcl_ListObjGetElements(NULL, servicePtr->protocolsObj, &numProtocols,
+	    &protocols);
+    for (i = 0; i < numProtocols; i++) {
+	if (strcmp(Tcl_GetString(protocols[i]), "c") == 0) {
+	    continue;
+	}
+	if (Tcl_DictObjGet(NULL, servicePtr->propsObj, protocols[i],
+		&valueObj) != TCL_OK || valueObj == NULL) {
+	    if (servicePtr->announceTimer == NULL) {
+		servicePtr->announceTimer = Tcl_CreateTimerHandler(
+			servicePtr->clusterPtr->config.discoveredWaitMs,
+			AnnounceTimerProc, servicePtr);
+	    }
+	    return;
+	}
+    }
+    Announce(servicePtr);
+}
+
+static void
+AnnounceTimerProc(
+    ClientData clientData)	/* The ClusterService. */
+{
+    ClusterService *servicePtr = clientData;
+
+    servicePtr->announceTimer = NULL;
+    Announce(servicePtr);
+}
+
+static void
+Announce(
+    ClusterService *servicePtr)	/* Service to announce. */
+{
+    Cluster *clusterPtr = servicePtr->clusterPtr;
+
+    if (servicePtr->announceTimer != NULL) {
+	Tcl_DeleteTimerHandler(servicePtr->announceTimer);
+	servicePtr->announceTimer = NULL;
+    }
+    if (servicePtr->flags & (SERVICE_ANNOUNCED | SERVICE_DELETED)) {
+	return;
+    }
+    servicePtr->flags |= SERVICE_ANNOUNCED;
+    clusterPtr->stats.discovered++;
+    Tcl_Preserve(clusterPtr);
+    ClusterHookRun(clusterPtr, "service discovered", servicePtr, NULL, NULL);
+    Tcl_Release(clusterPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * HandleFailure --
+ *
+ *	A member reached us only after some of our protocols failed (type
+ *	8): rebuild the servers of those protocols and heartbeat their new
+ *	props.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	New listening sockets; a heartbeat.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+HandleFailure(
+    Cluster *clusterPtr,	/* Receiving cluster. */
+    Incoming *inPtr)		/* The failure report. */
+{
+    Tcl_Obj *listObj, *keyObj, **protocols;
+    int numProtocols, i, rebuilt = 0;
+
+    if (inPtr->dataObj == NULL) {
+	return;
+    }
+    keyObj = Tcl_NewStringObj("protocols", -1);
+    Tcl_IncrRefCount(keyObj);
+    if (Tcl_DictObjGet(NULL, inPtr->dataObj, keyObj, &listObj) == TCL_OK
+	    && listObj != NULL && Tcl_ListObjGetElements(NULL, listObj,
+		&numProtocols, &protocols) == TCL_OK) {
+	for (i = 0; i < numProtocols; i++) {
+	    const char *name = Tcl_GetString(protocols[i]);
+	    ClusterProto proto = (strcmp(name, "t") == 0) ? CLUSTER_PROTO_T
+		    : (strcmp(name, "u") == 0) ? CLUSTER_PROTO_U
+		    : CLUSTER_PROTO_C;
+
+	    if (proto != CLUSTER_PROTO_C && ClusterServes(clusterPtr, proto)
+		    && ClusterStreamRebuild(clusterPtr, proto, NULL)
+			== TCL_OK) {
+		rebuilt = 1;
+	    }
+	}
+    }
+    Tcl_DecrRefCount(keyObj);
+    if (rebuilt) {
+	ClusterSendHeartbeat(clusterPtr, NULL, 1, NULL);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterIsLocalAddress, ClusterIsOnLink --
+ *
+ *	Tell whether an address belongs to this machine (loopback or one of
+ *	its interfaces), or to a directly connected subnet. The machine's
+ *	addresses are read again when an unknown address shows up and the
+ *	last read is older than a few seconds.
+ *
+ * Results:
+ *	1 or 0.
+ *
+ * Side effects:
+ *	May refresh clusterPtr->localAddrs.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterIsLocalAddress(
+    Cluster *clusterPtr,	/* Cluster with the address cache. */
+    const ClusterAddr *addrPtr)	/* Address to test. */
+{
+    const unsigned char *ip = (const unsigned char *) &addrPtr->ip;
+    int pass, i;
+
+    if (ip[0] == 127) {
+	return 1;
+    }
+    for (pass = 0; pass < 2; pass++) {
+	for (i = 0; i < clusterPtr->numLocalAddrs; i++) {
+	    if (clusterPtr->localAddrs[i].addr.ip == addrPtr->ip) {
+		return 1;
+	    }
+	}
+	if (pass == 0 && ClusterpMonotonicMs() - clusterPtr->localAddrsMs
+		< LOCAL_ADDRS_TTL_MS && clusterPtr->localAddrsMs != 0) {
+	    break;
+	}
+	RefreshLocalAddrs(clusterPtr);
+    }
+    return 0;
+}
+
+int
+ClusterIsOnLink(
+    Cluster *clusterPtr,	/* Cluster with the address cache. */
+    const ClusterAddr *addrPtr)	/* Address to test. */
+{
+    int i;
+
+    if (clusterPtr->localAddrsMs == 0) {
+	RefreshLocalAddrs(clusterPtr);
+    }
+    for (i = 0; i < clusterPtr->numLocalAddrs; i++) {
+	const ClusterIfAddr *ifPtr = &clusterPtr->localAddrs[i];
+
+	if ((ifPtr->addr.ip & ifPtr->netmask)
+		== (addrPtr->ip & ifPtr->netmask)) {
+	    return 1;
+	}
+    }
+    return 0;
+}
+
+static void
+RefreshLocalAddrs(
+    Cluster *clusterPtr)	/* Cluster with the address cache. */
+{
+    int count = ClusterpLocalAddresses(clusterPtr->localAddrs,
+	    (int) (sizeof(clusterPtr->localAddrs)
+		/ sizeof(clusterPtr->localAddrs[0])));
+
+    clusterPtr->numLocalAddrs = count < 0 ? 0 : count;
+    clusterPtr->localAddrsMs = ClusterpMonotonicMs();
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ProtocolsHaveC, ClusterHidValid --
+ *
+ *	Small checks: a valid payload's protocols contain `c`; a host id
+ *	looks like a MAC address.
+ *
+ * Results:
+ *	1 or 0.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ProtocolsHaveC(
+    Tcl_Obj *protocolsObj)	/* A list of protocol ids. */
+{
+    Tcl_Obj **protocols;
+    int numProtocols, i;
+
+    if (Tcl_ListObjGetElements(NULL, protocolsObj, &numProtocols,
+	    &protocols) != TCL_OK) {
+	return 0;
+    }
+    for (i = 0; i < numProtocols; i++) {
+	if (strcmp(Tcl_GetString(protocols[i]), "c") == 0) {
+	    return 1;
+	}
+    }
+    return 0;
+}
+
+int
+ClusterHidValid(
+    const char *hid)		/* Candidate host id. */
+{
+    int i;
+
+    for (i = 0; i < 17; i++) {
+	int c = (unsigned char) hid[i];
+
+	if (i % 3 == 2) {
+	    if (c != ':') {
+		return 0;
+	    }
+	} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')
+		|| (c >= 'A' && c <= 'F'))) {
+	    return 0;
+	}
+    }
+    return hid[17] == '\0';
+}

@@ -1,0 +1,534 @@
+/*
+ * clusterSend.c --
+ *
+ *	The send side shared by every way of sending: the send hooks, what
+ *	happens when a transport fails to reach a service, and the batched
+ *	ping (type 3) that asks unreachable services to speak up.
+ *
+ * Copyright (c) 2026 The cluster developers.
+ * See the file "LICENSE" for information on usage and redistribution.
+ */
+
+#include "clusterInt.h"
+
+static int		Deliver(Cluster *clusterPtr,
+			    ClusterService *servicePtr,
+			    const unsigned char *bytes, size_t length,
+			    const ClusterProto *order, int numOrder,
+			    int *failedMaskPtr);
+static void		PingTimerProc(ClientData clientData);
+static void		ReportFailure(Cluster *clusterPtr,
+			    ClusterService *servicePtr, int failedMask,
+			    ClusterProto via);
+static int		SendOrder(Cluster *clusterPtr,
+			    ClusterService *servicePtr, Tcl_Obj *protocolsObj,
+			    int allowBroadcast,
+			    ClusterProto order[CLUSTER_PROTO_COUNT]);
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterRunSendHooks --
+ *
+ *	Run the hooks a payload meets on its way out: `broadcast` for a
+ *	multicast, then `channel N send`. Either may change the payload or
+ *	cancel the send with an error or break.
+ *
+ * Results:
+ *	TCL_OK to send *payloadPtr; TCL_BREAK when a hook cancelled it;
+ *	TCL_ERROR when the cluster was destroyed meanwhile.
+ *
+ * Side effects:
+ *	Whatever the hooks do. *payloadPtr may be replaced (the caller owns
+ *	one reference to whatever it holds on return).
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterRunSendHooks(
+    Cluster *clusterPtr,	/* Sender (preserved by the caller). */
+    Tcl_Obj **payloadPtr,	/* In/out: payload dict. */
+    int isBroadcast)		/* 1 for a multicast. */
+{
+    Tcl_Obj *channelObj;
+    char path[48];
+    int channel = 0;
+
+    if (isBroadcast) {
+	switch (ClusterHookRun(clusterPtr, "broadcast", NULL, payloadPtr,
+		NULL)) {
+	case CLUSTER_HOOK_GONE:
+	    return TCL_ERROR;
+	case CLUSTER_HOOK_STOP:
+	    return TCL_BREAK;
+	default:
+	    break;
+	}
+    }
+    if (Tcl_DictObjGet(NULL, *payloadPtr, ClusterFieldKey(CLUSTER_F_CHANNEL),
+	    &channelObj) == TCL_OK && channelObj != NULL) {
+	Tcl_GetIntFromObj(NULL, channelObj, &channel);
+    }
+    snprintf(path, sizeof(path), "channel %d send", channel);
+    switch (ClusterHookRun(clusterPtr, path, NULL, payloadPtr, NULL)) {
+    case CLUSTER_HOOK_GONE:
+	return TCL_ERROR;
+    case CLUSTER_HOOK_STOP:
+	return TCL_BREAK;
+    default:
+	return TCL_OK;
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterSchedulePing --
+ *
+ *	Note that a service could not be reached on any protocol. Every
+ *	service that fails within -pingbatch ms is named in one ping.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Adds to the pending ping; may start its timer.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterSchedulePing(
+    Cluster *clusterPtr,	/* Sender. */
+    ClusterService *servicePtr)	/* Service that could not be reached. */
+{
+    Tcl_Obj **sids;
+    int numSids, i;
+
+    if (ClusterIsDeleted(clusterPtr)) {
+	return;
+    }
+    if (clusterPtr->pingSidsObj == NULL) {
+	clusterPtr->pingSidsObj = Tcl_NewListObj(0, NULL);
+	Tcl_IncrRefCount(clusterPtr->pingSidsObj);
+    }
+    Tcl_ListObjGetElements(NULL, clusterPtr->pingSidsObj, &numSids, &sids);
+    for (i = 0; i < numSids; i++) {
+	if (strcmp(Tcl_GetString(sids[i]),
+		Tcl_GetString(servicePtr->sidObj)) == 0) {
+	    return;
+	}
+    }
+    Tcl_ListObjAppendElement(NULL, clusterPtr->pingSidsObj,
+	    servicePtr->sidObj);
+    if (clusterPtr->pingTimer == NULL) {
+	clusterPtr->pingTimer = Tcl_CreateTimerHandler(
+		clusterPtr->config.pingBatchMs, PingTimerProc, clusterPtr);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PingTimerProc --
+ *
+ *	Broadcast the batched ping, and expect its services ourselves: they
+ *	must be heard from within -pingdeadline.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	A datagram; expectations on services.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+PingTimerProc(
+    ClientData clientData)	/* The Cluster. */
+{
+    Cluster *clusterPtr = clientData;
+    Tcl_Obj *sidsObj = clusterPtr->pingSidsObj, *payloadObj, **sids;
+    Tcl_WideInt deadline;
+    int numSids, i, sent;
+
+    clusterPtr->pingTimer = NULL;
+    clusterPtr->pingSidsObj = NULL;
+    if (sidsObj == NULL) {
+	return;
+    }
+    deadline = ClusterpMonotonicMs() + clusterPtr->config.pingDeadlineMs;
+    Tcl_ListObjGetElements(NULL, sidsObj, &numSids, &sids);
+    for (i = 0; i < numSids; i++) {
+	Tcl_HashEntry *entryPtr = Tcl_FindHashEntry(&clusterPtr->services,
+		Tcl_GetString(sids[i]));
+
+	if (entryPtr != NULL) {
+	    ClusterService *servicePtr = Tcl_GetHashValue(entryPtr);
+
+	    if (servicePtr->expectedByMs == 0
+		    || servicePtr->expectedByMs > deadline) {
+		servicePtr->expectedByMs = deadline;
+	    }
+	}
+    }
+    payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_PING);
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_DATA),
+	    sidsObj);
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_KNOWN),
+	    Tcl_NewIntObj(clusterPtr->numServices));
+    Tcl_DecrRefCount(sidsObj);
+    Tcl_IncrRefCount(payloadObj);
+    Tcl_Preserve(clusterPtr);
+    ClusterBroadcast(clusterPtr, payloadObj, NULL, &sent);
+    Tcl_DecrRefCount(payloadObj);
+    ClusterScheduleSweep(clusterPtr, clusterPtr->config.pingSweepMs);
+    Tcl_Release(clusterPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterSendFailed --
+ *
+ *	A transport could not deliver packets to a service. Called by the
+ *	stream transports when a connection fails; `unsentObj` lists the
+ *	whole packets that did not get through. They are sent again over
+ *	the service's other protocols (the connection's own excepted); when
+ *	one works the service hears which failed, and when none does a ping
+ *	is scheduled.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Counters, packets, maybe a ping.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterSendFailed(
+    Cluster *clusterPtr,	/* Sender. */
+    ClusterService *servicePtr,	/* Service not reached, or NULL. */
+    ClusterProto proto,		/* Transport that failed. */
+    Tcl_Obj *unsentObj,		/* Packets not delivered (a list). */
+    const char *reason)		/* What went wrong. */
+{
+    ClusterProto order[CLUSTER_PROTO_COUNT];
+    Tcl_Obj **packets;
+    int numPackets, numOrder, i, used = -1, failedMask = 1 << proto;
+
+    (void) reason;
+    clusterPtr->stats.sendFailures[proto]++;
+    if (servicePtr == NULL || (servicePtr->flags & SERVICE_DELETED)
+	    || ClusterIsDeleted(clusterPtr)) {
+	return;
+    }
+    if (unsentObj == NULL || Tcl_ListObjGetElements(NULL, unsentObj,
+	    &numPackets, &packets) != TCL_OK) {
+	numPackets = 0;
+    }
+    numOrder = SendOrder(clusterPtr, servicePtr, NULL, 1, order);
+    for (i = 0; i < numPackets; i++) {
+	int length;
+	const unsigned char *bytes = Tcl_GetByteArrayFromObj(packets[i],
+		&length);
+
+	used = Deliver(clusterPtr, servicePtr, bytes, (size_t) length, order,
+		numOrder, &failedMask);
+	if (used < 0) {
+	    break;
+	}
+    }
+    if (used < 0) {
+	ClusterSchedulePing(clusterPtr, servicePtr);
+    } else if (failedMask & ~(1 << CLUSTER_PROTO_C)) {
+	ReportFailure(clusterPtr, servicePtr, failedMask, used);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterCompletePayload --
+ *
+ *	Fill in what every payload from us carries (SPEC section 2): sid,
+ *	hid and protocols always; type (6, event) and channel (0) where the
+ *	caller gave none.
+ *
+ * Results:
+ *	A new dict with a zero reference count.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+Tcl_Obj *
+ClusterCompletePayload(
+    Cluster *clusterPtr,	/* Sender. */
+    Tcl_Obj *givenObj)		/* Payload dict from the caller. */
+{
+    Tcl_Obj *payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_EVENT);
+    Tcl_Obj *keyObj, *valueObj;
+    Tcl_DictSearch search;
+    int done;
+
+    if (Tcl_DictObjFirst(NULL, givenObj, &search, &keyObj, &valueObj, &done)
+	    != TCL_OK) {
+	return payloadObj;
+    }
+    for (; !done; Tcl_DictObjNext(&search, &keyObj, &valueObj, &done)) {
+	const char *key = Tcl_GetString(keyObj);
+
+	if (strcmp(key, "sid") != 0 && strcmp(key, "hid") != 0
+		&& strcmp(key, "protocols") != 0) {
+	    Tcl_DictObjPut(NULL, payloadObj, keyObj, valueObj);
+	}
+    }
+    Tcl_DictObjDone(&search);
+    return payloadObj;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * SendOrder --
+ *
+ *	The protocols to try for a service, in order (SPEC section 4): the
+ *	caller's list, else the service's own preference; without those we
+ *	do not serve ourselves, without `u` for a service on another
+ *	machine, and with `c` last unless broadcasting is not allowed.
+ *
+ * Results:
+ *	The number of protocols written to order[].
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+SendOrder(
+    Cluster *clusterPtr,	/* Sender. */
+    ClusterService *servicePtr,	/* Receiver. */
+    Tcl_Obj *protocolsObj,	/* Caller's order, or NULL. */
+    int allowBroadcast,		/* May fall back to `c`. */
+    ClusterProto order[CLUSTER_PROTO_COUNT])
+{
+    Tcl_Obj **names;
+    int numNames, i, count = 0, hasC = 0;
+
+    if (protocolsObj == NULL) {
+	protocolsObj = servicePtr->protocolsObj;
+    }
+    if (protocolsObj == NULL || Tcl_ListObjGetElements(NULL, protocolsObj,
+	    &numNames, &names) != TCL_OK) {
+	numNames = 0;
+    }
+    for (i = 0; i < numNames && count < CLUSTER_PROTO_COUNT; i++) {
+	int proto = ClusterProtoFromName(Tcl_GetString(names[i]));
+	int j, seen = 0;
+
+	if (proto < 0 || !ClusterServes(clusterPtr, proto)
+		|| (proto == CLUSTER_PROTO_U
+		    && !(servicePtr->flags & SERVICE_LOCAL))
+		|| (proto == CLUSTER_PROTO_C && !allowBroadcast)) {
+	    continue;
+	}
+	for (j = 0; j < count; j++) {
+	    seen |= (order[j] == (ClusterProto) proto);
+	}
+	if (!seen) {
+	    hasC |= (proto == CLUSTER_PROTO_C);
+	    order[count++] = (ClusterProto) proto;
+	}
+    }
+    if (!hasC && allowBroadcast && count < CLUSTER_PROTO_COUNT) {
+	order[count++] = CLUSTER_PROTO_C;
+    }
+    return count;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * Deliver --
+ *
+ *	Hand one encoded packet (already filtered to the service) to the
+ *	first transport in `order` that takes it, skipping those in
+ *	*failedMaskPtr. Over `c` the packet is multicast after the
+ *	`broadcast` hook had its say.
+ *
+ * Results:
+ *	The protocol that took it, or -1.
+ *
+ * Side effects:
+ *	Adds the protocols that failed to *failedMaskPtr.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+Deliver(
+    Cluster *clusterPtr,	/* Sender. */
+    ClusterService *servicePtr,	/* Receiver. */
+    const unsigned char *bytes,	/* Whole packet. */
+    size_t length,
+    const ClusterProto *order,	/* Protocols to try, in order. */
+    int numOrder,
+    int *failedMaskPtr)		/* In/out: protocols that failed. */
+{
+    int i;
+
+    for (i = 0; i < numOrder; i++) {
+	ClusterProto proto = order[i];
+	int ok;
+
+	if (*failedMaskPtr & (1 << proto)) {
+	    continue;
+	}
+	if (proto == CLUSTER_PROTO_C) {
+	    ok = ClusterMulticastSend(clusterPtr, bytes, length, NULL)
+		    == TCL_OK;
+	} else {
+	    ok = ClusterStreamSend(clusterPtr, servicePtr, proto, bytes,
+		    length) == TCL_OK;
+	}
+	if (ok) {
+	    return proto;
+	}
+	*failedMaskPtr |= 1 << proto;
+    }
+    return -1;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ReportFailure --
+ *
+ *	Tell a service, over the protocol that reached it, which of its
+ *	protocols failed (type 8), so that it can rebuild them.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Sends a packet.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+ReportFailure(
+    Cluster *clusterPtr,	/* Sender. */
+    ClusterService *servicePtr,	/* Receiver. */
+    int failedMask,		/* Protocols that failed. */
+    ClusterProto via)		/* Protocol that worked. */
+{
+    static const char *const names[] = {"c", "t", "u"};
+    Tcl_Obj *payloadObj, *listObj = Tcl_NewListObj(0, NULL), *dataObj;
+    size_t start, length;
+    int proto, failedAgain = 0;
+
+    for (proto = 0; proto < CLUSTER_PROTO_COUNT; proto++) {
+	if (failedMask & (1 << proto)) {
+	    Tcl_ListObjAppendElement(NULL, listObj,
+		    Tcl_NewStringObj(names[proto], -1));
+	}
+    }
+    dataObj = Tcl_NewDictObj();
+    Tcl_DictObjPut(NULL, dataObj, Tcl_NewStringObj("protocols", -1),
+	    listObj);
+    payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_FAILURE);
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_DATA),
+	    dataObj);
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_FILTER),
+	    Tcl_NewListObj(1, &servicePtr->sidObj));
+    Tcl_IncrRefCount(payloadObj);
+    if (ClusterPayloadEncode(NULL, payloadObj, 0, &clusterPtr->sendBuf,
+	    &start, &length) == TCL_OK) {
+	Deliver(clusterPtr, servicePtr, clusterPtr->sendBuf.bytes + start,
+		length, &via, 1, &failedAgain);
+    }
+    Tcl_DecrRefCount(payloadObj);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterSendToService --
+ *
+ *	Send a payload to one service over the best protocol that works
+ *	(SPEC section 4): encode it once, with a filter naming the service
+ *	unless the caller gave one, try the protocols in order, report the
+ *	ones that failed to the service when a later one worked, and
+ *	schedule a ping when none did.
+ *
+ * Results:
+ *	A standard Tcl result (an error only for a payload that cannot be
+ *	encoded). *usedPtr is the protocol used, or -1 when the send failed
+ *	or a hook cancelled it.
+ *
+ * Side effects:
+ *	Hooks (the caller holds the cluster); packets; counters.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterSendToService(
+    Cluster *clusterPtr,	/* Sender (preserved by the caller). */
+    ClusterService *servicePtr,	/* Receiver. */
+    Tcl_Obj *payloadObj,	/* Complete payload dict. */
+    Tcl_Obj *protocolsObj,	/* Protocol order, or NULL. */
+    int allowBroadcast,		/* May fall back to `c`. */
+    Tcl_Interp *interp,		/* For errors, or NULL. */
+    int *usedPtr)		/* Out. */
+{
+    ClusterProto order[CLUSTER_PROTO_COUNT];
+    Tcl_Obj *filterObj;
+    size_t start, length;
+    int numOrder, failedMask = 0, code;
+
+    *usedPtr = -1;
+    payloadObj = Tcl_DuplicateObj(payloadObj);
+    Tcl_IncrRefCount(payloadObj);
+    if (Tcl_DictObjGet(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_FILTER),
+	    &filterObj) == TCL_OK && filterObj == NULL) {
+	Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_FILTER),
+		Tcl_NewListObj(1, &servicePtr->sidObj));
+    }
+    Tcl_Preserve(servicePtr);
+    code = ClusterRunSendHooks(clusterPtr, &payloadObj, 0);
+    if (code != TCL_OK || (servicePtr->flags & SERVICE_DELETED)) {
+	code = TCL_OK;		/* Cancelled, or nobody left to send to. */
+	goto done;
+    }
+    code = ClusterPayloadEncode(interp, payloadObj, 0, &clusterPtr->sendBuf,
+	    &start, &length);
+    if (code != TCL_OK) {
+	goto done;
+    }
+    numOrder = SendOrder(clusterPtr, servicePtr, protocolsObj,
+	    allowBroadcast, order);
+    *usedPtr = Deliver(clusterPtr, servicePtr,
+	    clusterPtr->sendBuf.bytes + start, length, order, numOrder,
+	    &failedMask);
+    if (*usedPtr < 0) {
+	ClusterSchedulePing(clusterPtr, servicePtr);
+    } else if (failedMask & ~(1 << CLUSTER_PROTO_C)) {
+	ReportFailure(clusterPtr, servicePtr, failedMask, *usedPtr);
+    }
+
+  done:
+    Tcl_Release(servicePtr);
+    Tcl_DecrRefCount(payloadObj);
+    return code;
+}

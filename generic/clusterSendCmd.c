@@ -1,0 +1,341 @@
+/*
+ * clusterSendCmd.c --
+ *
+ *	The Tcl face of sending: `$cluster send` (an event to the union of
+ *	the services named and resolved, directly or by one filtered
+ *	multicast) and `$service send`.
+ *
+ * Copyright (c) 2026 The cluster developers.
+ * See the file "LICENSE" for information on usage and redistribution.
+ */
+
+#include "clusterInt.h"
+
+/*
+ * Above this many targets, one filtered multicast replaces direct sends
+ * (unless -broadcast says otherwise).
+ */
+
+#define DIRECT_SEND_MAX 3
+
+static const char *const sendOptions[] = {
+    "-services", "-resolve", "-resolver", "-broadcast", "-protocols",
+    "-channel", "-ruid", "-data", NULL
+};
+
+enum SendOption {
+    SEND_SERVICES, SEND_RESOLVE, SEND_RESOLVER, SEND_BROADCAST,
+    SEND_PROTOCOLS, SEND_CHANNEL, SEND_RUID, SEND_DATA
+};
+
+static const char *const protoNames[CLUSTER_PROTO_COUNT] = {"c", "t", "u"};
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterAddTargets --
+ *
+ *	Add services to a target list, once each: from a list of service
+ *	names or sids (-services), a resolve filter list (-resolve) or a
+ *	resolver expression (-resolver).
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Appends service command names to targetsObj.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterAddTargets(
+    Cluster *clusterPtr,	/* Sender. */
+    Tcl_Interp *interp,		/* For errors. */
+    int how,			/* 0 services, 1 resolve, 2 resolver. */
+    Tcl_Obj *argObj,		/* The option's value. */
+    Tcl_Obj *targetsObj)	/* In/out: unique service names. */
+{
+    Tcl_Obj *foundObj, **names, **have;
+    int numNames, numHave, i, j;
+
+    if (Tcl_ListObjGetElements(NULL, argObj, &numNames, &names) != TCL_OK) {
+	return ClusterError(interp, "INVALID_ARGS", "targets",
+		"bad target list \"%s\": must be a list",
+		Tcl_GetString(argObj));
+    }
+    if (how == 0) {
+	foundObj = Tcl_NewListObj(0, NULL);
+	for (i = 0; i < numNames; i++) {
+	    ClusterService *servicePtr =
+		    ClusterServiceFromObj(clusterPtr, names[i]);
+
+	    if (servicePtr == NULL) {
+		Tcl_DecrRefCount(foundObj);
+		return ClusterError(interp, "SEND", "NO_SERVICE",
+			"unknown service \"%s\": give a service command or"
+			" sid from [$cluster services]",
+			Tcl_GetString(names[i]));
+	    }
+	    Tcl_ListObjAppendElement(NULL, foundObj, servicePtr->nameObj);
+	}
+    } else if (how == 1) {
+	if (ClusterResolveObjCmd(clusterPtr, interp, numNames, names,
+		&foundObj) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+    } else if (ClusterResolverObjCmd(clusterPtr, interp, numNames, names,
+	    &foundObj) != TCL_OK) {
+	return TCL_ERROR;
+    }
+    Tcl_IncrRefCount(foundObj);
+    Tcl_ListObjGetElements(NULL, foundObj, &numNames, &names);
+    for (i = 0; i < numNames; i++) {
+	int seen = 0;
+
+	Tcl_ListObjGetElements(NULL, targetsObj, &numHave, &have);
+	for (j = 0; j < numHave && !seen; j++) {
+	    seen = (have[j] == names[i]) || strcmp(Tcl_GetString(have[j]),
+		    Tcl_GetString(names[i])) == 0;
+	}
+	if (!seen) {
+	    Tcl_ListObjAppendElement(NULL, targetsObj, names[i]);
+	}
+    }
+    Tcl_DecrRefCount(foundObj);
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterTargetSids --
+ *
+ *	The sids of a list of service names: the filter that names them.
+ *
+ * Results:
+ *	A new list with a zero reference count.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+Tcl_Obj *
+ClusterTargetSids(
+    Cluster *clusterPtr,	/* Sender. */
+    Tcl_Obj *targetsObj)	/* Service names. */
+{
+    Tcl_Obj *sidsObj = Tcl_NewListObj(0, NULL), **names;
+    int numNames, i;
+
+    Tcl_ListObjGetElements(NULL, targetsObj, &numNames, &names);
+    for (i = 0; i < numNames; i++) {
+	ClusterService *servicePtr =
+		ClusterServiceFromObj(clusterPtr, names[i]);
+
+	if (servicePtr != NULL) {
+	    Tcl_ListObjAppendElement(NULL, sidsObj, servicePtr->sidObj);
+	}
+    }
+    return sidsObj;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterSendObjCmd --
+ *
+ *	$cluster send ?-services l? ?-resolve l? ?-resolver l?
+ *		?-broadcast b? ?-protocols l? ?-channel n? ?-ruid s?
+ *		?-data v?
+ *
+ *	Send an event (type 6). More than three targets are reached by one
+ *	filtered multicast unless -broadcast says otherwise; -broadcast 1
+ *	always multicasts (filtered when services are named); -broadcast 0
+ *	never falls back to multicast.
+ *
+ * Results:
+ *	A dict {services S payload P protocols L} where L holds the
+ *	protocol each service was reached by (empty for a failure), or
+ *	empty when there was nothing to send to.
+ *
+ * Side effects:
+ *	Packets; hooks.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterSendObjCmd(
+    Cluster *clusterPtr,	/* Sender (preserved). */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    int objc,			/* Options and values. */
+    Tcl_Obj *const objv[])
+{
+    Tcl_Obj *targetsObj = Tcl_NewListObj(0, NULL), *payloadObj, **names;
+    Tcl_Obj *protocolsObj = NULL, *usedObj = Tcl_NewListObj(0, NULL);
+    int broadcast = -1, channel = 0, i, index, numNames, code = TCL_OK;
+
+    Tcl_IncrRefCount(targetsObj);
+    Tcl_IncrRefCount(usedObj);
+    payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_EVENT);
+    Tcl_IncrRefCount(payloadObj);
+    for (i = 0; i < objc && code == TCL_OK; i += 2) {
+	if (Tcl_GetIndexFromObj(interp, objv[i], sendOptions, "option", 0,
+		&index) != TCL_OK) {
+	    Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
+		    Tcl_GetString(objv[i]), (char *) NULL);
+	    code = TCL_ERROR;
+	    break;
+	}
+	if (i + 1 >= objc) {
+	    code = ClusterError(interp, "INVALID_ARGS", sendOptions[index],
+		    "option \"%s\" needs a value", sendOptions[index]);
+	    break;
+	}
+	switch ((enum SendOption) index) {
+	case SEND_SERVICES:
+	case SEND_RESOLVE:
+	case SEND_RESOLVER:
+	    code = ClusterAddTargets(clusterPtr, interp, index - SEND_SERVICES,
+		    objv[i + 1], targetsObj);
+	    break;
+	case SEND_BROADCAST:
+	    if (Tcl_GetBooleanFromObj(NULL, objv[i + 1], &broadcast)
+		    != TCL_OK) {
+		code = ClusterError(interp, "INVALID_ARGS", "-broadcast",
+			"bad -broadcast \"%s\": must be a boolean",
+			Tcl_GetString(objv[i + 1]));
+	    }
+	    break;
+	case SEND_PROTOCOLS:
+	    protocolsObj = objv[i + 1];
+	    break;
+	case SEND_CHANNEL:
+	    if (Tcl_GetIntFromObj(NULL, objv[i + 1], &channel) != TCL_OK
+		    || channel < 0) {
+		code = ClusterError(interp, "INVALID_ARGS", "-channel",
+			"bad -channel \"%s\": must be a non-negative integer",
+			Tcl_GetString(objv[i + 1]));
+	    }
+	    Tcl_DictObjPut(NULL, payloadObj,
+		    ClusterFieldKey(CLUSTER_F_CHANNEL), Tcl_NewIntObj(channel));
+	    break;
+	case SEND_RUID:
+	    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_RUID),
+		    objv[i + 1]);
+	    break;
+	case SEND_DATA:
+	    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_DATA),
+		    objv[i + 1]);
+	    break;
+	}
+    }
+    if (code != TCL_OK) {
+	goto done;
+    }
+    Tcl_ListObjGetElements(NULL, targetsObj, &numNames, &names);
+    if (numNames == 0 && broadcast != 1) {
+	Tcl_ResetResult(interp);
+	goto done;
+    }
+    if (broadcast == 1 || (broadcast == -1 && numNames > DIRECT_SEND_MAX)) {
+	int sent;
+
+	if (numNames > 0) {
+	    Tcl_DictObjPut(NULL, payloadObj,
+		    ClusterFieldKey(CLUSTER_F_FILTER),
+		    ClusterTargetSids(clusterPtr, targetsObj));
+	}
+	code = ClusterBroadcast(clusterPtr, payloadObj, interp, &sent);
+	Tcl_ListObjAppendElement(NULL, usedObj,
+		Tcl_NewStringObj(sent ? "c" : "", -1));
+    } else {
+	for (i = 0; i < numNames && code == TCL_OK; i++) {
+	    ClusterService *servicePtr;
+	    int used;
+
+	    if (ClusterIsDeleted(clusterPtr)) {
+		break;
+	    }
+	    servicePtr = ClusterServiceFromObj(clusterPtr, names[i]);
+	    if (servicePtr == NULL) {
+		Tcl_ListObjAppendElement(NULL, usedObj, Tcl_NewObj());
+		continue;
+	    }
+	    code = ClusterSendToService(clusterPtr, servicePtr, payloadObj,
+		    protocolsObj, broadcast != 0, interp, &used);
+	    Tcl_ListObjAppendElement(NULL, usedObj, Tcl_NewStringObj(
+		    used >= 0 ? protoNames[used] : "", -1));
+	}
+    }
+    if (code == TCL_OK) {
+	Tcl_Obj *resultObj = Tcl_NewDictObj();
+
+	Tcl_DictObjPut(NULL, resultObj, Tcl_NewStringObj("services", -1),
+		targetsObj);
+	Tcl_DictObjPut(NULL, resultObj, Tcl_NewStringObj("payload", -1),
+		payloadObj);
+	Tcl_DictObjPut(NULL, resultObj, Tcl_NewStringObj("protocols", -1),
+		usedObj);
+	Tcl_SetObjResult(interp, resultObj);
+    }
+
+  done:
+    Tcl_DecrRefCount(payloadObj);
+    Tcl_DecrRefCount(targetsObj);
+    Tcl_DecrRefCount(usedObj);
+    return code;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterSendToServiceCmd --
+ *
+ *	$service send payload ?protocols?
+ *
+ *	Send a payload dict (completed with our identity) to one service.
+ *
+ * Results:
+ *	The protocol used, or empty when every protocol failed.
+ *
+ * Side effects:
+ *	Packets; hooks.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterSendToServiceCmd(
+    ClusterService *servicePtr,	/* Receiver (preserved). */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    Tcl_Obj *givenObj,		/* Payload dict. */
+    Tcl_Obj *protocolsObj)	/* Protocol order, or NULL. */
+{
+    Cluster *clusterPtr = servicePtr->clusterPtr;
+    Tcl_Obj *payloadObj;
+    int size, used, code;
+
+    if (Tcl_DictObjSize(NULL, givenObj, &size) != TCL_OK) {
+	return ClusterError(interp, "INVALID_ARGS", "payload",
+		"bad payload \"%s\": must be a dict", Tcl_GetString(givenObj));
+    }
+    if (ClusterIsDeleted(clusterPtr)
+	    || (servicePtr->flags & SERVICE_DELETED)) {
+	return ClusterError(interp, "SEND", "NO_SERVICE",
+		"can't send: the service has been removed");
+    }
+    payloadObj = ClusterCompletePayload(clusterPtr, givenObj);
+    Tcl_IncrRefCount(payloadObj);
+    code = ClusterSendToService(clusterPtr, servicePtr, payloadObj,
+	    protocolsObj, 1, interp, &used);
+    Tcl_DecrRefCount(payloadObj);
+    if (code == TCL_OK) {
+	Tcl_SetObjResult(interp, Tcl_NewStringObj(
+		used >= 0 ? protoNames[used] : "", -1));
+    }
+    return code;
+}

@@ -1,0 +1,726 @@
+/*
+ * clusterService.c --
+ *
+ *	Service objects: what a cluster knows of another member, and the
+ *	object command (SPEC section 6.3) through which scripts see it.
+ *
+ * Copyright (c) 2026 The cluster developers.
+ * See the file "LICENSE" for information on usage and redistribution.
+ */
+
+#include "clusterInt.h"
+
+typedef int (ServiceSubcommand)(ClusterService *servicePtr,
+	Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
+static ServiceSubcommand ServiceInfoCmd, ServiceSidCmd, ServiceHidCmd,
+	ServiceIpCmd, ServiceLocalCmd, ServiceTagsCmd, ServicePropsCmd,
+	ServiceProtoPropsCmd, ServiceProtocolsCmd, ServiceLastSeenCmd,
+	ServiceResolveCmd, ServiceResolverCmd, ServiceResolverTagsCmd,
+	ServiceSendCmd, ServiceQueryCmd, ServiceSocketCmd, ServiceExpectedCmd,
+	ServiceDestroyCmd;
+
+typedef struct ServiceCommand {
+    const char *name;		/* Subcommand name. */
+    ServiceSubcommand *proc;	/* Its implementation. */
+    int minArgs, maxArgs;	/* Arguments after the subcommand. */
+    const char *usage;		/* For Tcl_WrongNumArgs. */
+} ServiceCommand;
+
+static const ServiceCommand serviceCommands[] = {
+    {"destroy",		ServiceDestroyCmd,	0, 0, ""},
+    {"expected",	ServiceExpectedCmd,	0, 1, "?within?"},
+    {"hid",		ServiceHidCmd,		0, 0, ""},
+    {"info",		ServiceInfoCmd,		0, 0, ""},
+    {"ip",		ServiceIpCmd,		0, 0, ""},
+    {"last_seen",	ServiceLastSeenCmd,	0, 0, ""},
+    {"local",		ServiceLocalCmd,	0, 0, ""},
+    {"props",		ServicePropsCmd,	0, 0, ""},
+    {"proto_props",	ServiceProtoPropsCmd,	1, 1, "id"},
+    {"protocols",	ServiceProtocolsCmd,	0, 0, ""},
+    {"query",		ServiceQueryCmd,	2, 2, "ruid query"},
+    {"resolve",		ServiceResolveCmd,	1, 2, "tag ?modifier?"},
+    {"resolver",	ServiceResolverCmd,	1, 3, "tags ?modifier? ?op?"},
+    {"resolver_tags",	ServiceResolverTagsCmd,	0, 0, ""},
+    {"send",		ServiceSendCmd,		1, 2, "payload ?protocols?"},
+    {"sid",		ServiceSidCmd,		0, 0, ""},
+    {"socket",		ServiceSocketCmd,	1, 1, "id"},
+    {"tags",		ServiceTagsCmd,		0, 0, ""},
+    {NULL,		NULL,			0, 0, NULL}
+};
+
+static int		ServiceObjCmd(ClientData clientData,
+			    Tcl_Interp *interp, int objc,
+			    Tcl_Obj *const objv[]);
+static void		ServiceDeleteProc(ClientData clientData);
+static void		FreeService(char *blockPtr);
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterServiceSetObj --
+ *
+ *	Replace the object held in a slot, managing references.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	The slot holds a reference to valueObj (which may be NULL).
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterServiceSetObj(
+    Tcl_Obj **slotPtr,		/* Slot to update. */
+    Tcl_Obj *valueObj)		/* New value, or NULL. */
+{
+    if (valueObj != NULL) {
+	Tcl_IncrRefCount(valueObj);
+    }
+    if (*slotPtr != NULL) {
+	Tcl_DecrRefCount(*slotPtr);
+    }
+    *slotPtr = valueObj;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterServiceCreate --
+ *
+ *	Make the service object for a sender heard for the first time.
+ *
+ * Results:
+ *	The new service, linked into the cluster.
+ *
+ * Side effects:
+ *	Creates its object command ::cluster::serviceN.
+ *
+ *----------------------------------------------------------------------
+ */
+
+ClusterService *
+ClusterServiceCreate(
+    Cluster *clusterPtr,	/* Cluster that learns of it. */
+    Tcl_Obj *sidObj)		/* Its sid. */
+{
+    ClusterInterpData *dataPtr = ClusterGetInterpData(clusterPtr->interp);
+    ClusterService *servicePtr = ckalloc(sizeof(ClusterService));
+    int isNew;
+
+    memset(servicePtr, 0, sizeof(ClusterService));
+    servicePtr->clusterPtr = clusterPtr;
+    ClusterServiceSetObj(&servicePtr->sidObj,
+	    Tcl_NewStringObj(Tcl_GetString(sidObj), -1));
+    ClusterServiceSetObj(&servicePtr->tagsObj, NULL);
+    ClusterServiceSetObj(&servicePtr->propsObj, Tcl_NewDictObj());
+    servicePtr->lastSeenMs = ClusterpMonotonicMs();
+    servicePtr->entryPtr = Tcl_CreateHashEntry(&clusterPtr->services,
+	    Tcl_GetString(sidObj), &isNew);
+    Tcl_SetHashValue(servicePtr->entryPtr, servicePtr);
+    servicePtr->prevPtr = clusterPtr->lastService;
+    if (clusterPtr->lastService) {
+	clusterPtr->lastService->nextPtr = servicePtr;
+    } else {
+	clusterPtr->firstService = servicePtr;
+    }
+    clusterPtr->lastService = servicePtr;
+    clusterPtr->numServices++;
+
+    ClusterServiceSetObj(&servicePtr->nameObj,
+	    Tcl_ObjPrintf("::cluster::service%lu", ++dataPtr->nextService));
+    servicePtr->token = Tcl_CreateObjCommand(clusterPtr->interp,
+	    Tcl_GetString(servicePtr->nameObj), ServiceObjCmd, servicePtr,
+	    ServiceDeleteProc);
+    return servicePtr;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterServiceUnlink --
+ *
+ *	Take a service out of its cluster's table and list, and close its
+ *	connections.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	The cluster no longer knows the service.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterServiceUnlink(
+    ClusterService *servicePtr)	/* Service to unlink. */
+{
+    Cluster *clusterPtr = servicePtr->clusterPtr;
+
+    if (servicePtr->entryPtr == NULL) {
+	return;
+    }
+    Tcl_DeleteHashEntry(servicePtr->entryPtr);
+    servicePtr->entryPtr = NULL;
+    if (servicePtr->prevPtr) {
+	servicePtr->prevPtr->nextPtr = servicePtr->nextPtr;
+    } else {
+	clusterPtr->firstService = servicePtr->nextPtr;
+    }
+    if (servicePtr->nextPtr) {
+	servicePtr->nextPtr->prevPtr = servicePtr->prevPtr;
+    } else {
+	clusterPtr->lastService = servicePtr->prevPtr;
+    }
+    servicePtr->prevPtr = servicePtr->nextPtr = NULL;
+    clusterPtr->numServices--;
+    if (servicePtr->announceTimer != NULL) {
+	Tcl_DeleteTimerHandler(servicePtr->announceTimer);
+	servicePtr->announceTimer = NULL;
+    }
+    ClusterStreamsForget(servicePtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterServiceDelete --
+ *
+ *	Delete the object command of an unlinked service.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	The delete proc frees the service once nobody holds it.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterServiceDelete(
+    ClusterService *servicePtr)	/* Unlinked service. */
+{
+    if (servicePtr->token != NULL) {
+	Tcl_Command token = servicePtr->token;
+
+	servicePtr->token = NULL;
+	Tcl_DeleteCommandFromToken(servicePtr->clusterPtr->interp, token);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ServiceDeleteProc, FreeService --
+ *
+ *	The command is gone: by `$service destroy`, rename, the cluster's
+ *	removal of the service or the interpreter's deletion. A service
+ *	destroyed by a script is removed like one that expired.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	May run `service lost`; frees the service when released.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+ServiceDeleteProc(
+    ClientData clientData)	/* The ClusterService. */
+{
+    ClusterService *servicePtr = clientData;
+
+    if (servicePtr->token != NULL) {
+	servicePtr->token = NULL;
+	ClusterRemoveService(servicePtr);
+    }
+    Tcl_EventuallyFree(servicePtr, FreeService);
+}
+
+static void
+FreeService(
+    char *blockPtr)		/* The ClusterService. */
+{
+    ClusterService *servicePtr = (ClusterService *) blockPtr;
+    Tcl_Obj **slots[] = {
+	&servicePtr->nameObj, &servicePtr->sidObj, &servicePtr->hidObj,
+	&servicePtr->addrObj, &servicePtr->tagsObj, &servicePtr->protocolsObj,
+	&servicePtr->propsObj, &servicePtr->resolverTagsObj
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+	ClusterServiceSetObj(slots[i], NULL);
+    }
+    ckfree(servicePtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterServiceFromObj --
+ *
+ *	Find a service of a cluster by its command name or its sid.
+ *
+ * Results:
+ *	The service, or NULL.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+ClusterService *
+ClusterServiceFromObj(
+    Cluster *clusterPtr,	/* Cluster of interest. */
+    Tcl_Obj *objPtr)		/* Command name or sid. */
+{
+    Tcl_CmdInfo info;
+    Tcl_HashEntry *entryPtr;
+    const char *name = Tcl_GetString(objPtr);
+
+    entryPtr = Tcl_FindHashEntry(&clusterPtr->services, name);
+    if (entryPtr != NULL) {
+	return Tcl_GetHashValue(entryPtr);
+    }
+    if (Tcl_GetCommandInfo(clusterPtr->interp, name, &info)
+	    && info.objProc == ServiceObjCmd) {
+	ClusterService *servicePtr = info.objClientData;
+
+	if (servicePtr->clusterPtr == clusterPtr
+		&& !(servicePtr->flags & SERVICE_DELETED)) {
+	    return servicePtr;
+	}
+    }
+    return NULL;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterServiceResolverTags --
+ *
+ *	What resolution matches a service against: its tags, sid, hid and
+ *	address, and `localhost` when it lives on this machine.
+ *
+ * Results:
+ *	A list object owned by the service (cached until something in it
+ *	changes).
+ *
+ * Side effects:
+ *	May rebuild the cache.
+ *
+ *----------------------------------------------------------------------
+ */
+
+Tcl_Obj *
+ClusterServiceResolverTags(
+    ClusterService *servicePtr)	/* Service of interest. */
+{
+    Tcl_Obj *listObj;
+
+    if (servicePtr->resolverTagsObj != NULL) {
+	return servicePtr->resolverTagsObj;
+    }
+    listObj = servicePtr->tagsObj ? Tcl_DuplicateObj(servicePtr->tagsObj)
+	    : Tcl_NewListObj(0, NULL);
+    if (Tcl_ListObjAppendElement(NULL, listObj, servicePtr->sidObj)
+	    != TCL_OK) {
+	Tcl_DecrRefCount(listObj);
+	listObj = Tcl_NewListObj(1, &servicePtr->sidObj);
+    }
+    if (servicePtr->hidObj) {
+	Tcl_ListObjAppendElement(NULL, listObj, servicePtr->hidObj);
+    }
+    if (servicePtr->addrObj) {
+	Tcl_ListObjAppendElement(NULL, listObj, servicePtr->addrObj);
+    }
+    if (servicePtr->flags & SERVICE_LOCAL) {
+	Tcl_ListObjAppendElement(NULL, listObj,
+		Tcl_NewStringObj("localhost", -1));
+    }
+    ClusterServiceSetObj(&servicePtr->resolverTagsObj, listObj);
+    return listObj;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterServiceInfo --
+ *
+ *	The dict `$service info` returns.
+ *
+ * Results:
+ *	A new dict: last_seen address props system_id service_id tags
+ *	protocols.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+Tcl_Obj *
+ClusterServiceInfo(
+    ClusterService *servicePtr)	/* Service of interest. */
+{
+    Tcl_Obj *dictObj = Tcl_NewDictObj();
+
+#define PUT(key, valueObj) \
+    Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj((key), -1), \
+	    (valueObj) ? (valueObj) : Tcl_NewObj())
+    PUT("last_seen", Tcl_NewWideIntObj(
+	    (ClusterpMonotonicMs() - servicePtr->lastSeenMs) / 1000));
+    PUT("address", servicePtr->addrObj);
+    PUT("props", servicePtr->propsObj);
+    PUT("system_id", servicePtr->hidObj);
+    PUT("service_id", servicePtr->sidObj);
+    PUT("tags", servicePtr->tagsObj);
+    PUT("protocols", servicePtr->protocolsObj);
+#undef PUT
+    return dictObj;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ServiceObjCmd --
+ *
+ *	$service subcommand ?arg ...?
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Those of the subcommand.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ServiceObjCmd(
+    ClientData clientData,	/* The ClusterService. */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    int objc,			/* Number of arguments. */
+    Tcl_Obj *const objv[])	/* Argument objects. */
+{
+    ClusterService *servicePtr = clientData;
+    const ServiceCommand *cmdPtr;
+    int index, code;
+
+    if (objc < 2) {
+	Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?");
+	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS", (char *) NULL);
+	return TCL_ERROR;
+    }
+    if (Tcl_GetIndexFromObjStruct(interp, objv[1], serviceCommands,
+	    sizeof(ServiceCommand), "subcommand", 0, &index) != TCL_OK) {
+	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
+		Tcl_GetString(objv[1]), (char *) NULL);
+	return TCL_ERROR;
+    }
+    cmdPtr = &serviceCommands[index];
+    if (objc - 2 < cmdPtr->minArgs || objc - 2 > cmdPtr->maxArgs) {
+	Tcl_WrongNumArgs(interp, 2, objv, cmdPtr->usage);
+	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS", cmdPtr->name,
+		(char *) NULL);
+	return TCL_ERROR;
+    }
+    Tcl_Preserve(servicePtr);
+    Tcl_Preserve(servicePtr->clusterPtr);
+    code = cmdPtr->proc(servicePtr, interp, objc - 2, objv + 2);
+    Tcl_Release(servicePtr->clusterPtr);
+    Tcl_Release(servicePtr);
+    return code;
+}
+
+/*
+ * $service info | sid | hid | ip | local | tags | props | protocols
+ *	Read what is known of the service.
+ */
+
+static int
+ServiceInfoCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    Tcl_SetObjResult(interp, ClusterServiceInfo(servicePtr));
+    return TCL_OK;
+}
+
+static void
+SetResultOrEmpty(Tcl_Interp *interp, Tcl_Obj *objPtr)
+{
+    if (objPtr != NULL) {
+	Tcl_SetObjResult(interp, objPtr);
+    } else {
+	Tcl_ResetResult(interp);
+    }
+}
+
+static int
+ServiceSidCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    SetResultOrEmpty(interp, servicePtr->sidObj);
+    return TCL_OK;
+}
+
+static int
+ServiceHidCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    SetResultOrEmpty(interp, servicePtr->hidObj);
+    return TCL_OK;
+}
+
+static int
+ServiceIpCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    SetResultOrEmpty(interp, servicePtr->addrObj);
+    return TCL_OK;
+}
+
+static int
+ServiceLocalCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    Tcl_SetObjResult(interp, Tcl_NewBooleanObj(
+	    (servicePtr->flags & SERVICE_LOCAL) != 0));
+    return TCL_OK;
+}
+
+static int
+ServiceTagsCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    SetResultOrEmpty(interp, servicePtr->tagsObj);
+    return TCL_OK;
+}
+
+static int
+ServicePropsCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    SetResultOrEmpty(interp, servicePtr->propsObj);
+    return TCL_OK;
+}
+
+static int
+ServiceProtocolsCmd(ClusterService *servicePtr, Tcl_Interp *interp,
+	int objc, Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    SetResultOrEmpty(interp, servicePtr->protocolsObj);
+    return TCL_OK;
+}
+
+/*
+ * $service proto_props id
+ *	The props the service advertised for one protocol, or empty.
+ */
+
+static int
+ServiceProtoPropsCmd(ClusterService *servicePtr, Tcl_Interp *interp,
+	int objc, Tcl_Obj *const objv[])
+{
+    Tcl_Obj *valueObj = NULL;
+
+    (void) objc;
+    Tcl_DictObjGet(NULL, servicePtr->propsObj, objv[0], &valueObj);
+    SetResultOrEmpty(interp, valueObj);
+    return TCL_OK;
+}
+
+/*
+ * $service last_seen
+ *	Seconds since the service was last heard from.
+ */
+
+static int
+ServiceLastSeenCmd(ClusterService *servicePtr, Tcl_Interp *interp,
+	int objc, Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    Tcl_SetObjResult(interp, Tcl_NewWideIntObj(
+	    (ClusterpMonotonicMs() - servicePtr->lastSeenMs) / 1000));
+    return TCL_OK;
+}
+
+/*
+ * $service resolve tag ?modifier?
+ * $service resolver tags ?modifier? ?op?
+ *	1 if the service matches, else 0 (SPEC section 6.6).
+ */
+
+static int
+ServiceResolveCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    Tcl_Obj *args[3];
+    int match;
+
+    args[0] = (objc > 1) ? objv[1] : Tcl_NewStringObj("-equal", -1);
+    args[1] = Tcl_NewStringObj("-has", -1);
+    args[2] = Tcl_NewListObj(1, &objv[0]);
+    for (int i = 0; i < 3; i++) {
+	Tcl_IncrRefCount(args[i]);
+    }
+    int code = ClusterMatchResolverTags(interp,
+	    ClusterServiceResolverTags(servicePtr), servicePtr->tagsObj, 3,
+	    args, &match);
+    for (int i = 0; i < 3; i++) {
+	Tcl_DecrRefCount(args[i]);
+    }
+    if (code == TCL_OK) {
+	Tcl_SetObjResult(interp, Tcl_NewBooleanObj(match));
+    }
+    return code;
+}
+
+static int
+ServiceResolverCmd(ClusterService *servicePtr, Tcl_Interp *interp,
+	int objc, Tcl_Obj *const objv[])
+{
+    Tcl_Obj *args[3];
+    int match, code, i;
+
+    args[0] = (objc > 1) ? objv[1] : Tcl_NewStringObj("-equal", -1);
+    args[1] = (objc > 2) ? objv[2] : Tcl_NewStringObj("-has", -1);
+    args[2] = objv[0];
+    for (i = 0; i < 3; i++) {
+	Tcl_IncrRefCount(args[i]);
+    }
+    code = ClusterMatchResolverTags(interp,
+	    ClusterServiceResolverTags(servicePtr), servicePtr->tagsObj, 3,
+	    args, &match);
+    for (i = 0; i < 3; i++) {
+	Tcl_DecrRefCount(args[i]);
+    }
+    if (code == TCL_OK) {
+	Tcl_SetObjResult(interp, Tcl_NewBooleanObj(match));
+    }
+    return code;
+}
+
+static int
+ServiceResolverTagsCmd(ClusterService *servicePtr, Tcl_Interp *interp,
+	int objc, Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv;
+    Tcl_SetObjResult(interp, ClusterServiceResolverTags(servicePtr));
+    return TCL_OK;
+}
+
+/*
+ * $service send payload ?protocols?
+ *	Send a payload dict to this service; the protocol used, or empty.
+ * $service query ruid query
+ *	Send it a query (type 4) with the given request id.
+ */
+
+static int
+ServiceSendCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    return ClusterSendToServiceCmd(servicePtr, interp, objv[0],
+	    objc > 1 ? objv[1] : NULL);
+}
+
+static int
+ServiceQueryCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    Tcl_Obj *payloadObj = Tcl_NewDictObj();
+    int code;
+
+    (void) objc;
+    Tcl_IncrRefCount(payloadObj);
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_TYPE),
+	    Tcl_NewIntObj(CLUSTER_TYPE_QUERY));
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_RUID),
+	    objv[0]);
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_DATA),
+	    objv[1]);
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_KEEPALIVE),
+	    Tcl_NewIntObj(1));
+    code = ClusterSendToServiceCmd(servicePtr, interp, payloadObj, NULL);
+    Tcl_DecrRefCount(payloadObj);
+    return code;
+}
+
+/*
+ * $service socket id
+ *	An identifier of the open stream to the service over protocol id,
+ *	or empty when none is open.
+ */
+
+static int
+ServiceSocketCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    int proto = ClusterProtoFromName(Tcl_GetString(objv[0]));
+
+    (void) objc;
+    if (proto > CLUSTER_PROTO_C && servicePtr->conns[proto] != NULL) {
+	Tcl_SetObjResult(interp, ClusterConnName(servicePtr->conns[proto]));
+    } else {
+	Tcl_ResetResult(interp);
+    }
+    return TCL_OK;
+}
+
+/*
+ * $service expected ?within?
+ *	Without an argument: 1 if the service must speak up by a deadline
+ *	(after a ping), else 0. With one: expect it within `within` ms.
+ */
+
+static int
+ServiceExpectedCmd(ClusterService *servicePtr, Tcl_Interp *interp,
+	int objc, Tcl_Obj *const objv[])
+{
+    int within;
+
+    if (objc == 1) {
+	if (Tcl_GetIntFromObj(NULL, objv[0], &within) != TCL_OK
+		|| within < 0) {
+	    return ClusterError(interp, "INVALID_ARGS", "within",
+		    "bad within \"%s\": must be a number of milliseconds",
+		    Tcl_GetString(objv[0]));
+	}
+	servicePtr->expectedByMs = ClusterpMonotonicMs() + within;
+	ClusterScheduleSweep(servicePtr->clusterPtr, within + 1);
+    }
+    Tcl_SetObjResult(interp, Tcl_NewBooleanObj(
+	    servicePtr->expectedByMs != 0));
+    return TCL_OK;
+}
+
+/*
+ * $service destroy
+ *	Forget the service (it is rediscovered when heard from again).
+ */
+
+static int
+ServiceDestroyCmd(ClusterService *servicePtr, Tcl_Interp *interp,
+	int objc, Tcl_Obj *const objv[])
+{
+    (void) objc; (void) objv; (void) interp;
+    ClusterRemoveService(servicePtr);
+    return TCL_OK;
+}
