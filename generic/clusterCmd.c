@@ -13,7 +13,8 @@
 typedef int (ClusterSubcommand)(Cluster *clusterPtr, Tcl_Interp *interp,
 	int objc, Tcl_Obj *const objv[]);
 
-static ClusterSubcommand BroadcastCmd, ChannelCmd, ConfigCmd, DestroyCmd,
+static ClusterSubcommand BroadcastCmd, ChannelCmd, ConfigCmd, DebugCmd,
+	DestroyCmd,
 	DiscoverCmd, HeartbeatCmd, HeartbeatAfterCmd, HidCmd, HookCmd,
 	IsLocalCmd, KnownServicesCmd, PropsCmd, ProtocolCmd, ProtocolsCmd,
 	ResolveCmd, ResolverCmd, ResolveSelfCmd, ResolverSelfCmd, ServicesCmd,
@@ -30,6 +31,7 @@ static const ClusterCommand clusterCommands[] = {
     {"broadcast",	BroadcastCmd,	   1, 1, "payload"},
     {"channel",		ChannelCmd,	   2, 2, "subscribe|unsubscribe list"},
     {"config",		ConfigCmd,	   0, -1, "?key ...?"},
+    {"debug",		DebugCmd,	   2, 2, "close-server t|u"},
     {"destroy",		DestroyCmd,	   0, 0, ""},
     {"discover",	DiscoverCmd,	   0, 0, ""},
     {"heartbeat",	HeartbeatCmd,	   0, 2, "?props? ?tags?"},
@@ -105,7 +107,8 @@ ClusterObjCmd(
     cmdPtr = &clusterCommands[index];
     if (objc - 2 < cmdPtr->minArgs
 	    || (cmdPtr->maxArgs >= 0 && objc - 2 > cmdPtr->maxArgs)) {
-	Tcl_WrongNumArgs(interp, 2, objv, cmdPtr->usage);
+	Tcl_WrongNumArgs(interp, 2, objv,
+		cmdPtr->usage[0] ? cmdPtr->usage : NULL);
 	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS", cmdPtr->name,
 		(char *) NULL);
 	return TCL_ERROR;
@@ -632,6 +635,39 @@ ClusterStatsDict(
 #undef PUT
     ClusterStreamStats((Cluster *) clusterPtr, dictObj);
     return dictObj;
+}
+
+/*
+ * $cluster debug close-server t|u
+ *	Fault injection for tests: close the protocol's listening socket
+ *	while still advertising it, so that peers fail to connect and the
+ *	self-healing path (failure report, rebuild) can be exercised.
+ */
+
+static int
+DebugCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    static const char *const actions[] = {"close-server", NULL};
+    int index, proto;
+
+    (void) objc;
+    if (Tcl_GetIndexFromObj(interp, objv[0], actions, "debug action", 0,
+	    &index) != TCL_OK) {
+	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
+		Tcl_GetString(objv[0]), (char *) NULL);
+	return TCL_ERROR;
+    }
+    proto = ClusterProtoFromName(Tcl_GetString(objv[1]));
+    if (proto != CLUSTER_PROTO_T && proto != CLUSTER_PROTO_U) {
+	return ClusterError(interp, "INVALID_ARGS", "protocol",
+		"bad protocol \"%s\": must be t or u", Tcl_GetString(objv[1]));
+    }
+    if (ClusterStreamBreak(clusterPtr, proto, interp) != TCL_OK) {
+	return TCL_ERROR;
+    }
+    Tcl_ResetResult(interp);
+    return TCL_OK;
 }
 
 /*

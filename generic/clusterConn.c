@@ -35,9 +35,13 @@
 					 * the next protocol. */
 #define CONN_TIMEOUT_MS		5000	/* Connect timeout when the config
 					 * gives none. */
-#define CONN_LINGER_MS		30000	/* A spent connection the peer does
-					 * not close is closed after this
-					 * long without input. */
+#define CONN_IDLE_CLOSE_MS	2000	/* An accepted connection whose last
+					 * payload lacked keepalive closes
+					 * after this long without input. */
+#define CONN_REUSE_MS		1000	/* An outgoing one whose last payload
+					 * lacked keepalive is reused only
+					 * this long: then its peer may be
+					 * about to close it. */
 
 /*
  * Flags of a ClusterConn.
@@ -45,14 +49,17 @@
 
 #define CONN_OUTGOING	(1<<0)	/* We connected it; else accepted. */
 #define CONN_CONNECTING	(1<<1)	/* Its non-blocking connect is pending. */
-#define CONN_CLOSING	(1<<2)	/* Close once its queue is written. */
-#define CONN_CLOSED	(1<<3)	/* Closed; memory waits for release. */
-#define CONN_BUSY	(1<<4)	/* Handing packets to the core: no read. */
-#define CONN_HANDLED	(1<<5)	/* At least one payload was handled. */
-#define CONN_KEEP	(1<<6)	/* The last one asked for keepalive. */
-#define CONN_SPENT	(1<<7)	/* Outgoing, and a payload without
-				 * keepalive is queued: the peer closes
-				 * after it, so nothing more may follow. */
+#define CONN_CLOSING	(1<<2)	/* Accepted, and its last payload lacked
+				 * keepalive: close once idle. */
+#define CONN_IDLE	(1<<3)	/* CLOSING and idle: close once the queue
+				 * is written. */
+#define CONN_CLOSED	(1<<4)	/* Closed; memory waits for release. */
+#define CONN_BUSY	(1<<5)	/* Handing packets to the core: no read. */
+#define CONN_HANDLED	(1<<6)	/* At least one payload was handled. */
+#define CONN_KEEP	(1<<7)	/* The last one asked for keepalive. */
+#define CONN_SPENT	(1<<8)	/* Outgoing, and the newest payload queued
+				 * lacks keepalive: the peer closes the
+				 * connection once idle. */
 
 /*
  * Counters of a pool, rendered by ClusterConnPoolStats under these names.
@@ -80,6 +87,7 @@ typedef struct QueuedPacket {
     struct QueuedPacket *nextPtr;	/* Next in the queue, or NULL. */
     size_t length;		/* Bytes in the whole packet. */
     unsigned char *bytes;	/* The packet, header to trailer. */
+    int flags;			/* CLUSTER_SEND_* flags it was sent with. */
 } QueuedPacket;
 
 /*
@@ -105,8 +113,9 @@ struct ClusterConn {
     QueuedPacket *tailPtr;	/* The newest of them. */
     size_t offset;		/* Bytes of headPtr already written. */
     size_t queued;		/* Bytes queued and not yet written. */
-    Tcl_TimerToken timer;	/* Connect timeout, or linger of a spent
-				 * connection, or NULL. */
+    Tcl_WideInt spentMs;	/* Monotonic ms when CONN_SPENT was set. */
+    Tcl_TimerToken timer;	/* Connect timeout, or the idle close of a
+				 * CLOSING connection, or NULL. */
 };
 
 /*
@@ -136,7 +145,7 @@ static void		ConnFail(ClusterConn *connPtr, const char *reason);
 static void		ConnFileProc(ClientData clientData, int mask);
 static int		ConnFlush(ClusterConn *connPtr);
 static int		ConnQueue(ClusterConn *connPtr,
-			    const unsigned char *bytes, size_t length);
+			    const unsigned char *bytes, size_t length, int flags);
 static void		ConnReadable(ClusterConn *connPtr);
 static void		ConnTimeoutProc(ClientData clientData);
 static void		ConnUnbind(ClusterConn *connPtr, int forget);
@@ -266,7 +275,8 @@ ClusterConnOpen(
     const ClusterAddr *toPtr,	/* t: address and port (network order). */
     const char *path,		/* u: socket file. */
     const unsigned char *bytes,	/* First packet. */
-    size_t length)		/* Its length. */
+    size_t length,		/* Its length. */
+    int flags)			/* Its CLUSTER_SEND_* flags. */
 {
     ClusterConn *connPtr;
     int fd = -1, status, ms;
@@ -301,7 +311,7 @@ ClusterConnOpen(
 	connPtr->timer = Tcl_CreateTimerHandler(
 		(ms > 0) ? ms : CONN_TIMEOUT_MS, ConnTimeoutProc, connPtr);
     }
-    ConnQueue(connPtr, bytes, length);
+    ConnQueue(connPtr, bytes, length, flags);
     return TCL_OK;
 }
 
@@ -328,16 +338,53 @@ int
 ClusterConnWrite(
     ClusterConn *connPtr,	/* Connection to write on. */
     const unsigned char *bytes,	/* The whole packet. */
-    size_t length)		/* Its length. */
+    size_t length,		/* Its length. */
+    int flags)			/* CLUSTER_SEND_* flags. */
 {
     if (connPtr == NULL) {
 	return TCL_ERROR;
     }
-    if (ConnQueue(connPtr, bytes, length) != TCL_OK) {
+    if (ConnQueue(connPtr, bytes, length, flags) != TCL_OK) {
 	connPtr->clusterPtr->stats.sendFailures[connPtr->proto]++;
 	return TCL_ERROR;
     }
     return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterConnUsable --
+ *
+ *	Whether more packets for its service may be queued on a connection.
+ *	Not when it is closed, nor when it is an outgoing connection whose
+ *	last payload lacked keepalive more than CONN_REUSE_MS ago: its peer
+ *	closes it once idle (ConnDecide), and what we wrote as it did so
+ *	would be lost unseen. Such a connection is unbound from its service
+ *	(it still delivers its queue and reports a failure).
+ *
+ * Results:
+ *	1 or 0.
+ *
+ * Side effects:
+ *	May clear servicePtr->conns[proto].
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterConnUsable(
+    ClusterConn *connPtr)	/* A service's connection. */
+{
+    if (connPtr->flags & CONN_CLOSED) {
+	return 0;
+    }
+    if ((connPtr->flags & CONN_SPENT)
+	    && ClusterpMonotonicMs() - connPtr->spentMs >= CONN_REUSE_MS) {
+	ConnUnbind(connPtr, 0);
+	return 0;
+    }
+    return 1;
 }
 
 /*
@@ -349,7 +396,7 @@ ClusterConnWrite(
  *	and a number unique within the cluster) for `$service socket id`;
  *	tie it to the service its payloads come from: it becomes the
  *	service's connection for its protocol when that slot is empty and
- *	it is not about to close or spent. A connection never changes
+ *	it is neither closing nor spent. A connection never changes
  *	service.
  *
  * Results:
@@ -594,9 +641,7 @@ ConnUnbind(
  *	Make the file handler watch what the connection needs now: input
  *	unless a connect is pending or packets are being handed to the core
  *	(a nested event loop must not read into the buffer they point
- *	into); writability while connecting, while packets are queued, or
- *	to close a connection whose queue has drained. A spent connection
- *	with nothing left to write gets its linger timer.
+ *	into); writability while connecting or while packets are queued.
  *
  * Results:
  *	None.
@@ -616,17 +661,10 @@ ConnWatch(
     if (connPtr->flags & CONN_CLOSED) {
 	return;
     }
-    if ((connPtr->flags & CONN_SPENT) && connPtr->headPtr == NULL
-	    && connPtr->timer == NULL
-	    && !(connPtr->flags & CONN_CONNECTING)) {
-	connPtr->timer = Tcl_CreateTimerHandler(CONN_LINGER_MS,
-		ConnTimeoutProc, connPtr);
-    }
     if (!(connPtr->flags & (CONN_CONNECTING | CONN_BUSY))) {
 	mask |= TCL_READABLE;
     }
-    if ((connPtr->flags & (CONN_CONNECTING | CONN_CLOSING))
-	    || connPtr->headPtr != NULL) {
+    if ((connPtr->flags & CONN_CONNECTING) || connPtr->headPtr != NULL) {
 	mask |= TCL_WRITABLE;
     }
     if (mask == connPtr->mask) {
@@ -649,16 +687,14 @@ ConnWatch(
  *	when the queue was empty and the connection is up; a write error
  *	there is left for the writable event to find and report, so that
  *	the core is never called back from inside a send. A payload without
- *	keepalive makes an outgoing connection spent: the peer closes after
- *	handling it, so anything written after it could be lost unseen; the
- *	service's next packet goes on a new connection. ConnFlush writes
+ *	keepalive makes an outgoing connection spent (ClusterConnUsable).
+ *	ConnFlush writes
  *	until the socket is full; a packet leaves the queue (counted in
  *	stats.packetsOut) only once all its bytes are written.
  *
  * Results:
  *	ConnQueue: TCL_OK, or TCL_ERROR when the connection is closed or
- *	spent, or the packet would take its queue over CONN_MAX_QUEUED.
- *	ConnFlush: 0,
+ *	the packet would take its queue over CONN_MAX_QUEUED. ConnFlush: 0,
  *	or -1 on a write error (errno set).
  *
  * Side effects:
@@ -671,17 +707,19 @@ static int
 ConnQueue(
     ClusterConn *connPtr,	/* Connection to write on. */
     const unsigned char *bytes,	/* The whole packet. */
-    size_t length)		/* Its length. */
+    size_t length,		/* Its length. */
+    int flags)			/* CLUSTER_SEND_* flags. */
 {
     QueuedPacket *pktPtr;
 
-    if ((connPtr->flags & (CONN_CLOSED | CONN_SPENT))
+    if ((connPtr->flags & CONN_CLOSED)
 	    || length > CONN_MAX_QUEUED - connPtr->queued) {
 	return TCL_ERROR;
     }
     pktPtr = ckalloc(sizeof(QueuedPacket) + (length ? length : 1));
     pktPtr->nextPtr = NULL;
     pktPtr->length = length;
+    pktPtr->flags = flags;
     pktPtr->bytes = (unsigned char *) (pktPtr + 1);
     if (length > 0) {
 	memcpy(pktPtr->bytes, bytes, length);
@@ -695,9 +733,13 @@ ConnQueue(
     connPtr->tailPtr = pktPtr;
     connPtr->queued += length;
     connPtr->poolPtr->queued += length;
-    if ((connPtr->flags & CONN_OUTGOING) && !PacketKeepalive(bytes, length)) {
-	connPtr->flags |= CONN_SPENT;
-	ConnUnbind(connPtr, 0);
+    if (connPtr->flags & CONN_OUTGOING) {
+	if (PacketKeepalive(bytes, length)) {
+	    connPtr->flags &= ~CONN_SPENT;
+	} else {
+	    connPtr->flags |= CONN_SPENT;
+	    connPtr->spentMs = ClusterpMonotonicMs();
+	}
     }
     if (connPtr->headPtr == pktPtr
 	    && !(connPtr->flags & CONN_CONNECTING)) {
@@ -786,6 +828,8 @@ ConnFail(
 	for (pktPtr = connPtr->headPtr; pktPtr != NULL;
 		pktPtr = pktPtr->nextPtr) {
 	    Tcl_ListObjAppendElement(NULL, unsentObj,
+		    Tcl_NewIntObj(pktPtr->flags));
+	    Tcl_ListObjAppendElement(NULL, unsentObj,
 		    Tcl_NewByteArrayObj(pktPtr->bytes, (int) pktPtr->length));
 	}
 	connPtr->poolPtr->counts[POOL_FAILED]++;
@@ -808,8 +852,8 @@ ConnFail(
  *	The event handlers of a connection. When writable: finish a pending
  *	connect, write the queue, close a closing connection once drained.
  *	When readable: read and hand packets to the core. When a connect
- *	takes over -connecttimeout ms: fail it; when a spent connection
- *	lingers CONN_LINGER_MS without input: close it.
+ *	takes over -connecttimeout ms: fail it; when a closing connection
+ *	stayed idle CONN_IDLE_CLOSE_MS: close it.
  *
  * Results:
  *	None.
@@ -865,7 +909,7 @@ ConnWritable(
 	ConnFail(connPtr, Tcl_ErrnoMsg(errno));
 	return;
     }
-    if (connPtr->headPtr == NULL && (connPtr->flags & CONN_CLOSING)) {
+    if (connPtr->headPtr == NULL && (connPtr->flags & CONN_IDLE)) {
 	ConnClose(connPtr);
 	return;
     }
@@ -885,8 +929,15 @@ ConnTimeoutProc(
     if (connPtr->flags & CONN_CONNECTING) {
 	connPtr->poolPtr->counts[POOL_CONNECT_FAILURES]++;
 	ConnFail(connPtr, "connect timed out");
-    } else {
-	ConnClose(connPtr);
+    } else if ((connPtr->flags & CONN_CLOSING)
+	    && !(connPtr->flags & CONN_BUSY)) {
+	/*
+	 * Idle long enough. Read what may have just arrived: new payloads
+	 * cancel the close (ConnDeliver), else ConnDecide closes.
+	 */
+
+	connPtr->flags |= CONN_IDLE;
+	ConnReadable(connPtr);
     }
     Tcl_Release(connPtr);
     Tcl_Release(clusterPtr);
@@ -920,10 +971,6 @@ ConnReadable(
     unsigned char *space;
     int i, got, err = 0, eof = 0, more = 1;
 
-    if ((connPtr->flags & CONN_SPENT) && connPtr->timer != NULL) {
-	Tcl_DeleteTimerHandler(connPtr->timer);	/* ConnWatch restarts it. */
-	connPtr->timer = NULL;
-    }
     for (i = 0; i < CONN_READS_PER_EVENT; i++) {
 	space = ClusterStreamSpace(&connPtr->stream, CONN_READ_CHUNK);
 	got = ClusterpRead(connPtr->fd, space, CONN_READ_CHUNK);
@@ -949,11 +996,8 @@ ConnReadable(
     HarvestCounters(connPtr);
     if (eof) {
 	ConnFail(connPtr, err ? Tcl_ErrnoMsg(err) : "closed by peer");
-    } else {
-	ConnWatch(connPtr);
-	if (!more) {
-	    ConnDecide(connPtr);
-	}
+    } else if (!more) {
+	ConnDecide(connPtr);
     }
 }
 
@@ -973,7 +1017,12 @@ ConnDeliver(
 	     * and a nested event loop must not close the connection.
 	     */
 
-	    connPtr->flags = (connPtr->flags | CONN_BUSY) & ~CONN_CLOSING;
+	    if ((connPtr->flags & CONN_CLOSING) && connPtr->timer != NULL) {
+		Tcl_DeleteTimerHandler(connPtr->timer);
+		connPtr->timer = NULL;
+	    }
+	    connPtr->flags = (connPtr->flags | CONN_BUSY)
+		    & ~(CONN_CLOSING | CONN_IDLE);
 	    ConnWatch(connPtr);
 	}
 	result = ClusterReceivePacket(clusterPtr, connPtr->proto, bytes,
@@ -1003,10 +1052,13 @@ ConnDeliver(
  *	The keepalive rule (SPEC section 4) for a connection we accepted:
  *	once everything read has been handled, and no partial frame waits,
  *	if the last payload handled did not ask for keepalive (or was
- *	dropped), close our end, after writing any queued reply (new
- *	payloads arriving meanwhile cancel that: see ConnDeliver); else make
- *	it its service's connection again if that slot is free. Connections
- *	we opened stay open until the peer closes them.
+ *	dropped), close our end, after writing any queued reply. The close
+ *	waits until no input came for CONN_IDLE_CLOSE_MS, and new payloads
+ *	cancel it (ConnDeliver): a sender that pipelines payloads on a
+ *	reused connection (ClusterConnUsable) would otherwise lose those
+ *	in flight. A connection that stays open becomes its service's
+ *	connection again if that slot is free. Connections we opened stay
+ *	open until the peer closes them.
  *
  * Results:
  *	None.
@@ -1029,7 +1081,11 @@ ConnDecide(
     }
     if ((connPtr->flags & CONN_KEEP)
 	    || ClusterStreamBuffered(&connPtr->stream) > 0) {
-	connPtr->flags &= ~CONN_CLOSING;
+	connPtr->flags &= ~(CONN_CLOSING | CONN_IDLE);
+	if (connPtr->timer != NULL) {
+	    Tcl_DeleteTimerHandler(connPtr->timer);
+	    connPtr->timer = NULL;
+	}
 	if (servicePtr != NULL && servicePtr->conns[connPtr->proto] == NULL) {
 	    servicePtr->conns[connPtr->proto] = connPtr;
 	}
@@ -1037,6 +1093,13 @@ ConnDecide(
     }
     connPtr->flags |= CONN_CLOSING;
     ConnUnbind(connPtr, 0);
+    if (!(connPtr->flags & CONN_IDLE)) {
+	if (connPtr->timer == NULL) {
+	    connPtr->timer = Tcl_CreateTimerHandler(CONN_IDLE_CLOSE_MS,
+		    ConnTimeoutProc, connPtr);
+	}
+	return;
+    }
     if (connPtr->headPtr == NULL) {
 	ConnClose(connPtr);
     } else {

@@ -350,11 +350,20 @@ void		ClusterStreamsClose(Cluster *clusterPtr);
 int		ClusterStreamRebuild(Cluster *clusterPtr, ClusterProto proto,
 		    Tcl_Interp *interp);
 Tcl_Obj *	ClusterStreamProps(Cluster *clusterPtr, ClusterProto proto);
+int		ClusterStreamBreak(Cluster *clusterPtr, ClusterProto proto,
+		    Tcl_Interp *interp);
 int		ClusterStreamSend(Cluster *clusterPtr,
 		    ClusterService *servicePtr, ClusterProto proto,
-		    const unsigned char *bytes, size_t length);
+		    const unsigned char *bytes, size_t length, int flags);
 int		ClusterConnWrite(ClusterConn *connPtr,
-		    const unsigned char *bytes, size_t length);
+		    const unsigned char *bytes, size_t length, int flags);
+
+/*
+ * Flags a packet travels with in a write queue, handed back with it when
+ * its connection fails (ClusterSendFailed).
+ */
+
+#define CLUSTER_SEND_NO_BROADCAST (1<<0)	/* Never retry over `c`. */
 ClusterProto	ClusterConnProto(const ClusterConn *connPtr);
 void		ClusterConnBind(ClusterConn *connPtr,
 		    ClusterService *servicePtr);
@@ -380,10 +389,11 @@ int		ClusterConnAccept(ClusterConnPool *poolPtr,
 int		ClusterConnOpen(ClusterConnPool *poolPtr,
 		    ClusterService *servicePtr, ClusterProto proto,
 		    const ClusterAddr *toPtr, const char *path,
-		    const unsigned char *bytes, size_t length);
+		    const unsigned char *bytes, size_t length, int flags);
 void		ClusterConnPoolForget(ClusterConnPool *poolPtr,
 		    ClusterService *servicePtr);
 Tcl_Obj *	ClusterConnPoolStats(ClusterConnPool *poolPtr);
+int		ClusterConnUsable(ClusterConn *connPtr);
 
 /*
  * Sending (clusterSend.c), called back by the transports.

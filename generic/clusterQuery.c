@@ -87,6 +87,7 @@ ClusterQueryObjCmd(
     Tcl_Obj *targetsObj = Tcl_NewListObj(0, NULL), *protocolsObj = NULL;
     Tcl_Obj *queryObj = NULL, *commandObj = NULL, *idObj = NULL;
     ClusterQuery *queryPtr, *oldPtr;
+    unsigned long serial;
     int collect = 0, resolved = 0, timeoutMs = 30000, broadcast = -1;
     int channel = 0, i, index, numTargets, code = TCL_OK;
 
@@ -181,16 +182,16 @@ ClusterQueryObjCmd(
     queryPtr->flags = collect ? QUERY_COLLECT : 0;
     queryPtr->channel = channel;
     queryPtr->timeoutMs = timeoutMs;
+    serial = ++ClusterGetInterpData(interp)->nextQuery;
     ClusterServiceSetObj(&queryPtr->idObj, idObj ? idObj
-	    : Tcl_ObjPrintf("q%lu#%s",
-		++ClusterGetInterpData(interp)->nextQuery, clusterPtr->sid));
+	    : Tcl_ObjPrintf("q%lu#%s", serial, clusterPtr->sid));
     ClusterServiceSetObj(&queryPtr->queryObj, queryObj);
     ClusterServiceSetObj(&queryPtr->commandObj, commandObj);
     ClusterServiceSetObj(&queryPtr->remainingObj, Tcl_NewDictObj());
     ClusterServiceSetObj(&queryPtr->resultsObj, Tcl_NewDictObj());
     ClusterServiceSetObj(&queryPtr->payloadsObj, Tcl_NewDictObj());
     ClusterServiceSetObj(&queryPtr->nameObj, Tcl_ObjPrintf(
-	    "::cluster::query%lu", ClusterGetInterpData(interp)->nextQuery));
+	    "::cluster::query%lu", serial));
     queryPtr->token = Tcl_CreateObjCommand(interp,
 	    Tcl_GetString(queryPtr->nameObj), QueryObjCmd, queryPtr,
 	    QueryDeleteProc);
@@ -430,7 +431,7 @@ ClusterQueryIncoming(
 	    == TCL_OK && ClusterPayloadEncode(NULL, replyObj, 0,
 		&clusterPtr->sendBuf, &start, &length) == TCL_OK
 	    && ClusterConnWrite(connPtr, clusterPtr->sendBuf.bytes + start,
-		length) == TCL_OK) {
+		length, 0) == TCL_OK) {
 	/* Answered on the connection the query came on. */
     } else if (connPtr == NULL && !ClusterIsDeleted(clusterPtr)) {
 	static const char *const names[] = {"c", "t", "u"};
@@ -471,12 +472,13 @@ Notify(
     Tcl_Obj *scriptObj, *argObj[2];
     int code, keep;
 
-    if (queryPtr->flags & QUERY_DONE) {
+    if ((queryPtr->flags & QUERY_DONE) && strcmp(event, "done") != 0) {
 	return TCL_OK;
     }
     keep = (queryPtr->flags & QUERY_COLLECT) && queryPtr->serviceObj
 	    && (strcmp(event, "response") == 0 || strcmp(event, "error") == 0);
     argObj[0] = Tcl_NewStringObj(event, -1);
+    Tcl_IncrRefCount(argObj[0]);
     argObj[1] = queryPtr->nameObj;
     scriptObj = Tcl_DuplicateObj(queryPtr->commandObj);
     Tcl_IncrRefCount(scriptObj);
@@ -504,6 +506,7 @@ Notify(
 	Tcl_DictObjPut(NULL, queryPtr->resultsObj, queryPtr->serviceObj,
 		Tcl_NewListObj(4, entry));
     }
+    Tcl_DecrRefCount(argObj[0]);
     Tcl_ResetResult(interp);
     Tcl_Release(interp);
     return code == TCL_BREAK ? TCL_BREAK : TCL_OK;
@@ -536,10 +539,10 @@ Finish(
 	queryPtr->timer = NULL;
     }
     if (!(queryPtr->flags & QUERY_DONE)) {
+	queryPtr->flags |= QUERY_DONE;	/* Before: `done` may destroy it. */
 	ClusterServiceSetObj(&queryPtr->payloadObj, NULL);
 	ClusterServiceSetObj(&queryPtr->serviceObj, NULL);
 	Notify(queryPtr, "done");
-	queryPtr->flags |= QUERY_DONE;
     }
     if (queryPtr->token != NULL) {
 	Tcl_Command token = queryPtr->token;

@@ -15,7 +15,12 @@ static int		Deliver(Cluster *clusterPtr,
 			    ClusterService *servicePtr,
 			    const unsigned char *bytes, size_t length,
 			    const ClusterProto *order, int numOrder,
-			    int *failedMaskPtr);
+			    int flags, int *failedMaskPtr);
+static void		AfterDelivery(Cluster *clusterPtr,
+			    ClusterService *servicePtr, int used,
+			    int failedMask);
+static int		MulticastPacket(Cluster *clusterPtr,
+			    const unsigned char *bytes, size_t length);
 static void		PingTimerProc(ClientData clientData);
 static void		ReportFailure(Cluster *clusterPtr,
 			    ClusterService *servicePtr, int failedMask,
@@ -214,12 +219,13 @@ ClusterSendFailed(
     Cluster *clusterPtr,	/* Sender. */
     ClusterService *servicePtr,	/* Service not reached, or NULL. */
     ClusterProto proto,		/* Transport that failed. */
-    Tcl_Obj *unsentObj,		/* Packets not delivered (a list). */
+    Tcl_Obj *unsentObj,		/* Packets not delivered: a list of
+				 * {flags packet} pairs. */
     const char *reason)		/* What went wrong. */
 {
     ClusterProto order[CLUSTER_PROTO_COUNT];
-    Tcl_Obj **packets;
-    int numPackets, numOrder, i, used = -1, failedMask = 1 << proto;
+    Tcl_Obj **items;
+    int numItems, numOrder, i, flags, used = -1, failedMask = 1 << proto;
 
     (void) reason;
     clusterPtr->stats.sendFailures[proto]++;
@@ -228,24 +234,60 @@ ClusterSendFailed(
 	return;
     }
     if (unsentObj == NULL || Tcl_ListObjGetElements(NULL, unsentObj,
-	    &numPackets, &packets) != TCL_OK) {
-	numPackets = 0;
+	    &numItems, &items) != TCL_OK) {
+	numItems = 0;
     }
-    numOrder = SendOrder(clusterPtr, servicePtr, NULL, 1, order);
-    for (i = 0; i < numPackets; i++) {
+    for (i = 0; i + 1 < numItems; i += 2) {
 	int length;
-	const unsigned char *bytes = Tcl_GetByteArrayFromObj(packets[i],
+	const unsigned char *bytes = Tcl_GetByteArrayFromObj(items[i + 1],
 		&length);
 
+	Tcl_GetIntFromObj(NULL, items[i], &flags);
+	numOrder = SendOrder(clusterPtr, servicePtr, NULL,
+		!(flags & CLUSTER_SEND_NO_BROADCAST), order);
 	used = Deliver(clusterPtr, servicePtr, bytes, (size_t) length, order,
-		numOrder, &failedMask);
+		numOrder, flags, &failedMask);
 	if (used < 0) {
 	    break;
 	}
     }
-    if (used < 0) {
+    AfterDelivery(clusterPtr, servicePtr, used, failedMask);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * AfterDelivery --
+ *
+ *	What a send learned of a service's protocols. When a stream
+ *	protocol failed and a later one worked, tell the service which
+ *	failed (type 8). When no stream protocol got through, ask the
+ *	cluster about the service with a ping: multicast is fire and
+ *	forget, so getting a packet out over `c` proves nothing about a
+ *	service whose every stream is refused.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	A failure report, or a ping scheduled.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+AfterDelivery(
+    Cluster *clusterPtr,	/* Sender. */
+    ClusterService *servicePtr,	/* Receiver. */
+    int used,			/* Protocol that took the packet, or -1. */
+    int failedMask)		/* Protocols that failed. */
+{
+    int streamsFailed = failedMask & ~(1 << CLUSTER_PROTO_C);
+
+    if (used < 0 || (used == CLUSTER_PROTO_C && streamsFailed)) {
 	ClusterSchedulePing(clusterPtr, servicePtr);
-    } else if (failedMask & ~(1 << CLUSTER_PROTO_C)) {
+    }
+    if (used >= 0 && streamsFailed) {
 	ReportFailure(clusterPtr, servicePtr, failedMask, used);
     }
 }
@@ -382,6 +424,7 @@ Deliver(
     size_t length,
     const ClusterProto *order,	/* Protocols to try, in order. */
     int numOrder,
+    int flags,			/* CLUSTER_SEND_* flags. */
     int *failedMaskPtr)		/* In/out: protocols that failed. */
 {
     int i;
@@ -394,11 +437,10 @@ Deliver(
 	    continue;
 	}
 	if (proto == CLUSTER_PROTO_C) {
-	    ok = ClusterMulticastSend(clusterPtr, bytes, length, NULL)
-		    == TCL_OK;
+	    ok = MulticastPacket(clusterPtr, bytes, length);
 	} else {
 	    ok = ClusterStreamSend(clusterPtr, servicePtr, proto, bytes,
-		    length) == TCL_OK;
+		    length, flags) == TCL_OK;
 	}
 	if (ok) {
 	    return proto;
@@ -406,6 +448,70 @@ Deliver(
 	*failedMaskPtr |= 1 << proto;
     }
     return -1;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * MulticastPacket --
+ *
+ *	Multicast an encoded packet meant for one service, after the
+ *	`broadcast` hook, which sees every multicast: when one is
+ *	registered the packet is decoded for it, and encoded again if the
+ *	hook lets it go.
+ *
+ * Results:
+ *	1 when the packet left, 0 when it failed or the hook cancelled it.
+ *
+ * Side effects:
+ *	The hook (the caller holds the cluster); a datagram.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+MulticastPacket(
+    Cluster *clusterPtr,	/* Sender (preserved by the caller). */
+    const unsigned char *bytes,	/* Whole packet. */
+    size_t length)
+{
+    ClusterPacketView *viewPtr;
+    ClusterCodecError error;
+    ClusterBuf buf;
+    Tcl_Obj *payloadObj;
+    size_t start, newLength;
+    int ok = 0;
+
+    if (!ClusterHookExists(clusterPtr->hooksPtr, "broadcast")) {
+	return ClusterMulticastSend(clusterPtr, bytes, length, NULL)
+		== TCL_OK;
+    }
+    viewPtr = ckalloc(sizeof(ClusterPacketView));
+    if (ClusterDecodePacket(bytes, length, NULL, viewPtr, &error)
+	    != CLUSTER_DECODE_OK) {
+	ckfree(viewPtr);
+	return 0;
+    }
+    payloadObj = ClusterPayloadFromView(viewPtr);
+    ckfree(viewPtr);
+    Tcl_IncrRefCount(payloadObj);
+    switch (ClusterHookRun(clusterPtr, "broadcast", NULL, &payloadObj,
+	    NULL)) {
+    case CLUSTER_HOOK_OK:
+    case CLUSTER_HOOK_NONE:
+	ClusterBufInit(&buf);
+	if (ClusterPayloadEncode(NULL, payloadObj, 0, &buf, &start,
+		&newLength) == TCL_OK) {
+	    ok = ClusterMulticastSend(clusterPtr, buf.bytes + start,
+		    newLength, NULL) == TCL_OK;
+	}
+	ClusterBufFree(&buf);
+	break;
+    default:
+	break;
+    }
+    Tcl_DecrRefCount(payloadObj);
+    return ok;
 }
 
 /*
@@ -455,7 +561,7 @@ ReportFailure(
     if (ClusterPayloadEncode(NULL, payloadObj, 0, &clusterPtr->sendBuf,
 	    &start, &length) == TCL_OK) {
 	Deliver(clusterPtr, servicePtr, clusterPtr->sendBuf.bytes + start,
-		length, &via, 1, &failedAgain);
+		length, &via, 1, 0, &failedAgain);
     }
     Tcl_DecrRefCount(payloadObj);
 }
@@ -505,6 +611,19 @@ ClusterSendToService(
 	Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_FILTER),
 		Tcl_NewListObj(1, &servicePtr->sidObj));
     }
+
+    /*
+     * We keep one connection per service and reuse it, so we ask the
+     * receiver to keep it open too: a receiver that closes after a
+     * payload without keepalive would lose what we wrote meanwhile.
+     */
+
+    if (Tcl_DictObjGet(NULL, payloadObj,
+	    ClusterFieldKey(CLUSTER_F_KEEPALIVE), &filterObj) == TCL_OK
+	    && filterObj == NULL) {
+	Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_KEEPALIVE),
+		Tcl_NewIntObj(1));
+    }
     Tcl_Preserve(servicePtr);
     code = ClusterRunSendHooks(clusterPtr, &payloadObj, 0);
     if (code != TCL_OK || (servicePtr->flags & SERVICE_DELETED)) {
@@ -520,12 +639,8 @@ ClusterSendToService(
 	    allowBroadcast, order);
     *usedPtr = Deliver(clusterPtr, servicePtr,
 	    clusterPtr->sendBuf.bytes + start, length, order, numOrder,
-	    &failedMask);
-    if (*usedPtr < 0) {
-	ClusterSchedulePing(clusterPtr, servicePtr);
-    } else if (failedMask & ~(1 << CLUSTER_PROTO_C)) {
-	ReportFailure(clusterPtr, servicePtr, failedMask, *usedPtr);
-    }
+	    allowBroadcast ? 0 : CLUSTER_SEND_NO_BROADCAST, &failedMask);
+    AfterDelivery(clusterPtr, servicePtr, *usedPtr, failedMask);
 
   done:
     Tcl_Release(servicePtr);

@@ -428,7 +428,8 @@ ServiceObjCmd(
     }
     cmdPtr = &serviceCommands[index];
     if (objc - 2 < cmdPtr->minArgs || objc - 2 > cmdPtr->maxArgs) {
-	Tcl_WrongNumArgs(interp, 2, objv, cmdPtr->usage);
+	Tcl_WrongNumArgs(interp, 2, objv,
+		cmdPtr->usage[0] ? cmdPtr->usage : NULL);
 	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS", cmdPtr->name,
 		(char *) NULL);
 	return TCL_ERROR;

@@ -32,6 +32,9 @@ typedef struct StreamServer {
     int port;			/* t: its port, host order; else 0. */
     Tcl_Obj *pathObj;		/* u: its socket file; else NULL. */
     Tcl_TimerToken pauseTimer;	/* Resumes accepting after an error. */
+    int broken;			/* Closed by ClusterStreamBreak: its props
+				 * are still advertised, but nothing
+				 * listens. */
 } StreamServer;
 
 /*
@@ -195,7 +198,7 @@ ClusterStreamProps(
 	return NULL;
     }
     serverPtr = &clusterPtr->streamsPtr->servers[proto];
-    if (serverPtr->fd < 0) {
+    if (serverPtr->fd < 0 && !serverPtr->broken) {
 	return NULL;
     }
     dictObj = Tcl_NewDictObj();
@@ -264,10 +267,57 @@ ClusterStreamRebuild(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterStreamBreak --
+ *
+ *	Fault injection for tests (`$cluster debug close-server t|u`):
+ *	close a server's listening socket behind everyone's back, while its
+ *	props are still advertised, as a crashed accept loop or a closed
+ *	port would. Peers' connects then fail, and their failure reports
+ *	make this member rebuild the server (ClusterStreamRebuild).
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Closes the listening socket (the unix socket file stays).
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterStreamBreak(
+    Cluster *clusterPtr,	/* Cluster to damage. */
+    ClusterProto proto,		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
+    Tcl_Interp *interp)		/* For errors. */
+{
+    StreamServer *serverPtr;
+
+    if (clusterPtr->streamsPtr == NULL
+	    || (proto != CLUSTER_PROTO_T && proto != CLUSTER_PROTO_U)
+	    || clusterPtr->streamsPtr->servers[proto].fd < 0) {
+	return ClusterError(interp, "SOCKET", "NOT_SERVED",
+		"no listening server to break for that protocol");
+    }
+    serverPtr = &clusterPtr->streamsPtr->servers[proto];
+    if (serverPtr->pauseTimer != NULL) {
+	Tcl_DeleteTimerHandler(serverPtr->pauseTimer);
+	serverPtr->pauseTimer = NULL;
+    }
+    ServerWatch(serverPtr, 0);
+    ClusterpClose(serverPtr->fd);
+    serverPtr->fd = -1;
+    serverPtr->broken = 1;
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterStreamSend --
  *
  *	Send one whole packet to a service over t or u: on its open
- *	connection for that protocol, else on a new one opened without
+ *	connection for that protocol while usable (ClusterConnUsable), else
+ *	on a new one opened without
  *	blocking, to 127.0.0.1 for a service on this machine (t), or to
  *	the socket file it advertises (u, for local services only).
  *	Delivery completes in the background; a failure found later is
@@ -291,7 +341,8 @@ ClusterStreamSend(
     ClusterService *servicePtr,	/* Service to reach. */
     ClusterProto proto,		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
     const unsigned char *bytes,	/* The whole packet. */
-    size_t length)		/* Its length. */
+    size_t length,		/* Its length. */
+    int flags)			/* CLUSTER_SEND_* flags. */
 {
     ClusterStreams *streamsPtr = clusterPtr->streamsPtr;
     ClusterAddr to;
@@ -303,12 +354,14 @@ ClusterStreamSend(
     if (streamsPtr != NULL && servicePtr != NULL
 	    && !ClusterIsDeleted(clusterPtr)
 	    && !(servicePtr->flags & SERVICE_DELETED)) {
-	if (servicePtr->conns[proto] != NULL) {
-	    return ClusterConnWrite(servicePtr->conns[proto], bytes, length);
+	if (servicePtr->conns[proto] != NULL
+		&& ClusterConnUsable(servicePtr->conns[proto])) {
+	    return ClusterConnWrite(servicePtr->conns[proto], bytes, length,
+		    flags);
 	}
 	if (ServiceTarget(servicePtr, proto, &to, &path) == TCL_OK
 		&& ClusterConnOpen(streamsPtr->poolPtr, servicePtr, proto,
-		    &to, path, bytes, length) == TCL_OK) {
+		    &to, path, bytes, length, flags) == TCL_OK) {
 	    return TCL_OK;
 	}
     }
