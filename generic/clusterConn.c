@@ -2,76 +2,26 @@
  * clusterConn.c --
  *
  *	The connections of the stream transports t (TCP) and u (unix-domain
- *	stream): non-blocking connects with a timeout, write queues of whole
- *	packets, reassembly of incoming packets and the keepalive rule of
- *	SPEC section 4. The servers that accept connections, and the choice
- *	of where to connect, live in clusterStreams.c.
- *
- *	Lifetimes: a connection is reached from the event loop (its file
- *	handler and timer) and from its service (servicePtr->conns[]). The
- *	core may destroy the cluster, the service or the connection itself
- *	while a callback of ours is on the C stack. Callbacks therefore hold
- *	Tcl_Preserve on the cluster and the connection, and check
- *	ClusterIsDeleted and CONN_CLOSED after every call into the core. A
- *	closed connection is freed by Tcl_EventuallyFree; its reassembly
- *	buffer lives until then, because the core may still be reading a
- *	packet that points into it.
+ *	stream): the pool of a cluster's connections, accepting them,
+ *	opening them with non-blocking connects and a timeout, binding them
+ *	to services, closing them, and their counters. Traffic on an open
+ *	connection (write queues, reading and reassembly, delivery to the
+ *	core, the keepalive rule of SPEC section 4, the event callbacks)
+ *	lives in clusterConnIO.c; the declarations the two files share, and
+ *	the lifetimes of a connection, in clusterConnInt.h. The servers that
+ *	accept connections, and the choice of where to connect, live in
+ *	clusterStreams.c.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterConnInt.h"
 #include <errno.h>
 
-#define CONN_READ_CHUNK		(64 * 1024)	/* Bytes asked per read. */
-#define CONN_READS_PER_EVENT	16	/* Reads per readable event, so that
-					 * one peer cannot starve the loop. */
-#define CONN_MAX_QUEUED		((size_t) 64 * 1024 * 1024)
-					/* Unwritten bytes per connection. */
-#define CONN_MAX_ACCEPTED	384	/* Accepted connections kept open. */
-#define CONN_MAX_OUTGOING	384	/* Connections we keep open: a burst
-					 * of sends beyond it falls back to
-					 * the next protocol. */
-#define CONN_TIMEOUT_MS		5000	/* Connect timeout when the config
-					 * gives none. */
-#define CONN_IDLE_CLOSE_MS	2000	/* An accepted connection whose last
-					 * payload lacked keepalive closes
-					 * after this long without input. */
-#define CONN_REUSE_MS		1000	/* An outgoing one whose last payload
-					 * lacked keepalive is reused only
-					 * this long: then its peer may be
-					 * about to close it. */
-
 /*
- * Flags of a ClusterConn.
+ * The names of a pool's counters, in the order of enum PoolCounter.
  */
-
-#define CONN_OUTGOING	(1<<0)	/* We connected it; else accepted. */
-#define CONN_CONNECTING	(1<<1)	/* Its non-blocking connect is pending. */
-#define CONN_CLOSING	(1<<2)	/* Accepted, and its last payload lacked
-				 * keepalive: close once idle. */
-#define CONN_IDLE	(1<<3)	/* CLOSING and idle: close once the queue
-				 * is written. */
-#define CONN_CLOSED	(1<<4)	/* Closed; memory waits for release. */
-#define CONN_BUSY	(1<<5)	/* Handing packets to the core: no read. */
-#define CONN_HANDLED	(1<<6)	/* At least one payload was handled. */
-#define CONN_KEEP	(1<<7)	/* The last one asked for keepalive. */
-#define CONN_SPENT	(1<<8)	/* Outgoing, and the newest payload queued
-				 * lacks keepalive: the peer closes the
-				 * connection once idle. */
-
-/*
- * Counters of a pool, rendered by ClusterConnPoolStats under these names.
- * The last four are the reassemblers' counters, in the order of
- * ClusterConn.seen.
- */
-
-enum PoolCounter {
-    POOL_ACCEPTED, POOL_REFUSED, POOL_CONNECTED, POOL_CONNECT_FAILURES,
-    POOL_FAILED, POOL_GARBAGE, POOL_BAD_TRAILERS, POOL_BAD_LENGTHS,
-    POOL_OVERSIZED, POOL_COUNT
-};
 
 static const char *const poolCounterNames[POOL_COUNT] = {
     "accepted", "refused", "connected", "connect_failures", "failed",
@@ -79,83 +29,12 @@ static const char *const poolCounterNames[POOL_COUNT] = {
 };
 
 /*
- * One packet waiting in a write queue. The bytes are allocated with the
- * struct, right after it.
- */
-
-typedef struct QueuedPacket {
-    struct QueuedPacket *nextPtr;	/* Next in the queue, or NULL. */
-    size_t length;		/* Bytes in the whole packet. */
-    unsigned char *bytes;	/* The packet, header to trailer. */
-    int flags;			/* CLUSTER_SEND_* flags it was sent with. */
-} QueuedPacket;
-
-/*
- * One open stream, accepted or connected by us.
- */
-
-struct ClusterConn {
-    ClusterConnPool *poolPtr;	/* Pool it is in; NULL once closed. */
-    Cluster *clusterPtr;	/* Owning cluster. */
-    ClusterConn *prevPtr;	/* Neighbours in the pool's list. */
-    ClusterConn *nextPtr;
-    ClusterProto proto;		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
-    int fd;			/* The socket, or -1 once closed. */
-    int flags;			/* CONN_* bits. */
-    int mask;			/* Events its file handler watches now. */
-    unsigned long id;		/* Number shown by ClusterConnName. */
-    ClusterService *servicePtr;	/* Service at the other end, or NULL. */
-    ClusterAddr peer;		/* Its address; 127.0.0.1 for u. */
-    ClusterStream stream;	/* Reassembly of incoming packets. */
-    uint64_t seen[4];		/* Reassembler counters already added to
-				 * the pool's (HarvestCounters). */
-    QueuedPacket *headPtr;	/* Packets to write, oldest first. */
-    QueuedPacket *tailPtr;	/* The newest of them. */
-    size_t offset;		/* Bytes of headPtr already written. */
-    size_t queued;		/* Bytes queued and not yet written. */
-    Tcl_WideInt spentMs;	/* Monotonic ms when CONN_SPENT was set. */
-    Tcl_TimerToken timer;	/* Connect timeout, or the idle close of a
-				 * CLOSING connection, or NULL. */
-};
-
-/*
- * The connections of one cluster.
- */
-
-struct ClusterConnPool {
-    Cluster *clusterPtr;	/* Owning cluster. */
-    ClusterConn *firstPtr;	/* Open connections, newest first. */
-    unsigned long nextId;	/* Number of the last connection made. */
-    int numOpen;		/* Connections in the list. */
-    int numAccepted;		/* How many of them were accepted. */
-    size_t queued;		/* Unwritten bytes, all connections. */
-    Tcl_WideInt counts[POOL_COUNT];	/* Counters since join. */
-};
-
-/*
  * Static functions in this file.
  */
 
-static void		ConnClose(ClusterConn *connPtr);
 static ClusterConn *	ConnCreate(ClusterConnPool *poolPtr,
 			    ClusterProto proto, int fd, int flags);
-static void		ConnDecide(ClusterConn *connPtr);
-static int		ConnDeliver(ClusterConn *connPtr);
-static void		ConnFail(ClusterConn *connPtr, const char *reason);
-static void		ConnFileProc(ClientData clientData, int mask);
-static int		ConnFlush(ClusterConn *connPtr);
-static int		ConnQueue(ClusterConn *connPtr,
-			    const unsigned char *bytes, size_t length, int flags);
-static void		ConnReadable(ClusterConn *connPtr);
-static void		ConnTimeoutProc(ClientData clientData);
-static void		ConnUnbind(ClusterConn *connPtr, int forget);
-static void		ConnWatch(ClusterConn *connPtr);
-static void		ConnWritable(ClusterConn *connPtr);
 static void		FreeConn(char *blockPtr);
-static void		HarvestCounters(ClusterConn *connPtr);
-static int		PacketKeepalive(const unsigned char *bytes,
-			    size_t length);
-static int		WouldBlock(int err);
 
 /*
  *----------------------------------------------------------------------
@@ -227,7 +106,7 @@ ClusterConnAccept(
     int fd = ClusterpAccept(listenFd, &from);
 
     if (fd < 0) {
-	return WouldBlock(errno) ? 0 : -1;
+	return ConnWouldBlock(errno) ? 0 : -1;
     }
     poolPtr->counts[POOL_ACCEPTED]++;
     if (poolPtr->numAccepted >= CONN_MAX_ACCEPTED
@@ -312,42 +191,6 @@ ClusterConnOpen(
 		(ms > 0) ? ms : CONN_TIMEOUT_MS, ConnTimeoutProc, connPtr);
     }
     ConnQueue(connPtr, bytes, length, flags);
-    return TCL_OK;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * ClusterConnWrite --
- *
- *	Queue one whole packet on an open connection, e.g. the answer to a
- *	query on the connection the query came in on. Writing starts at
- *	once when the socket takes it and goes on in the background.
- *
- * Results:
- *	TCL_OK when queued; TCL_ERROR when the connection is closed or its
- *	queue is over its bound (counted as a send failure).
- *
- * Side effects:
- *	Writes or queues bytes.
- *
- *----------------------------------------------------------------------
- */
-
-int
-ClusterConnWrite(
-    ClusterConn *connPtr,	/* Connection to write on. */
-    const unsigned char *bytes,	/* The whole packet. */
-    size_t length,		/* Its length. */
-    int flags)			/* CLUSTER_SEND_* flags. */
-{
-    if (connPtr == NULL) {
-	return TCL_ERROR;
-    }
-    if (ConnQueue(connPtr, bytes, length, flags) != TCL_OK) {
-	connPtr->clusterPtr->stats.sendFailures[connPtr->proto]++;
-	return TCL_ERROR;
-    }
     return TCL_OK;
 }
 
@@ -497,7 +340,7 @@ ClusterConnPoolStats(
     if (poolPtr != NULL) {
 	for (connPtr = poolPtr->firstPtr; connPtr != NULL;
 		connPtr = connPtr->nextPtr) {
-	    HarvestCounters(connPtr);
+	    ConnHarvestCounters(connPtr);
 	}
     }
     Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("open", -1),
@@ -561,7 +404,7 @@ ConnCreate(
     return connPtr;
 }
 
-static void
+void
 ConnClose(
     ClusterConn *connPtr)	/* Connection to close. */
 {
@@ -589,7 +432,7 @@ ConnClose(
     connPtr->tailPtr = NULL;
     poolPtr->queued -= connPtr->queued;
     connPtr->queued = 0;
-    HarvestCounters(connPtr);
+    ConnHarvestCounters(connPtr);
     if (connPtr->prevPtr != NULL) {
 	connPtr->prevPtr->nextPtr = connPtr->nextPtr;
     } else {
@@ -618,7 +461,7 @@ FreeConn(
     ckfree(connPtr);
 }
 
-static void
+void
 ConnUnbind(
     ClusterConn *connPtr,	/* Connection to unbind. */
     int forget)			/* 1: also clear connPtr->servicePtr. */
@@ -636,491 +479,14 @@ ConnUnbind(
 /*
  *----------------------------------------------------------------------
  *
- * ConnWatch --
+ * ConnHarvestCounters --
  *
- *	Make the file handler watch what the connection needs now: input
- *	unless a connect is pending or packets are being handed to the core
- *	(a nested event loop must not read into the buffer they point
- *	into); writability while connecting or while packets are queued.
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	Creates, changes or deletes the file handler.
- *
- *----------------------------------------------------------------------
- */
-
-static void
-ConnWatch(
-    ClusterConn *connPtr)	/* Connection to watch. */
-{
-    int mask = 0;
-
-    if (connPtr->flags & CONN_CLOSED) {
-	return;
-    }
-    if (!(connPtr->flags & (CONN_CONNECTING | CONN_BUSY))) {
-	mask |= TCL_READABLE;
-    }
-    if ((connPtr->flags & CONN_CONNECTING) || connPtr->headPtr != NULL) {
-	mask |= TCL_WRITABLE;
-    }
-    if (mask == connPtr->mask) {
-	return;
-    }
-    if (mask != 0) {
-	Tcl_CreateFileHandler(connPtr->fd, mask, ConnFileProc, connPtr);
-    } else {
-	Tcl_DeleteFileHandler(connPtr->fd);
-    }
-    connPtr->mask = mask;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * ConnQueue, ConnFlush --
- *
- *	Append a copy of a whole packet to the queue, and write at once
- *	when the queue was empty and the connection is up; a write error
- *	there is left for the writable event to find and report, so that
- *	the core is never called back from inside a send. A payload without
- *	keepalive makes an outgoing connection spent (ClusterConnUsable).
- *	ConnFlush writes
- *	until the socket is full; a packet leaves the queue (counted in
- *	stats.packetsOut) only once all its bytes are written.
- *
- * Results:
- *	ConnQueue: TCL_OK, or TCL_ERROR when the connection is closed or
- *	the packet would take its queue over CONN_MAX_QUEUED. ConnFlush: 0,
- *	or -1 on a write error (errno set).
- *
- * Side effects:
- *	Memory, bytes written, the file handler.
- *
- *----------------------------------------------------------------------
- */
-
-static int
-ConnQueue(
-    ClusterConn *connPtr,	/* Connection to write on. */
-    const unsigned char *bytes,	/* The whole packet. */
-    size_t length,		/* Its length. */
-    int flags)			/* CLUSTER_SEND_* flags. */
-{
-    QueuedPacket *pktPtr;
-
-    if ((connPtr->flags & CONN_CLOSED)
-	    || length > CONN_MAX_QUEUED - connPtr->queued) {
-	return TCL_ERROR;
-    }
-    pktPtr = ckalloc(sizeof(QueuedPacket) + (length ? length : 1));
-    pktPtr->nextPtr = NULL;
-    pktPtr->length = length;
-    pktPtr->flags = flags;
-    pktPtr->bytes = (unsigned char *) (pktPtr + 1);
-    if (length > 0) {
-	memcpy(pktPtr->bytes, bytes, length);
-    }
-    if (connPtr->tailPtr != NULL) {
-	connPtr->tailPtr->nextPtr = pktPtr;
-    } else {
-	connPtr->headPtr = pktPtr;
-	connPtr->offset = 0;
-    }
-    connPtr->tailPtr = pktPtr;
-    connPtr->queued += length;
-    connPtr->poolPtr->queued += length;
-    if (connPtr->flags & CONN_OUTGOING) {
-	if (PacketKeepalive(bytes, length)) {
-	    connPtr->flags &= ~CONN_SPENT;
-	} else {
-	    connPtr->flags |= CONN_SPENT;
-	    connPtr->spentMs = ClusterpMonotonicMs();
-	}
-    }
-    if (connPtr->headPtr == pktPtr
-	    && !(connPtr->flags & CONN_CONNECTING)) {
-	(void) ConnFlush(connPtr);
-    }
-    ConnWatch(connPtr);
-    return TCL_OK;
-}
-
-static int
-ConnFlush(
-    ClusterConn *connPtr)	/* Connection to write on. */
-{
-    ClusterStats *statsPtr = &connPtr->clusterPtr->stats;
-    QueuedPacket *pktPtr;
-    int written;
-
-    while ((pktPtr = connPtr->headPtr) != NULL) {
-	if (connPtr->offset < pktPtr->length) {
-	    written = ClusterpWrite(connPtr->fd,
-		    pktPtr->bytes + connPtr->offset,
-		    pktPtr->length - connPtr->offset);
-	    if (written < 0) {
-		return WouldBlock(errno) ? 0 : -1;
-	    }
-	    connPtr->offset += (size_t) written;
-	    connPtr->queued -= (size_t) written;
-	    connPtr->poolPtr->queued -= (size_t) written;
-	    if (connPtr->offset < pktPtr->length) {
-		return 0;
-	    }
-	}
-	statsPtr->packetsOut[connPtr->proto]++;
-	statsPtr->bytesOut[connPtr->proto] += (Tcl_WideInt) pktPtr->length;
-	connPtr->headPtr = pktPtr->nextPtr;
-	if (connPtr->headPtr == NULL) {
-	    connPtr->tailPtr = NULL;
-	}
-	connPtr->offset = 0;
-	ckfree(pktPtr);
-    }
-    return 0;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * ConnFail --
- *
- *	A connection failed (connect refused or timed out, write error, end
- *	of file, read error). Close it, then, when packets were still
- *	queued on it, hand them to the core as a list of whole packets (a
- *	partly written one included: the receiver drops a partial frame)
- *	so that it can retry over another protocol. The core is called
- *	after the close, so that a retry over the same protocol opens a
- *	fresh connection. Once per connection, since a closed one is never
- *	failed again.
+ *	Add what a connection's reassembler counted since the last harvest
+ *	to the pool's counters, and its oversized frames to the cluster's
+ *	dropped[CLUSTER_DROP_OVERSIZE].
  *
  * Results:
  *	None.
- *
- * Side effects:
- *	Runs ClusterSendFailed, which may do anything: the caller holds
- *	Tcl_Preserve on the cluster and the connection.
- *
- *----------------------------------------------------------------------
- */
-
-static void
-ConnFail(
-    ClusterConn *connPtr,	/* Connection that failed. */
-    const char *reason)		/* Static text: what went wrong. */
-{
-    Cluster *clusterPtr = connPtr->clusterPtr;
-    ClusterService *servicePtr = connPtr->servicePtr;
-    ClusterProto proto = connPtr->proto;
-    Tcl_Obj *unsentObj = NULL;
-    QueuedPacket *pktPtr;
-
-    if (connPtr->flags & CONN_CLOSED) {
-	return;
-    }
-    if (connPtr->headPtr != NULL) {
-	unsentObj = Tcl_NewListObj(0, NULL);
-	Tcl_IncrRefCount(unsentObj);
-	for (pktPtr = connPtr->headPtr; pktPtr != NULL;
-		pktPtr = pktPtr->nextPtr) {
-	    Tcl_ListObjAppendElement(NULL, unsentObj,
-		    Tcl_NewIntObj(pktPtr->flags));
-	    Tcl_ListObjAppendElement(NULL, unsentObj,
-		    Tcl_NewByteArrayObj(pktPtr->bytes, (int) pktPtr->length));
-	}
-	connPtr->poolPtr->counts[POOL_FAILED]++;
-    }
-    ConnClose(connPtr);
-    if (unsentObj != NULL) {
-	if (!ClusterIsDeleted(clusterPtr)) {
-	    ClusterSendFailed(clusterPtr, servicePtr, proto, unsentObj,
-		    reason);
-	}
-	Tcl_DecrRefCount(unsentObj);
-    }
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * ConnFileProc, ConnWritable, ConnTimeoutProc --
- *
- *	The event handlers of a connection. When writable: finish a pending
- *	connect, write the queue, close a closing connection once drained.
- *	When readable: read and hand packets to the core. When a connect
- *	takes over -connecttimeout ms: fail it; when a closing connection
- *	stayed idle CONN_IDLE_CLOSE_MS: close it.
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	Anything the core does; may fail or close the connection.
- *
- *----------------------------------------------------------------------
- */
-
-static void
-ConnFileProc(
-    ClientData clientData,	/* The ClusterConn. */
-    int mask)			/* Events that occurred. */
-{
-    ClusterConn *connPtr = clientData;
-    Cluster *clusterPtr = connPtr->clusterPtr;
-
-    Tcl_Preserve(clusterPtr);
-    Tcl_Preserve(connPtr);
-    if (mask & TCL_WRITABLE) {
-	ConnWritable(connPtr);
-    }
-    if ((mask & TCL_READABLE) && !ClusterIsDeleted(clusterPtr)
-	    && !(connPtr->flags
-		& (CONN_CLOSED | CONN_BUSY | CONN_CONNECTING))) {
-	ConnReadable(connPtr);
-    }
-    Tcl_Release(connPtr);
-    Tcl_Release(clusterPtr);
-}
-
-static void
-ConnWritable(
-    ClusterConn *connPtr)	/* Connection (preserved). */
-{
-    int err;
-
-    if (connPtr->flags & CONN_CONNECTING) {
-	err = ClusterpConnectResult(connPtr->fd);
-	if (err != 0) {
-	    connPtr->poolPtr->counts[POOL_CONNECT_FAILURES]++;
-	    ConnFail(connPtr, Tcl_ErrnoMsg(err));
-	    return;
-	}
-	connPtr->flags &= ~CONN_CONNECTING;
-	if (connPtr->timer != NULL) {
-	    Tcl_DeleteTimerHandler(connPtr->timer);
-	    connPtr->timer = NULL;
-	}
-    }
-    if (ConnFlush(connPtr) < 0) {
-	ConnFail(connPtr, Tcl_ErrnoMsg(errno));
-	return;
-    }
-    if (connPtr->headPtr == NULL && (connPtr->flags & CONN_IDLE)) {
-	ConnClose(connPtr);
-	return;
-    }
-    ConnWatch(connPtr);
-}
-
-static void
-ConnTimeoutProc(
-    ClientData clientData)	/* The ClusterConn. */
-{
-    ClusterConn *connPtr = clientData;
-    Cluster *clusterPtr = connPtr->clusterPtr;
-
-    connPtr->timer = NULL;
-    Tcl_Preserve(clusterPtr);
-    Tcl_Preserve(connPtr);
-    if (connPtr->flags & CONN_CONNECTING) {
-	connPtr->poolPtr->counts[POOL_CONNECT_FAILURES]++;
-	ConnFail(connPtr, "connect timed out");
-    } else if ((connPtr->flags & CONN_CLOSING)
-	    && !(connPtr->flags & CONN_BUSY)) {
-	/*
-	 * Idle long enough. Read what may have just arrived: new payloads
-	 * cancel the close (ConnDeliver), else ConnDecide closes.
-	 */
-
-	connPtr->flags |= CONN_IDLE;
-	ConnReadable(connPtr);
-    }
-    Tcl_Release(connPtr);
-    Tcl_Release(clusterPtr);
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * ConnReadable, ConnDeliver --
- *
- *	Read what the socket has (at most CONN_READS_PER_EVENT chunks)
- *	straight into the reassembler; hand every whole packet to the core,
- *	noting whether the last one asked for keepalive, with input not
- *	watched meanwhile (see ConnWatch); then close on end of file or
- *	apply the keepalive rule.
- *
- * Results:
- *	ConnDeliver: TCL_OK, or TCL_ERROR when the cluster or the
- *	connection went away during a call into the core.
- *
- * Side effects:
- *	Anything the core does; may close or fail the connection.
- *
- *----------------------------------------------------------------------
- */
-
-static void
-ConnReadable(
-    ClusterConn *connPtr)	/* Connection (preserved). */
-{
-    unsigned char *space;
-    int i, got, err = 0, eof = 0, more = 1;
-
-    for (i = 0; i < CONN_READS_PER_EVENT; i++) {
-	space = ClusterStreamSpace(&connPtr->stream, CONN_READ_CHUNK);
-	got = ClusterpRead(connPtr->fd, space, CONN_READ_CHUNK);
-	if (got > 0) {
-	    ClusterStreamCommit(&connPtr->stream, (size_t) got);
-	    if (got == CONN_READ_CHUNK) {
-		continue;
-	    }
-	    more = 0;
-	    break;
-	}
-	more = 0;
-	if (got < 0 && WouldBlock(errno)) {
-	    break;
-	}
-	eof = 1;
-	err = (got < 0) ? errno : 0;
-	break;
-    }
-    if (ConnDeliver(connPtr) != TCL_OK) {
-	return;
-    }
-    HarvestCounters(connPtr);
-    if (eof) {
-	ConnFail(connPtr, err ? Tcl_ErrnoMsg(err) : "closed by peer");
-    } else if (!more) {
-	ConnDecide(connPtr);
-    }
-}
-
-static int
-ConnDeliver(
-    ClusterConn *connPtr)	/* Connection (preserved). */
-{
-    Cluster *clusterPtr = connPtr->clusterPtr;
-    const unsigned char *bytes;
-    size_t length;
-    int result;
-
-    while (ClusterStreamNext(&connPtr->stream, &bytes, &length) > 0) {
-	if (!(connPtr->flags & CONN_BUSY)) {
-	    /*
-	     * New payloads: the keepalive rule is applied anew after them,
-	     * and a nested event loop must not close the connection.
-	     */
-
-	    if ((connPtr->flags & CONN_CLOSING) && connPtr->timer != NULL) {
-		Tcl_DeleteTimerHandler(connPtr->timer);
-		connPtr->timer = NULL;
-	    }
-	    connPtr->flags = (connPtr->flags | CONN_BUSY)
-		    & ~(CONN_CLOSING | CONN_IDLE);
-	    ConnWatch(connPtr);
-	}
-	result = ClusterReceivePacket(clusterPtr, connPtr->proto, bytes,
-		length, &connPtr->peer, connPtr);
-	if (ClusterIsDeleted(clusterPtr) || (connPtr->flags & CONN_CLOSED)) {
-	    return TCL_ERROR;
-	}
-	connPtr->flags |= CONN_HANDLED;
-	if (result > 0) {
-	    connPtr->flags |= CONN_KEEP;
-	} else {
-	    connPtr->flags &= ~CONN_KEEP;
-	}
-    }
-    if (connPtr->flags & CONN_BUSY) {
-	connPtr->flags &= ~CONN_BUSY;
-	ConnWatch(connPtr);
-    }
-    return TCL_OK;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * ConnDecide --
- *
- *	The keepalive rule (SPEC section 4) for a connection we accepted:
- *	once everything read has been handled, and no partial frame waits,
- *	if the last payload handled did not ask for keepalive (or was
- *	dropped), close our end, after writing any queued reply. The close
- *	waits until no input came for CONN_IDLE_CLOSE_MS, and new payloads
- *	cancel it (ConnDeliver): a sender that pipelines payloads on a
- *	reused connection (ClusterConnUsable) would otherwise lose those
- *	in flight. A connection that stays open becomes its service's
- *	connection again if that slot is free. Connections we opened stay
- *	open until the peer closes them.
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	May close the connection or mark it closing.
- *
- *----------------------------------------------------------------------
- */
-
-static void
-ConnDecide(
-    ClusterConn *connPtr)	/* Connection (preserved). */
-{
-    ClusterService *servicePtr = connPtr->servicePtr;
-
-    if ((connPtr->flags & CONN_OUTGOING)
-	    || !(connPtr->flags & CONN_HANDLED)) {
-	return;
-    }
-    if ((connPtr->flags & CONN_KEEP)
-	    || ClusterStreamBuffered(&connPtr->stream) > 0) {
-	connPtr->flags &= ~(CONN_CLOSING | CONN_IDLE);
-	if (connPtr->timer != NULL) {
-	    Tcl_DeleteTimerHandler(connPtr->timer);
-	    connPtr->timer = NULL;
-	}
-	if (servicePtr != NULL && servicePtr->conns[connPtr->proto] == NULL) {
-	    servicePtr->conns[connPtr->proto] = connPtr;
-	}
-	return;
-    }
-    connPtr->flags |= CONN_CLOSING;
-    ConnUnbind(connPtr, 0);
-    if (!(connPtr->flags & CONN_IDLE)) {
-	if (connPtr->timer == NULL) {
-	    connPtr->timer = Tcl_CreateTimerHandler(CONN_IDLE_CLOSE_MS,
-		    ConnTimeoutProc, connPtr);
-	}
-	return;
-    }
-    if (connPtr->headPtr == NULL) {
-	ConnClose(connPtr);
-    } else {
-	ConnWatch(connPtr);
-    }
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * HarvestCounters, PacketKeepalive, WouldBlock --
- *
- *	Add what a reassembler counted since the last harvest to the pool's
- *	counters, and its oversized frames to the cluster's
- *	dropped[CLUSTER_DROP_OVERSIZE]. Whether an outgoing packet asks for
- *	keepalive (field 13 true; a packet that does not decode does not).
- *	Whether an errno value only means "not now" on a non-blocking
- *	socket.
- *
- * Results:
- *	PacketKeepalive, WouldBlock: 1 or 0.
  *
  * Side effects:
  *	Counters.
@@ -1128,8 +494,8 @@ ConnDecide(
  *----------------------------------------------------------------------
  */
 
-static void
-HarvestCounters(
+void
+ConnHarvestCounters(
     ClusterConn *connPtr)	/* Open connection. */
 {
     const ClusterStream *streamPtr = &connPtr->stream;
@@ -1147,39 +513,6 @@ HarvestCounters(
     connPtr->clusterPtr->stats.dropped[CLUSTER_DROP_OVERSIZE] +=
 	    (Tcl_WideInt) (now[3] - connPtr->seen[3]);
     memcpy(connPtr->seen, now, sizeof(now));
-}
-
-static int
-PacketKeepalive(
-    const unsigned char *bytes,	/* A whole packet. */
-    size_t length)		/* Its length. */
-{
-    ClusterPacketView view;
-    ClusterCodecError error;
-    int i;
-
-    if (ClusterDecodePacket(bytes, length, NULL, &view, &error)
-	    != CLUSTER_DECODE_OK) {
-	return 0;
-    }
-    for (i = 0; i < view.numFields; i++) {
-	if (view.fields[i].id == CLUSTER_F_KEEPALIVE) {
-	    return view.fields[i].number != 0;
-	}
-    }
-    return 0;
-}
-
-static int
-WouldBlock(
-    int err)			/* An errno value. */
-{
-#if defined(EWOULDBLOCK) && (EWOULDBLOCK != EAGAIN)
-    if (err == EWOULDBLOCK) {
-	return 1;
-    }
-#endif
-    return err == EAGAIN;
 }
 
 /*

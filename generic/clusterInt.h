@@ -341,8 +341,9 @@ int		ClusterMulticastSend(Cluster *clusterPtr,
 		    Tcl_Interp *interp);
 
 /*
- * Stream transports t and u (clusterStreams.c, clusterConn.c): servers,
- * connections with write queues, non-blocking connects, reassembly.
+ * Stream transports t and u (clusterStreams.c, clusterConn.c,
+ * clusterConnIO.c): servers, connections with write queues, non-blocking
+ * connects, reassembly.
  */
 
 int		ClusterStreamsOpen(Cluster *clusterPtr, Tcl_Interp *interp);
@@ -372,8 +373,9 @@ Tcl_Obj *	ClusterConnName(const ClusterConn *connPtr);
 void		ClusterStreamStats(Cluster *clusterPtr, Tcl_Obj *dictObj);
 
 /*
- * Between the two files of the stream transports only: clusterStreams.c
- * (servers, targets) and clusterConn.c (connections, queues, reading).
+ * Between the files of the stream transports only: clusterStreams.c
+ * (servers, targets) and clusterConn.c, clusterConnIO.c (connections,
+ * queues, reading).
  */
 
 typedef struct ClusterConnPool ClusterConnPool;

@@ -1,0 +1,601 @@
+/*
+ * clusterConnIO.c --
+ *
+ *	Traffic on the open connections of the stream transports t and u:
+ *	write queues of whole packets and their flushing, reading straight
+ *	into the reassembler, delivery of whole packets to the core, the
+ *	keepalive rule of SPEC section 4, and the file handler and timer
+ *	callbacks that drive them. The pool, and accepting, opening, binding
+ *	and closing connections, live in clusterConn.c; the declarations the
+ *	two files share, and the lifetimes of a connection, in
+ *	clusterConnInt.h.
+ *
+ * Copyright (c) 2026 The cluster developers.
+ * See the file "LICENSE" for information on usage and redistribution.
+ */
+
+#include "clusterConnInt.h"
+#include <errno.h>
+
+/*
+ * Static functions in this file.
+ */
+
+static void		ConnDecide(ClusterConn *connPtr);
+static int		ConnDeliver(ClusterConn *connPtr);
+static void		ConnFail(ClusterConn *connPtr, const char *reason);
+static void		ConnFileProc(ClientData clientData, int mask);
+static int		ConnFlush(ClusterConn *connPtr);
+static void		ConnReadable(ClusterConn *connPtr);
+static void		ConnWritable(ClusterConn *connPtr);
+static int		PacketKeepalive(const unsigned char *bytes,
+			    size_t length);
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterConnWrite --
+ *
+ *	Queue one whole packet on an open connection, e.g. the answer to a
+ *	query on the connection the query came in on. Writing starts at
+ *	once when the socket takes it and goes on in the background.
+ *
+ * Results:
+ *	TCL_OK when queued; TCL_ERROR when the connection is closed or its
+ *	queue is over its bound (counted as a send failure).
+ *
+ * Side effects:
+ *	Writes or queues bytes.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterConnWrite(
+    ClusterConn *connPtr,	/* Connection to write on. */
+    const unsigned char *bytes,	/* The whole packet. */
+    size_t length,		/* Its length. */
+    int flags)			/* CLUSTER_SEND_* flags. */
+{
+    if (connPtr == NULL) {
+	return TCL_ERROR;
+    }
+    if (ConnQueue(connPtr, bytes, length, flags) != TCL_OK) {
+	connPtr->clusterPtr->stats.sendFailures[connPtr->proto]++;
+	return TCL_ERROR;
+    }
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ConnWatch --
+ *
+ *	Make the file handler watch what the connection needs now: input
+ *	unless a connect is pending or packets are being handed to the core
+ *	(a nested event loop must not read into the buffer they point
+ *	into); writability while connecting or while packets are queued.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Creates, changes or deletes the file handler.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ConnWatch(
+    ClusterConn *connPtr)	/* Connection to watch. */
+{
+    int mask = 0;
+
+    if (connPtr->flags & CONN_CLOSED) {
+	return;
+    }
+    if (!(connPtr->flags & (CONN_CONNECTING | CONN_BUSY))) {
+	mask |= TCL_READABLE;
+    }
+    if ((connPtr->flags & CONN_CONNECTING) || connPtr->headPtr != NULL) {
+	mask |= TCL_WRITABLE;
+    }
+    if (mask == connPtr->mask) {
+	return;
+    }
+    if (mask != 0) {
+	Tcl_CreateFileHandler(connPtr->fd, mask, ConnFileProc, connPtr);
+    } else {
+	Tcl_DeleteFileHandler(connPtr->fd);
+    }
+    connPtr->mask = mask;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ConnQueue, ConnFlush --
+ *
+ *	Append a copy of a whole packet to the queue, and write at once
+ *	when the queue was empty and the connection is up; a write error
+ *	there is left for the writable event to find and report, so that
+ *	the core is never called back from inside a send. A payload without
+ *	keepalive makes an outgoing connection spent (ClusterConnUsable).
+ *	ConnFlush writes
+ *	until the socket is full; a packet leaves the queue (counted in
+ *	stats.packetsOut) only once all its bytes are written.
+ *
+ * Results:
+ *	ConnQueue: TCL_OK, or TCL_ERROR when the connection is closed or
+ *	the packet would take its queue over CONN_MAX_QUEUED. ConnFlush: 0,
+ *	or -1 on a write error (errno set).
+ *
+ * Side effects:
+ *	Memory, bytes written, the file handler.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ConnQueue(
+    ClusterConn *connPtr,	/* Connection to write on. */
+    const unsigned char *bytes,	/* The whole packet. */
+    size_t length,		/* Its length. */
+    int flags)			/* CLUSTER_SEND_* flags. */
+{
+    QueuedPacket *pktPtr;
+
+    if ((connPtr->flags & CONN_CLOSED)
+	    || length > CONN_MAX_QUEUED - connPtr->queued) {
+	return TCL_ERROR;
+    }
+    pktPtr = ckalloc(sizeof(QueuedPacket) + (length ? length : 1));
+    pktPtr->nextPtr = NULL;
+    pktPtr->length = length;
+    pktPtr->flags = flags;
+    pktPtr->bytes = (unsigned char *) (pktPtr + 1);
+    if (length > 0) {
+	memcpy(pktPtr->bytes, bytes, length);
+    }
+    if (connPtr->tailPtr != NULL) {
+	connPtr->tailPtr->nextPtr = pktPtr;
+    } else {
+	connPtr->headPtr = pktPtr;
+	connPtr->offset = 0;
+    }
+    connPtr->tailPtr = pktPtr;
+    connPtr->queued += length;
+    connPtr->poolPtr->queued += length;
+    if (connPtr->flags & CONN_OUTGOING) {
+	if (PacketKeepalive(bytes, length)) {
+	    connPtr->flags &= ~CONN_SPENT;
+	} else {
+	    connPtr->flags |= CONN_SPENT;
+	    connPtr->spentMs = ClusterpMonotonicMs();
+	}
+    }
+    if (connPtr->headPtr == pktPtr
+	    && !(connPtr->flags & CONN_CONNECTING)) {
+	(void) ConnFlush(connPtr);
+    }
+    ConnWatch(connPtr);
+    return TCL_OK;
+}
+
+static int
+ConnFlush(
+    ClusterConn *connPtr)	/* Connection to write on. */
+{
+    ClusterStats *statsPtr = &connPtr->clusterPtr->stats;
+    QueuedPacket *pktPtr;
+    int written;
+
+    while ((pktPtr = connPtr->headPtr) != NULL) {
+	if (connPtr->offset < pktPtr->length) {
+	    written = ClusterpWrite(connPtr->fd,
+		    pktPtr->bytes + connPtr->offset,
+		    pktPtr->length - connPtr->offset);
+	    if (written < 0) {
+		return ConnWouldBlock(errno) ? 0 : -1;
+	    }
+	    connPtr->offset += (size_t) written;
+	    connPtr->queued -= (size_t) written;
+	    connPtr->poolPtr->queued -= (size_t) written;
+	    if (connPtr->offset < pktPtr->length) {
+		return 0;
+	    }
+	}
+	statsPtr->packetsOut[connPtr->proto]++;
+	statsPtr->bytesOut[connPtr->proto] += (Tcl_WideInt) pktPtr->length;
+	connPtr->headPtr = pktPtr->nextPtr;
+	if (connPtr->headPtr == NULL) {
+	    connPtr->tailPtr = NULL;
+	}
+	connPtr->offset = 0;
+	ckfree(pktPtr);
+    }
+    return 0;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ConnFail --
+ *
+ *	A connection failed (connect refused or timed out, write error, end
+ *	of file, read error). Close it, then, when packets were still
+ *	queued on it, hand them to the core as a list of whole packets (a
+ *	partly written one included: the receiver drops a partial frame)
+ *	so that it can retry over another protocol. The core is called
+ *	after the close, so that a retry over the same protocol opens a
+ *	fresh connection. Once per connection, since a closed one is never
+ *	failed again.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Runs ClusterSendFailed, which may do anything: the caller holds
+ *	Tcl_Preserve on the cluster and the connection.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+ConnFail(
+    ClusterConn *connPtr,	/* Connection that failed. */
+    const char *reason)		/* Static text: what went wrong. */
+{
+    Cluster *clusterPtr = connPtr->clusterPtr;
+    ClusterService *servicePtr = connPtr->servicePtr;
+    ClusterProto proto = connPtr->proto;
+    Tcl_Obj *unsentObj = NULL;
+    QueuedPacket *pktPtr;
+
+    if (connPtr->flags & CONN_CLOSED) {
+	return;
+    }
+    if (connPtr->headPtr != NULL) {
+	unsentObj = Tcl_NewListObj(0, NULL);
+	Tcl_IncrRefCount(unsentObj);
+	for (pktPtr = connPtr->headPtr; pktPtr != NULL;
+		pktPtr = pktPtr->nextPtr) {
+	    Tcl_ListObjAppendElement(NULL, unsentObj,
+		    Tcl_NewIntObj(pktPtr->flags));
+	    Tcl_ListObjAppendElement(NULL, unsentObj,
+		    Tcl_NewByteArrayObj(pktPtr->bytes, (int) pktPtr->length));
+	}
+	connPtr->poolPtr->counts[POOL_FAILED]++;
+    }
+    ConnClose(connPtr);
+    if (unsentObj != NULL) {
+	if (!ClusterIsDeleted(clusterPtr)) {
+	    ClusterSendFailed(clusterPtr, servicePtr, proto, unsentObj,
+		    reason);
+	}
+	Tcl_DecrRefCount(unsentObj);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ConnFileProc, ConnWritable, ConnTimeoutProc --
+ *
+ *	The event handlers of a connection. When writable: finish a pending
+ *	connect, write the queue, close a closing connection once drained.
+ *	When readable: read and hand packets to the core. When a connect
+ *	takes over -connecttimeout ms: fail it; when a closing connection
+ *	stayed idle CONN_IDLE_CLOSE_MS: close it.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Anything the core does; may fail or close the connection.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+ConnFileProc(
+    ClientData clientData,	/* The ClusterConn. */
+    int mask)			/* Events that occurred. */
+{
+    ClusterConn *connPtr = clientData;
+    Cluster *clusterPtr = connPtr->clusterPtr;
+
+    Tcl_Preserve(clusterPtr);
+    Tcl_Preserve(connPtr);
+    if (mask & TCL_WRITABLE) {
+	ConnWritable(connPtr);
+    }
+    if ((mask & TCL_READABLE) && !ClusterIsDeleted(clusterPtr)
+	    && !(connPtr->flags
+		& (CONN_CLOSED | CONN_BUSY | CONN_CONNECTING))) {
+	ConnReadable(connPtr);
+    }
+    Tcl_Release(connPtr);
+    Tcl_Release(clusterPtr);
+}
+
+static void
+ConnWritable(
+    ClusterConn *connPtr)	/* Connection (preserved). */
+{
+    int err;
+
+    if (connPtr->flags & CONN_CONNECTING) {
+	err = ClusterpConnectResult(connPtr->fd);
+	if (err != 0) {
+	    connPtr->poolPtr->counts[POOL_CONNECT_FAILURES]++;
+	    ConnFail(connPtr, Tcl_ErrnoMsg(err));
+	    return;
+	}
+	connPtr->flags &= ~CONN_CONNECTING;
+	if (connPtr->timer != NULL) {
+	    Tcl_DeleteTimerHandler(connPtr->timer);
+	    connPtr->timer = NULL;
+	}
+    }
+    if (ConnFlush(connPtr) < 0) {
+	ConnFail(connPtr, Tcl_ErrnoMsg(errno));
+	return;
+    }
+    if (connPtr->headPtr == NULL && (connPtr->flags & CONN_IDLE)) {
+	ConnClose(connPtr);
+	return;
+    }
+    ConnWatch(connPtr);
+}
+
+void
+ConnTimeoutProc(
+    ClientData clientData)	/* The ClusterConn. */
+{
+    ClusterConn *connPtr = clientData;
+    Cluster *clusterPtr = connPtr->clusterPtr;
+
+    connPtr->timer = NULL;
+    Tcl_Preserve(clusterPtr);
+    Tcl_Preserve(connPtr);
+    if (connPtr->flags & CONN_CONNECTING) {
+	connPtr->poolPtr->counts[POOL_CONNECT_FAILURES]++;
+	ConnFail(connPtr, "connect timed out");
+    } else if ((connPtr->flags & CONN_CLOSING)
+	    && !(connPtr->flags & CONN_BUSY)) {
+	/*
+	 * Idle long enough. Read what may have just arrived: new payloads
+	 * cancel the close (ConnDeliver), else ConnDecide closes.
+	 */
+
+	connPtr->flags |= CONN_IDLE;
+	ConnReadable(connPtr);
+    }
+    Tcl_Release(connPtr);
+    Tcl_Release(clusterPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ConnReadable, ConnDeliver --
+ *
+ *	Read what the socket has (at most CONN_READS_PER_EVENT chunks)
+ *	straight into the reassembler; hand every whole packet to the core,
+ *	noting whether the last one asked for keepalive, with input not
+ *	watched meanwhile (see ConnWatch); then close on end of file or
+ *	apply the keepalive rule.
+ *
+ * Results:
+ *	ConnDeliver: TCL_OK, or TCL_ERROR when the cluster or the
+ *	connection went away during a call into the core.
+ *
+ * Side effects:
+ *	Anything the core does; may close or fail the connection.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+ConnReadable(
+    ClusterConn *connPtr)	/* Connection (preserved). */
+{
+    unsigned char *space;
+    int i, got, err = 0, eof = 0, more = 1;
+
+    for (i = 0; i < CONN_READS_PER_EVENT; i++) {
+	space = ClusterStreamSpace(&connPtr->stream, CONN_READ_CHUNK);
+	got = ClusterpRead(connPtr->fd, space, CONN_READ_CHUNK);
+	if (got > 0) {
+	    ClusterStreamCommit(&connPtr->stream, (size_t) got);
+	    if (got == CONN_READ_CHUNK) {
+		continue;
+	    }
+	    more = 0;
+	    break;
+	}
+	more = 0;
+	if (got < 0 && ConnWouldBlock(errno)) {
+	    break;
+	}
+	eof = 1;
+	err = (got < 0) ? errno : 0;
+	break;
+    }
+    if (ConnDeliver(connPtr) != TCL_OK) {
+	return;
+    }
+    ConnHarvestCounters(connPtr);
+    if (eof) {
+	ConnFail(connPtr, err ? Tcl_ErrnoMsg(err) : "closed by peer");
+    } else if (!more) {
+	ConnDecide(connPtr);
+    }
+}
+
+static int
+ConnDeliver(
+    ClusterConn *connPtr)	/* Connection (preserved). */
+{
+    Cluster *clusterPtr = connPtr->clusterPtr;
+    const unsigned char *bytes;
+    size_t length;
+    int result;
+
+    while (ClusterStreamNext(&connPtr->stream, &bytes, &length) > 0) {
+	if (!(connPtr->flags & CONN_BUSY)) {
+	    /*
+	     * New payloads: the keepalive rule is applied anew after them,
+	     * and a nested event loop must not close the connection.
+	     */
+
+	    if ((connPtr->flags & CONN_CLOSING) && connPtr->timer != NULL) {
+		Tcl_DeleteTimerHandler(connPtr->timer);
+		connPtr->timer = NULL;
+	    }
+	    connPtr->flags = (connPtr->flags | CONN_BUSY)
+		    & ~(CONN_CLOSING | CONN_IDLE);
+	    ConnWatch(connPtr);
+	}
+	result = ClusterReceivePacket(clusterPtr, connPtr->proto, bytes,
+		length, &connPtr->peer, connPtr);
+	if (ClusterIsDeleted(clusterPtr) || (connPtr->flags & CONN_CLOSED)) {
+	    return TCL_ERROR;
+	}
+	connPtr->flags |= CONN_HANDLED;
+	if (result > 0) {
+	    connPtr->flags |= CONN_KEEP;
+	} else {
+	    connPtr->flags &= ~CONN_KEEP;
+	}
+    }
+    if (connPtr->flags & CONN_BUSY) {
+	connPtr->flags &= ~CONN_BUSY;
+	ConnWatch(connPtr);
+    }
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ConnDecide --
+ *
+ *	The keepalive rule (SPEC section 4) for a connection we accepted:
+ *	once everything read has been handled, and no partial frame waits,
+ *	if the last payload handled did not ask for keepalive (or was
+ *	dropped), close our end, after writing any queued reply. The close
+ *	waits until no input came for CONN_IDLE_CLOSE_MS, and new payloads
+ *	cancel it (ConnDeliver): a sender that pipelines payloads on a
+ *	reused connection (ClusterConnUsable) would otherwise lose those
+ *	in flight. A connection that stays open becomes its service's
+ *	connection again if that slot is free. Connections we opened stay
+ *	open until the peer closes them.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	May close the connection or mark it closing.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+ConnDecide(
+    ClusterConn *connPtr)	/* Connection (preserved). */
+{
+    ClusterService *servicePtr = connPtr->servicePtr;
+
+    if ((connPtr->flags & CONN_OUTGOING)
+	    || !(connPtr->flags & CONN_HANDLED)) {
+	return;
+    }
+    if ((connPtr->flags & CONN_KEEP)
+	    || ClusterStreamBuffered(&connPtr->stream) > 0) {
+	connPtr->flags &= ~(CONN_CLOSING | CONN_IDLE);
+	if (connPtr->timer != NULL) {
+	    Tcl_DeleteTimerHandler(connPtr->timer);
+	    connPtr->timer = NULL;
+	}
+	if (servicePtr != NULL && servicePtr->conns[connPtr->proto] == NULL) {
+	    servicePtr->conns[connPtr->proto] = connPtr;
+	}
+	return;
+    }
+    connPtr->flags |= CONN_CLOSING;
+    ConnUnbind(connPtr, 0);
+    if (!(connPtr->flags & CONN_IDLE)) {
+	if (connPtr->timer == NULL) {
+	    connPtr->timer = Tcl_CreateTimerHandler(CONN_IDLE_CLOSE_MS,
+		    ConnTimeoutProc, connPtr);
+	}
+	return;
+    }
+    if (connPtr->headPtr == NULL) {
+	ConnClose(connPtr);
+    } else {
+	ConnWatch(connPtr);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PacketKeepalive, ConnWouldBlock --
+ *
+ *	Whether an outgoing packet asks for keepalive (field 13 true; a
+ *	packet that does not decode does not). Whether an errno value only
+ *	means "not now" on a non-blocking socket.
+ *
+ * Results:
+ *	1 or 0.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+PacketKeepalive(
+    const unsigned char *bytes,	/* A whole packet. */
+    size_t length)		/* Its length. */
+{
+    ClusterPacketView view;
+    ClusterCodecError error;
+    int i;
+
+    if (ClusterDecodePacket(bytes, length, NULL, &view, &error)
+	    != CLUSTER_DECODE_OK) {
+	return 0;
+    }
+    for (i = 0; i < view.numFields; i++) {
+	if (view.fields[i].id == CLUSTER_F_KEEPALIVE) {
+	    return view.fields[i].number != 0;
+	}
+    }
+    return 0;
+}
+
+int
+ConnWouldBlock(
+    int err)			/* An errno value. */
+{
+#if defined(EWOULDBLOCK) && (EWOULDBLOCK != EAGAIN)
+    if (err == EWOULDBLOCK) {
+	return 1;
+    }
+#endif
+    return err == EAGAIN;
+}
+
+/*
+ * Local Variables:
+ * mode: c
+ * c-basic-offset: 4
+ * fill-column: 78
+ * End:
+ */
