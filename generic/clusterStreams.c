@@ -6,7 +6,7 @@
  *	`-u {path P}` and the sid): their listening servers, the props they
  *	advertise, self-healing rebuilds (SPEC section 2, type 8), and the
  *	choice of where to connect when sending to a service. The
- *	connections themselves live in clusterConn.c.
+ *	connections themselves live in clusterConn.c and clusterConnIO.c.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -321,7 +321,7 @@ ClusterStreamBreak(
  *	blocking, to 127.0.0.1 for a service on this machine (t), or to
  *	the socket file it advertises (u, for local services only).
  *	Delivery completes in the background; a failure found later is
- *	reported through ClusterSendFailed (clusterConn.c).
+ *	reported through ClusterSendFailed (clusterConnIO.c).
  *
  * Results:
  *	TCL_OK when the packet is queued; TCL_ERROR at once when that is
