@@ -34,6 +34,7 @@ typedef struct Incoming {
     Tcl_Obj *dataObj;
     int type;			/* -1 when absent or not a number. */
     int channel;		/* 0 when absent. */
+    int hasChannel;		/* The channel field is there. */
     int keepalive;		/* 1 when asked for. */
     int local;			/* Sent from this machine. */
     ClusterProto proto;		/* Transport it came on. */
@@ -184,7 +185,7 @@ HandlePayload(
 	return -1;
     }
     if (inPtr->sidObj == NULL || inPtr->hidObj == NULL || inPtr->type < 0
-	    || inPtr->protocolsObj == NULL
+	    || !inPtr->hasChannel || inPtr->protocolsObj == NULL
 	    || !ProtocolsHaveC(inPtr->protocolsObj)) {
 	clusterPtr->stats.dropped[CLUSTER_DROP_INVALID]++;
 	return -1;
@@ -250,9 +251,10 @@ ReadFields(
 	inPtr->type = -1;
     }
     FIELD(CLUSTER_F_CHANNEL, valueObj);
-    if (valueObj == NULL
-	    || Tcl_GetIntFromObj(NULL, valueObj, &inPtr->channel) != TCL_OK) {
-	inPtr->channel = 0;
+    inPtr->hasChannel = valueObj != NULL
+	    && Tcl_GetIntFromObj(NULL, valueObj, &inPtr->channel) == TCL_OK;
+    if (!inPtr->hasChannel) {
+	inPtr->channel = 0;	/* For the policy; invalid all the same. */
     }
     FIELD(CLUSTER_F_KEEPALIVE, valueObj);
     if (valueObj == NULL
