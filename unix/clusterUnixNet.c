@@ -71,6 +71,9 @@ static int		ClampLength(size_t length);
 static int		NewSocket(int domain, int type);
 static int		PrepareStream(int fd, int isTcp);
 static int		SetCloexecNonblock(int fd);
+static int		StartConnect(int family, int noDelay,
+			    const struct sockaddr *addrPtr,
+			    socklen_t addrLength, int *fdPtr);
 static int		UnixAddress(const char *path,
 			    struct sockaddr_un *sunPtr);
 
@@ -792,6 +795,58 @@ ClusterpAccept(
 /*
  *----------------------------------------------------------------------
  *
+ * StartConnect --
+ *
+ *	Open a non-blocking stream socket of a family and start connecting
+ *	it. An interrupted connect goes on in the background, like one in
+ *	progress.
+ *
+ * Results:
+ *	CLUSTER_CONNECT_DONE, CLUSTER_CONNECT_PENDING, or -1 with errno set
+ *	(the socket is closed).
+ *
+ * Side effects:
+ *	Opens a socket, put in *fdPtr unless -1 is returned.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+StartConnect(
+    int family,			/* AF_INET or AF_UNIX. */
+    int noDelay,		/* Set TCP_NODELAY (TCP only). */
+    const struct sockaddr *addrPtr, /* Where to connect. */
+    socklen_t addrLength,
+    int *fdPtr)			/* Where to put the descriptor. */
+{
+    int fd, err;
+
+    fd = NewSocket(family, SOCK_STREAM);
+    if (fd < 0) {
+	return -1;
+    }
+    if (PrepareStream(fd, noDelay) < 0) {
+	goto error;
+    }
+    if (connect(fd, addrPtr, addrLength) == 0) {
+	*fdPtr = fd;
+	return CLUSTER_CONNECT_DONE;
+    }
+    if (errno == EINPROGRESS || errno == EINTR) {
+	*fdPtr = fd;
+	return CLUSTER_CONNECT_PENDING;
+    }
+
+  error:
+    err = errno;
+    close(fd);
+    errno = err;
+    return -1;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterpTcpConnect --
  *
  *	Start a TCP connection without blocking.
@@ -813,37 +868,13 @@ ClusterpTcpConnect(
     int *fdPtr)			/* Where to put the descriptor. */
 {
     struct sockaddr_in sin;
-    int fd, err;
 
-    fd = NewSocket(AF_INET, SOCK_STREAM);
-    if (fd < 0) {
-	return -1;
-    }
-    if (PrepareStream(fd, 1) < 0) {
-	goto error;
-    }
     memset(&sin, 0, sizeof(sin));
     sin.sin_family = AF_INET;
     sin.sin_addr.s_addr = toPtr->ip;
     sin.sin_port = toPtr->port;
-    if (connect(fd, (struct sockaddr *) &sin, sizeof(sin)) == 0) {
-	*fdPtr = fd;
-	return CLUSTER_CONNECT_DONE;
-    }
-    if (errno == EINPROGRESS || errno == EINTR) {
-	/*
-	 * An interrupted connect goes on in the background, too.
-	 */
-
-	*fdPtr = fd;
-	return CLUSTER_CONNECT_PENDING;
-    }
-
-  error:
-    err = errno;
-    close(fd);
-    errno = err;
-    return -1;
+    return StartConnect(AF_INET, 1, (struct sockaddr *) &sin, sizeof(sin),
+	    fdPtr);
 }
 
 /*
@@ -870,32 +901,12 @@ ClusterpUnixConnect(
     int *fdPtr)			/* Where to put the descriptor. */
 {
     struct sockaddr_un sun;
-    int fd, err;
 
     if (UnixAddress(path, &sun) < 0) {
 	return -1;
     }
-    fd = NewSocket(AF_UNIX, SOCK_STREAM);
-    if (fd < 0) {
-	return -1;
-    }
-    if (PrepareStream(fd, 0) < 0) {
-	goto error;
-    }
-    if (connect(fd, (struct sockaddr *) &sun, sizeof(sun)) == 0) {
-	*fdPtr = fd;
-	return CLUSTER_CONNECT_DONE;
-    }
-    if (errno == EINPROGRESS || errno == EINTR) {
-	*fdPtr = fd;
-	return CLUSTER_CONNECT_PENDING;
-    }
-
-  error:
-    err = errno;
-    close(fd);
-    errno = err;
-    return -1;
+    return StartConnect(AF_UNIX, 0, (struct sockaddr *) &sun, sizeof(sun),
+	    fdPtr);
 }
 
 /*
