@@ -1,10 +1,12 @@
 /*
  * clusterUnixPort.h --
  *
- *	Declarations shared by the files of the platform layer only
- *	(unix/clusterUnixHost.c and macosx/clusterMacHost.c): the small
- *	functions that differ between Linux and macOS when the host id is
- *	chosen. The choice itself lives once, in clusterUnixHost.c.
+ *	Declarations shared by the files of the platform layer only: the
+ *	small functions that differ between Linux and macOS when the host
+ *	id is chosen (unix/clusterUnixHost.c and macosx/clusterMacHost.c;
+ *	the choice itself lives once, in clusterUnixHost.c), and the socket
+ *	helpers of unix/clusterUnixNet.c that unix/clusterUnixStream.c uses
+ *	too.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -54,5 +56,14 @@ typedef void (ClusterpLinkProc) (void *clientData,
 int		ClusterpForEachLink(ClusterpLinkProc *proc,
 		    void *clientData);
 int		ClusterpDefaultRouteLink(char *name, size_t size);
+
+/*
+ * Implemented in unix/clusterUnixNet.c; used there for the multicast
+ * socket and in unix/clusterUnixStream.c for the stream sockets.
+ */
+
+int		ClusterpClampLength(size_t length);
+int		ClusterpNewSocket(int domain, int type);
+int		ClusterpSetCloexecNonblock(int fd);
 
 #endif /* _CLUSTERUNIXPORT_H */
