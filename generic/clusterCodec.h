@@ -1,9 +1,11 @@
 /*
  * clusterCodec.h --
  *
- *	The bpacket wire format: varints, typed fields, framing and stream
- *	reassembly. Pure C: nothing here knows of interpreters, sockets or
- *	clocks, so the codec can be fuzzed and benchmarked on its own.
+ *	The bpacket wire format: varints, typed fields, framing, strict
+ *	UTF-8 and stream reassembly (clusterCodec.c, clusterCodecDecode.c,
+ *	clusterCodecUtf8.c, clusterStream.c). Pure C: nothing here knows of
+ *	interpreters, sockets or clocks, so the codec can be fuzzed and
+ *	benchmarked on its own.
  *
  *	A packet is  C0 8D | varint(N) | body (N bytes) | 00 00  and a body is
  *	a sequence of  varint(field id) value  pairs (SPEC section 1).
@@ -135,7 +137,7 @@ typedef enum ClusterVerdict {
 } ClusterVerdict;
 
 /*
- * Buffers.
+ * Buffers (clusterCodec.c, like the varints and the encoding).
  */
 
 void		ClusterBufInit(ClusterBuf *bufPtr);
@@ -173,7 +175,7 @@ void		ClusterPutListElement(ClusterBuf *bufPtr,
 size_t		ClusterPacketEnd(ClusterBuf *bufPtr, size_t *lengthPtr);
 
 /*
- * Decoding.
+ * Decoding (clusterCodecDecode.c).
  */
 
 ClusterVerdict	ClusterDecodePacket(const unsigned char *packet,
@@ -184,13 +186,21 @@ ClusterVerdict	ClusterDecodeBody(const unsigned char *body, size_t length,
 		    ClusterCodecError *errPtr);
 int		ClusterListNext(const unsigned char **cursorPtr,
 		    const unsigned char *end, ClusterBytes *elementPtr);
+
+/*
+ * Strict UTF-8 (clusterCodecUtf8.c).
+ */
+
 int		ClusterUtf8Valid(const unsigned char *bytes, size_t length);
 #define CLUSTER_UTF8_VALID	1	/* Valid (the result is 0 if not). */
 #define CLUSTER_UTF8_SPECIAL	2	/* Holds a NUL or a 4-byte sequence,
 					 * whose Tcl form differs. */
+void		ClusterUtf8Append(unsigned char *dst, size_t *lengthPtr,
+		    unsigned ch);
 
 /*
- * Stream reassembly for TCP and unix streams: bytes in, whole packets out.
+ * Stream reassembly for TCP and unix streams: bytes in, whole packets out
+ * (clusterStream.c).
  */
 
 typedef struct ClusterStream {

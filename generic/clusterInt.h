@@ -272,7 +272,8 @@ int		ClusterError(Tcl_Interp *interp, const char *category,
 		    const char *detail, const char *format, ...);
 
 /*
- * The packet codec seen from Tcl (clusterPayload.c, clusterPacketCmd.c).
+ * The packet codec seen from Tcl (clusterPayload.c, clusterPayloadEncode.c,
+ * clusterPacketCmd.c, clusterStreamCmd.c).
  */
 
 int		ClusterPayloadEncode(Tcl_Interp *interp, Tcl_Obj *dictObj,
@@ -286,6 +287,50 @@ Tcl_Obj *	ClusterFieldKey(ClusterFieldId id);
 int		ClusterGetVarintFromObj(Tcl_Interp *interp, Tcl_Obj *objPtr,
 		    uint64_t *valuePtr);
 Tcl_Obj *	ClusterNewVarintObj(uint64_t value);
+
+/*
+ * Between the payload files only: the per-thread cache (clusterPayload.c)
+ * of the key objects of the payload dict, the two boolean values and the
+ * Tcl type of bignums, read by the encoder too (clusterPayloadEncode.c).
+ */
+
+typedef struct ClusterPayloadCache {
+    int initialized;		/* Set once the fields below are filled. */
+    Tcl_Obj *keys[CLUSTER_F_COUNT];
+				/* Shared key objects, indexed by field id
+				 * (keys[0] is NULL). */
+    Tcl_Obj *booleans[2];	/* Shared integer objects 0 and 1. */
+    const Tcl_ObjType *bignumType;
+				/* Tcl's "bignum" type, to detect values that
+				 * Tcl_GetWideIntFromObj wraps. */
+} ClusterPayloadCache;
+
+ClusterPayloadCache *ClusterGetPayloadCache(void);
+
+/*
+ * Between the files of ::cluster::packet only: clusterPacketCmd.c (the
+ * ensemble and its per-interp state) and clusterStreamCmd.c (the stream
+ * objects).
+ */
+
+typedef struct ClusterPacketData {
+    ClusterBuf buf;		/* Reused by `encode`. */
+    unsigned long streamCount;	/* Streams created so far, to name the
+				 * next one. */
+} ClusterPacketData;
+
+typedef struct ClusterSubCommand {
+    const char *name;		/* Subcommand name. */
+    Tcl_ObjCmdProc *proc;	/* Its implementation. */
+} ClusterSubCommand;
+
+int		ClusterPacketDispatch(ClientData clientData,
+		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[],
+		    int first, const ClusterSubCommand *table);
+int		ClusterPacketWrongArgs(Tcl_Interp *interp, int objc,
+		    Tcl_Obj *const objv[], const char *message);
+int		ClusterPacketStreamCmd(ClientData clientData,
+		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
 /*
  * Clock (unix/clusterUnixTime.c).

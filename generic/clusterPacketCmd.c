@@ -2,7 +2,9 @@
  * clusterPacketCmd.c --
  *
  *	The ::cluster::packet command: the codec exposed to scripts, for
- *	tests, tools and benchmarks.
+ *	tests, tools and benchmarks. This file holds the ensemble, its
+ *	per-interp state and the subcommands that encode and decode; the
+ *	stream objects that `stream` creates are in clusterStreamCmd.c.
  *
  *	    cluster::packet encode ?-keeporder? dict
  *	    cluster::packet decode bytes ?-self sid? ?-accept list?
@@ -11,8 +13,6 @@
  *	    cluster::packet varint decode bytes
  *	    cluster::packet stream ?-maxframe bytes?
  *	    cluster::packet fields
- *
- *	A stream command ($s) takes `feed bytes`, `stats` and `destroy`.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -23,33 +23,10 @@
 #include <tclTomMath.h>
 
 /*
- * Per-interp state, kept as assoc data.
+ * Per-interp state (a ClusterPacketData), kept as assoc data.
  */
 
 #define PACKET_ASSOC_KEY "cluster::packet"
-
-typedef struct PacketInterpData {
-    ClusterBuf buf;		/* Reused by `encode`. */
-    unsigned long streamCount;	/* Streams created so far, to name the
-				 * next one. */
-} PacketInterpData;
-
-/*
- * A stream command's state.
- */
-
-typedef struct PacketStream {
-    ClusterStream stream;	/* The reassembler. */
-    Tcl_Command token;		/* The stream's command. */
-    Tcl_Interp *interp;		/* Interpreter holding the command. */
-} PacketStream;
-
-/*
- * `feed` hands the stream at most this much at a time, draining packets in
- * between, so memory stays bounded however much is fed at once.
- */
-
-#define FEED_CHUNK 65536
 
 /*
  * Encode buffers grown beyond this are released after use.
@@ -57,39 +34,22 @@ typedef struct PacketStream {
 
 #define KEEP_BUFFER (64 * 1024)
 
-/*
- * Subcommand tables: {name, proc}.
- */
-
-typedef struct SubCommand {
-    const char *name;		/* Subcommand name. */
-    Tcl_ObjCmdProc *proc;	/* Its implementation. */
-} SubCommand;
-
 static Tcl_ObjCmdProc PacketObjCmd;
 static Tcl_ObjCmdProc PacketDecodeCmd;
 static Tcl_ObjCmdProc PacketEncodeCmd;
 static Tcl_ObjCmdProc PacketFieldsCmd;
-static Tcl_ObjCmdProc PacketStreamCmd;
 static Tcl_ObjCmdProc PacketVarintCmd;
-static Tcl_ObjCmdProc StreamObjCmd;
-static Tcl_ObjCmdProc StreamDestroyCmd;
-static Tcl_ObjCmdProc StreamFeedCmd;
-static Tcl_ObjCmdProc StreamStatsCmd;
 
-static const SubCommand packetCmds[] = {
+/*
+ * Subcommand table: {name, proc}.
+ */
+
+static const ClusterSubCommand packetCmds[] = {
     {"decode",	PacketDecodeCmd},
     {"encode",	PacketEncodeCmd},
     {"fields",	PacketFieldsCmd},
-    {"stream",	PacketStreamCmd},
+    {"stream",	ClusterPacketStreamCmd},
     {"varint",	PacketVarintCmd},
-    {NULL,	NULL}
-};
-
-static const SubCommand streamCmds[] = {
-    {"destroy",	StreamDestroyCmd},
-    {"feed",	StreamFeedCmd},
-    {"stats",	StreamStatsCmd},
     {NULL,	NULL}
 };
 
@@ -97,14 +57,8 @@ static const SubCommand streamCmds[] = {
  * Static functions defined in this file.
  */
 
-static int		Dispatch(ClientData clientData, Tcl_Interp *interp,
-			    int objc, Tcl_Obj *const objv[], int first,
-			    const SubCommand *table);
 static void		PacketInterpDeleteProc(ClientData clientData,
 			    Tcl_Interp *interp);
-static void		StreamDeleteProc(ClientData clientData);
-static int		WrongArgs(Tcl_Interp *interp, int objc,
-			    Tcl_Obj *const objv[], const char *message);
 
 /*
  *----------------------------------------------------------------------
@@ -127,17 +81,17 @@ int
 ClusterPacketInit(
     Tcl_Interp *interp)		/* Interpreter to extend. */
 {
-    PacketInterpData *dataPtr;
+    ClusterPacketData *dataPtr;
 
 #ifdef USE_TCL_STUBS
     if (Tcl_TomMath_InitStubs(interp, "8.6") == NULL) {
 	return TCL_ERROR;
     }
 #endif
-    dataPtr = (PacketInterpData *)
+    dataPtr = (ClusterPacketData *)
 	    Tcl_GetAssocData(interp, PACKET_ASSOC_KEY, NULL);
     if (dataPtr == NULL) {
-	dataPtr = (PacketInterpData *) ckalloc(sizeof(PacketInterpData));
+	dataPtr = (ClusterPacketData *) ckalloc(sizeof(ClusterPacketData));
 	ClusterBufInit(&dataPtr->buf);
 	dataPtr->streamCount = 0;
 	Tcl_SetAssocData(interp, PACKET_ASSOC_KEY, PacketInterpDeleteProc,
@@ -168,10 +122,10 @@ ClusterPacketInit(
 
 static void
 PacketInterpDeleteProc(
-    ClientData clientData,	/* The PacketInterpData. */
+    ClientData clientData,	/* The ClusterPacketData. */
     Tcl_Interp *interp)		/* Interpreter being deleted (unused). */
 {
-    PacketInterpData *dataPtr = (PacketInterpData *) clientData;
+    ClusterPacketData *dataPtr = (ClusterPacketData *) clientData;
 
     (void) interp;
     ClusterBufFree(&dataPtr->buf);
@@ -181,7 +135,7 @@ PacketInterpDeleteProc(
 /*
  *----------------------------------------------------------------------
  *
- * WrongArgs --
+ * ClusterPacketWrongArgs --
  *
  *	A usage error: Tcl's "wrong # args" message with the errorcode
  *	{CLUSTER INVALID_ARGS WRONG_ARGS}.
@@ -195,8 +149,8 @@ PacketInterpDeleteProc(
  *----------------------------------------------------------------------
  */
 
-static int
-WrongArgs(
+int
+ClusterPacketWrongArgs(
     Tcl_Interp *interp,		/* Where to report. */
     int objc,			/* Words to quote from objv. */
     Tcl_Obj *const objv[],	/* The command's words. */
@@ -211,7 +165,7 @@ WrongArgs(
 /*
  *----------------------------------------------------------------------
  *
- * Dispatch --
+ * ClusterPacketDispatch --
  *
  *	Run the subcommand named by objv[first] from a {name, proc} table.
  *	The subcommand sees the whole objv.
@@ -226,22 +180,23 @@ WrongArgs(
  *----------------------------------------------------------------------
  */
 
-static int
-Dispatch(
+int
+ClusterPacketDispatch(
     ClientData clientData,	/* Passed to the subcommand. */
     Tcl_Interp *interp,		/* Current interpreter. */
     int objc,			/* Number of words. */
     Tcl_Obj *const objv[],	/* The words. */
     int first,			/* Index of the subcommand word. */
-    const SubCommand *table)	/* Subcommands. */
+    const ClusterSubCommand *table)	/* Subcommands. */
 {
     int index;
 
     if (objc <= first) {
-	return WrongArgs(interp, first, objv, "subcommand ?arg ...?");
+	return ClusterPacketWrongArgs(interp, first, objv,
+		"subcommand ?arg ...?");
     }
     if (Tcl_GetIndexFromObjStruct(interp, objv[first], table,
-	    sizeof(SubCommand), "subcommand", 0, &index) != TCL_OK) {
+	    sizeof(ClusterSubCommand), "subcommand", 0, &index) != TCL_OK) {
 	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
 		Tcl_GetString(objv[first]), (char *) NULL);
 	return TCL_ERROR;
@@ -267,12 +222,13 @@ Dispatch(
 
 static int
 PacketObjCmd(
-    ClientData clientData,	/* The PacketInterpData. */
+    ClientData clientData,	/* The ClusterPacketData. */
     Tcl_Interp *interp,		/* Current interpreter. */
     int objc,			/* Number of words. */
     Tcl_Obj *const objv[])	/* The words. */
 {
-    return Dispatch(clientData, interp, objc, objv, 1, packetCmds);
+    return ClusterPacketDispatch(clientData, interp, objc, objv, 1,
+	    packetCmds);
 }
 
 /*
@@ -295,12 +251,12 @@ PacketObjCmd(
 
 static int
 PacketEncodeCmd(
-    ClientData clientData,	/* The PacketInterpData. */
+    ClientData clientData,	/* The ClusterPacketData. */
     Tcl_Interp *interp,		/* Current interpreter. */
     int objc,			/* Number of words. */
     Tcl_Obj *const objv[])	/* The words. */
 {
-    PacketInterpData *dataPtr = (PacketInterpData *) clientData;
+    ClusterPacketData *dataPtr = (ClusterPacketData *) clientData;
     int keepOrder = 0, result;
     size_t start, length;
 
@@ -313,7 +269,7 @@ PacketEncodeCmd(
 	}
 	keepOrder = 1;
     } else if (objc != 3) {
-	return WrongArgs(interp, 2, objv, "?-keeporder? dict");
+	return ClusterPacketWrongArgs(interp, 2, objv, "?-keeporder? dict");
     }
     result = ClusterPayloadEncode(interp, objv[objc - 1], keepOrder,
 	    &dataPtr->buf, &start, &length);
@@ -352,7 +308,7 @@ PacketEncodeCmd(
 
 static int
 PacketDecodeCmd(
-    ClientData clientData,	/* The PacketInterpData (unused). */
+    ClientData clientData,	/* The ClusterPacketData (unused). */
     Tcl_Interp *interp,		/* Current interpreter. */
     int objc,			/* Number of words. */
     Tcl_Obj *const objv[])	/* The words. */
@@ -376,7 +332,7 @@ PacketDecodeCmd(
 
     (void) clientData;
     if (objc < 3 || (objc % 2) != 1) {
-	return WrongArgs(interp, 2, objv,
+	return ClusterPacketWrongArgs(interp, 2, objv,
 		"bytes ?-self sid? ?-accept list? ?-verdict varName?");
     }
     for (i = 3; i < objc; i += 2) {
@@ -513,7 +469,7 @@ PacketDecodeCmd(
 
 static int
 PacketVarintCmd(
-    ClientData clientData,	/* The PacketInterpData (unused). */
+    ClientData clientData,	/* The ClusterPacketData (unused). */
     Tcl_Interp *interp,		/* Current interpreter. */
     int objc,			/* Number of words. */
     Tcl_Obj *const objv[])	/* The words. */
@@ -524,7 +480,8 @@ PacketVarintCmd(
 
     (void) clientData;
     if (objc != 4) {
-	return WrongArgs(interp, 2, objv, "encode n | decode bytes");
+	return ClusterPacketWrongArgs(interp, 2, objv,
+		"encode n | decode bytes");
     }
     if (Tcl_GetIndexFromObj(interp, objv[2], actions, "action", 0,
 	    &index) != TCL_OK) {
@@ -596,7 +553,7 @@ PacketVarintCmd(
 
 static int
 PacketFieldsCmd(
-    ClientData clientData,	/* The PacketInterpData (unused). */
+    ClientData clientData,	/* The ClusterPacketData (unused). */
     Tcl_Interp *interp,		/* Current interpreter. */
     int objc,			/* Number of words. */
     Tcl_Obj *const objv[])	/* The words. */
@@ -606,7 +563,7 @@ PacketFieldsCmd(
 
     (void) clientData;
     if (objc != 2) {
-	return WrongArgs(interp, 2, objv, NULL);
+	return ClusterPacketWrongArgs(interp, 2, objv, NULL);
     }
     listObj = Tcl_NewListObj(0, NULL);
     for (id = 1; id < CLUSTER_F_COUNT; id++) {
@@ -615,253 +572,4 @@ PacketFieldsCmd(
     }
     Tcl_SetObjResult(interp, listObj);
     return TCL_OK;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * PacketStreamCmd --
- *
- *	cluster::packet stream ?-maxframe bytes?
- *
- *	Create a stream reassembler command, named ::cluster::packet::streamN
- *	with N unique in the interpreter.
- *
- * Results:
- *	The command's fully qualified name.
- *
- * Side effects:
- *	Creates the command.
- *
- *----------------------------------------------------------------------
- */
-
-static int
-PacketStreamCmd(
-    ClientData clientData,	/* The PacketInterpData. */
-    Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of words. */
-    Tcl_Obj *const objv[])	/* The words. */
-{
-    PacketInterpData *dataPtr = (PacketInterpData *) clientData;
-    PacketStream *streamPtr;
-    Tcl_WideInt maxFrame = 0;
-    char name[64];
-
-    if (objc == 4) {
-	const char *option = Tcl_GetString(objv[2]);
-
-	if (strcmp(option, "-maxframe") != 0) {
-	    return ClusterError(interp, "INVALID_ARGS", option,
-		    "bad option \"%s\": must be -maxframe", option);
-	}
-	if (Tcl_GetWideIntFromObj(NULL, objv[3], &maxFrame) != TCL_OK
-		|| maxFrame < 1 || maxFrame > (Tcl_WideInt) (SIZE_MAX / 4)) {
-	    return ClusterError(interp, "INVALID_ARGS", "-maxframe",
-		    "-maxframe must be a positive number of bytes, got "
-		    "\"%s\"",
-		    Tcl_GetString(objv[3]));
-	}
-    } else if (objc != 2) {
-	return WrongArgs(interp, 2, objv, "?-maxframe bytes?");
-    }
-
-    do {
-	snprintf(name, sizeof(name), "::cluster::packet::stream%lu",
-		++dataPtr->streamCount);
-    } while (Tcl_FindCommand(interp, name, NULL, 0) != NULL);
-
-    streamPtr = (PacketStream *) ckalloc(sizeof(PacketStream));
-    ClusterStreamInit(&streamPtr->stream, (size_t) maxFrame);
-    streamPtr->interp = interp;
-    streamPtr->token = Tcl_CreateObjCommand(interp, name, StreamObjCmd,
-	    streamPtr, StreamDeleteProc);
-    Tcl_SetObjResult(interp, Tcl_NewStringObj(name, -1));
-    return TCL_OK;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * StreamObjCmd --
- *
- *	$stream subcommand ?arg ...?
- *
- * Results:
- *	A standard Tcl result.
- *
- * Side effects:
- *	Those of the subcommand.
- *
- *----------------------------------------------------------------------
- */
-
-static int
-StreamObjCmd(
-    ClientData clientData,	/* The PacketStream. */
-    Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of words. */
-    Tcl_Obj *const objv[])	/* The words. */
-{
-    return Dispatch(clientData, interp, objc, objv, 1, streamCmds);
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * StreamFeedCmd --
- *
- *	$stream feed bytes
- *
- *	Feed received bytes, in chunks of at most FEED_CHUNK with the
- *	completed packets drained after each, so that what is buffered stays
- *	bounded by the largest frame accepted.
- *
- * Results:
- *	The list of the whole packets completed, as byte arrays.
- *
- * Side effects:
- *	Advances the stream.
- *
- *----------------------------------------------------------------------
- */
-
-static int
-StreamFeedCmd(
-    ClientData clientData,	/* The PacketStream. */
-    Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of words. */
-    Tcl_Obj *const objv[])	/* The words. */
-{
-    PacketStream *streamPtr = (PacketStream *) clientData;
-    const unsigned char *bytes, *packet;
-    Tcl_Obj *listObj;
-    size_t offset = 0, packetLength;
-    int length;
-
-    if (objc != 3) {
-	return WrongArgs(interp, 2, objv, "bytes");
-    }
-    bytes = Tcl_GetByteArrayFromObj(objv[2], &length);
-    listObj = Tcl_NewListObj(0, NULL);
-    do {
-	size_t chunk = (size_t) length - offset;
-
-	if (chunk > FEED_CHUNK) {
-	    chunk = FEED_CHUNK;
-	}
-	ClusterStreamFeed(&streamPtr->stream, bytes + offset, chunk);
-	offset += chunk;
-	while (ClusterStreamNext(&streamPtr->stream, &packet,
-		&packetLength)) {
-	    Tcl_ListObjAppendElement(NULL, listObj,
-		    Tcl_NewByteArrayObj(packet, (int) packetLength));
-	}
-    } while (offset < (size_t) length);
-    Tcl_SetObjResult(interp, listObj);
-    return TCL_OK;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * StreamStatsCmd --
- *
- *	$stream stats
- *
- * Results:
- *	A dict: frames garbage badtrailers badlengths oversized buffered.
- *
- * Side effects:
- *	None.
- *
- *----------------------------------------------------------------------
- */
-
-static int
-StreamStatsCmd(
-    ClientData clientData,	/* The PacketStream. */
-    Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of words. */
-    Tcl_Obj *const objv[])	/* The words. */
-{
-    PacketStream *streamPtr = (PacketStream *) clientData;
-    ClusterStream *sPtr = &streamPtr->stream;
-    Tcl_Obj *dictObj;
-
-    if (objc != 2) {
-	return WrongArgs(interp, 2, objv, NULL);
-    }
-    dictObj = Tcl_NewDictObj();
-#define STAT(name, value) \
-    Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj((name), -1), \
-	    Tcl_NewWideIntObj((Tcl_WideInt) (value)))
-    STAT("frames", sPtr->frames);
-    STAT("garbage", sPtr->garbageBytes);
-    STAT("badtrailers", sPtr->badTrailers);
-    STAT("badlengths", sPtr->badLengths);
-    STAT("oversized", sPtr->oversized);
-    STAT("buffered", ClusterStreamBuffered(sPtr));
-#undef STAT
-    Tcl_SetObjResult(interp, dictObj);
-    return TCL_OK;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * StreamDestroyCmd --
- *
- *	$stream destroy
- *
- * Results:
- *	Empty.
- *
- * Side effects:
- *	Deletes the command; StreamDeleteProc frees the stream.
- *
- *----------------------------------------------------------------------
- */
-
-static int
-StreamDestroyCmd(
-    ClientData clientData,	/* The PacketStream. */
-    Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of words. */
-    Tcl_Obj *const objv[])	/* The words. */
-{
-    PacketStream *streamPtr = (PacketStream *) clientData;
-
-    if (objc != 2) {
-	return WrongArgs(interp, 2, objv, NULL);
-    }
-    Tcl_DeleteCommandFromToken(interp, streamPtr->token);
-    return TCL_OK;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * StreamDeleteProc --
- *
- *	Free a stream when its command is deleted (destroy, rename to {},
- *	interpreter deletion).
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	Frees the stream's buffer and state.
- *
- *----------------------------------------------------------------------
- */
-
-static void
-StreamDeleteProc(
-    ClientData clientData)	/* The PacketStream. */
-{
-    PacketStream *streamPtr = (PacketStream *) clientData;
-
-    ClusterStreamFree(&streamPtr->stream);
-    ckfree((char *) streamPtr);
 }
