@@ -12,7 +12,8 @@
 
 /*
  * `cluster join ...` and `cluster packet ...`: the ::cluster command is an
- * ensemble over the namespace's commands.
+ * ensemble over the namespace's commands. A safe interpreter gets only
+ * the codec: joining opens sockets, which is for its master to allow.
  */
 
 static const char ensembleScript[] =
@@ -21,12 +22,21 @@ static const char ensembleScript[] =
     "    namespace ensemble create -subcommands {join packet}\n"
     "}\n";
 
+static const char safeEnsembleScript[] =
+    "namespace eval ::cluster {\n"
+    "    namespace export packet\n"
+    "    namespace ensemble create -subcommands {packet}\n"
+    "}\n";
+
+static int		InitCommands(Tcl_Interp *interp, int withNetwork);
+
 /*
  *----------------------------------------------------------------------
  *
- * Cluster_Init --
+ * Cluster_Init, Cluster_SafeInit --
  *
- *	Initialise the extension in an interpreter.
+ *	Initialise the extension in an interpreter; in a safe one, only its
+ *	codec (`cluster packet`).
  *
  * Results:
  *	A standard Tcl result.
@@ -42,45 +52,56 @@ int
 Cluster_Init(
     Tcl_Interp *interp)		/* Interpreter to initialise. */
 {
+    return InitCommands(interp, 1);
+}
+
+int
+Cluster_SafeInit(
+    Tcl_Interp *interp)		/* Interpreter to initialise. */
+{
+    return InitCommands(interp, 0);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * InitCommands --
+ *
+ *	The work of Cluster_Init and Cluster_SafeInit.
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Commands in ::cluster; the package is provided.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+InitCommands(
+    Tcl_Interp *interp,		/* Interpreter to initialise. */
+    int withNetwork)		/* Also `cluster join` and the hooks. */
+{
     if (Tcl_InitStubs(interp, "8.6", 0) == NULL) {
 	return TCL_ERROR;
     }
     if (Tcl_CreateNamespace(interp, "::cluster", NULL, NULL) == NULL) {
 	return TCL_ERROR;
     }
-    if (ClusterPacketInit(interp) != TCL_OK
-	    || ClusterHookPrepare(interp) != TCL_OK) {
+    if (ClusterPacketInit(interp) != TCL_OK) {
 	return TCL_ERROR;
     }
-    Tcl_CreateObjCommand(interp, "::cluster::join", ClusterJoinObjCmd, NULL,
-	    NULL);
-    if (Tcl_EvalEx(interp, ensembleScript, -1, TCL_EVAL_GLOBAL) != TCL_OK) {
+    if (withNetwork) {
+	if (ClusterHookPrepare(interp) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	Tcl_CreateObjCommand(interp, "::cluster::join", ClusterJoinObjCmd,
+		NULL, NULL);
+    }
+    if (Tcl_EvalEx(interp, withNetwork ? ensembleScript : safeEnsembleScript,
+	    -1, TCL_EVAL_GLOBAL) != TCL_OK) {
 	return TCL_ERROR;
     }
     return Tcl_PkgProvide(interp, PACKAGE_NAME, PACKAGE_VERSION);
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * Cluster_SafeInit --
- *
- *	Initialise the extension in a safe interpreter. A safe interpreter
- *	may not open sockets, so it gets the same commands; the socket
- *	operations they perform are the host application's decision.
- *
- * Results:
- *	A standard Tcl result.
- *
- * Side effects:
- *	As Cluster_Init.
- *
- *----------------------------------------------------------------------
- */
-
-int
-Cluster_SafeInit(
-    Tcl_Interp *interp)		/* Interpreter to initialise. */
-{
-    return Cluster_Init(interp);
 }
