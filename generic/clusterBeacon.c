@@ -16,6 +16,15 @@ static void		HeartbeatTimerProc(ClientData clientData);
 static int		SendOwn(Cluster *clusterPtr, Tcl_Obj *payloadObj);
 
 /*
+ * Protocol ids, indexed by ClusterProto, NULL-terminated for
+ * Tcl_GetIndexFromObj.
+ */
+
+const char *const clusterProtoNames[CLUSTER_PROTO_COUNT + 1] = {
+    "c", "t", "u", NULL
+};
+
+/*
  *----------------------------------------------------------------------
  *
  * ClusterProtoFromName, ClusterServes --

@@ -63,8 +63,6 @@ static const char *const dropNames[CLUSTER_DROP_COUNT] = {
     "oversize"
 };
 
-static const char *const protoNames[CLUSTER_PROTO_COUNT] = {"c", "t", "u"};
-
 /*
  *----------------------------------------------------------------------
  *
@@ -618,7 +616,7 @@ ClusterStatsDict(
 	PUT(oneObj, "packets_out", s->packetsOut[i]);
 	PUT(oneObj, "bytes_out", s->bytesOut[i]);
 	PUT(oneObj, "send_failures", s->sendFailures[i]);
-	Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj(protoNames[i], -1),
+	Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj(clusterProtoNames[i], -1),
 		oneObj);
     }
     oneObj = Tcl_NewDictObj();

@@ -65,8 +65,6 @@ static const JoinOption joinOptions[] = {
 
 #undef FIELD
 
-static const char *const protocolNames[] = {"c", "t", "u", NULL};
-
 static void		SetDefaults(ClusterConfig *configPtr);
 static int		ParseOne(Tcl_Interp *interp, const JoinOption *optPtr,
 			    Tcl_Obj *valueObj, ClusterConfig *configPtr);
@@ -389,7 +387,7 @@ ParseProtocols(
     resultObj = Tcl_NewListObj(0, NULL);
     Tcl_IncrRefCount(resultObj);
     for (i = 0; i < numElements; i++) {
-	if (Tcl_GetIndexFromObj(NULL, elements[i], protocolNames, "protocol",
+	if (Tcl_GetIndexFromObj(NULL, elements[i], clusterProtoNames, "protocol",
 		TCL_EXACT, &index) != TCL_OK) {
 	    ClusterError(interp, "INVALID_ARGS", "-protocols",
 		    "unknown protocol \"%s\" in -protocols: must be c, t"

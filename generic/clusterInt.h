@@ -371,6 +371,7 @@ void		ClusterReplyToDiscovery(Cluster *clusterPtr,
 		    ClusterService *servicePtr);
 int		ClusterServes(Cluster *clusterPtr, ClusterProto proto);
 int		ClusterProtoFromName(const char *name);
+extern const char *const clusterProtoNames[CLUSTER_PROTO_COUNT + 1];
 
 /*
  * Multicast transport `c` (clusterMulticast.c).

@@ -674,12 +674,9 @@ HandleFailure(
 	    && listObj != NULL && Tcl_ListObjGetElements(NULL, listObj,
 		&numProtocols, &protocols) == TCL_OK) {
 	for (i = 0; i < numProtocols; i++) {
-	    const char *name = Tcl_GetString(protocols[i]);
-	    ClusterProto proto = (strcmp(name, "t") == 0) ? CLUSTER_PROTO_T
-		    : (strcmp(name, "u") == 0) ? CLUSTER_PROTO_U
-		    : CLUSTER_PROTO_C;
+	    int proto = ClusterProtoFromName(Tcl_GetString(protocols[i]));
 
-	    if (proto != CLUSTER_PROTO_C && ClusterServes(clusterPtr, proto)
+	    if (proto > CLUSTER_PROTO_C && ClusterServes(clusterPtr, proto)
 		    && ClusterStreamRebuild(clusterPtr, proto, NULL)
 			== TCL_OK) {
 		rebuilt = 1;

@@ -434,9 +434,7 @@ ClusterQueryIncoming(
 		length, 0) == TCL_OK) {
 	/* Answered on the connection the query came on. */
     } else if (connPtr == NULL && !ClusterIsDeleted(clusterPtr)) {
-	static const char *const names[] = {"c", "t", "u"};
-
-	protoObj = Tcl_NewStringObj(names[proto], -1);
+	protoObj = Tcl_NewStringObj(clusterProtoNames[proto], -1);
 	Tcl_IncrRefCount(protoObj);
 	ClusterSendToService(clusterPtr, servicePtr, replyObj, protoObj, 1,
 		NULL, &used);

@@ -538,7 +538,6 @@ ReportFailure(
     int failedMask,		/* Protocols that failed. */
     ClusterProto via)		/* Protocol that worked. */
 {
-    static const char *const names[] = {"c", "t", "u"};
     Tcl_Obj *payloadObj, *listObj = Tcl_NewListObj(0, NULL), *dataObj;
     size_t start, length;
     int proto, failedAgain = 0;
@@ -546,7 +545,7 @@ ReportFailure(
     for (proto = 0; proto < CLUSTER_PROTO_COUNT; proto++) {
 	if (failedMask & (1 << proto)) {
 	    Tcl_ListObjAppendElement(NULL, listObj,
-		    Tcl_NewStringObj(names[proto], -1));
+		    Tcl_NewStringObj(clusterProtoNames[proto], -1));
 	}
     }
     dataObj = Tcl_NewDictObj();

@@ -28,8 +28,6 @@ enum SendOption {
     SEND_PROTOCOLS, SEND_CHANNEL, SEND_RUID, SEND_DATA
 };
 
-static const char *const protoNames[CLUSTER_PROTO_COUNT] = {"c", "t", "u"};
-
 /*
  *----------------------------------------------------------------------
  *
@@ -268,7 +266,7 @@ ClusterSendObjCmd(
 	    code = ClusterSendToService(clusterPtr, servicePtr, payloadObj,
 		    protocolsObj, broadcast != 0, interp, &used);
 	    Tcl_ListObjAppendElement(NULL, usedObj, Tcl_NewStringObj(
-		    used >= 0 ? protoNames[used] : "", -1));
+		    used >= 0 ? clusterProtoNames[used] : "", -1));
 	}
     }
     if (code == TCL_OK) {
@@ -335,7 +333,7 @@ ClusterSendToServiceCmd(
     Tcl_DecrRefCount(payloadObj);
     if (code == TCL_OK) {
 	Tcl_SetObjResult(interp, Tcl_NewStringObj(
-		used >= 0 ? protoNames[used] : "", -1));
+		used >= 0 ? clusterProtoNames[used] : "", -1));
     }
     return code;
 }
