@@ -306,19 +306,13 @@ static int
 ResolveSelfCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
 	Tcl_Obj *const objv[])
 {
-    Tcl_Obj *args[3];
-    int code, i;
+    Tcl_Obj *resolverTagsObj = SelfResolverTags(clusterPtr);
+    int code;
 
-    args[0] = (objc > 1) ? objv[1] : Tcl_NewStringObj("-equal", -1);
-    args[1] = Tcl_NewStringObj("-has", -1);
-    args[2] = Tcl_NewListObj(1, &objv[0]);
-    for (i = 0; i < 3; i++) {
-	Tcl_IncrRefCount(args[i]);
-    }
-    code = MatchSelf(clusterPtr, interp, 3, args);
-    for (i = 0; i < 3; i++) {
-	Tcl_DecrRefCount(args[i]);
-    }
+    Tcl_IncrRefCount(resolverTagsObj);
+    code = ClusterResolveTest(interp, resolverTagsObj, clusterPtr->tagsObj,
+	    Tcl_NewListObj(1, &objv[0]), (objc > 1) ? objv[1] : NULL, NULL);
+    Tcl_DecrRefCount(resolverTagsObj);
     return code;
 }
 

@@ -77,7 +77,6 @@ static int		ParseProtocols(Tcl_Interp *interp, Tcl_Obj *listObj,
 static int		GetBoundedInt(Tcl_Interp *interp, Tcl_Obj *objPtr,
 			    const char *option, int min, int max,
 			    int *valuePtr);
-static void		Keep(Tcl_Obj **slotPtr, Tcl_Obj *valueObj);
 
 /*
  *----------------------------------------------------------------------
@@ -164,8 +163,8 @@ SetDefaults(
     configPtr->ttl = 600;
     ClusterpRandomBytes(jitter, sizeof(jitter));
     configPtr->heartbeatMs = 110000 + ((jitter[0] << 8) | jitter[1]) % 30001;
-    Keep(&configPtr->channelsObj, Tcl_NewObj());
-    Keep(&configPtr->tagsObj, Tcl_NewObj());
+    ClusterSetObj(&configPtr->channelsObj, Tcl_NewObj());
+    ClusterSetObj(&configPtr->tagsObj, Tcl_NewObj());
     configPtr->discoveredWaitMs = 1000;
     configPtr->discoveryLimitMs = 30000;
     configPtr->pingBatchMs = 5000;
@@ -226,7 +225,7 @@ ParseOne(
 	    return ClusterError(interp, "INVALID_ARGS", optPtr->name,
 		    "bad %s \"%s\": must be a list", optPtr->name, value);
 	}
-	Keep((Tcl_Obj **) field, valueObj);
+	ClusterSetObj((Tcl_Obj **) field, valueObj);
 	return TCL_OK;
     case KIND_ADDRESS:
 	return ParseAddress(interp, valueObj, configPtr);
@@ -238,7 +237,7 @@ ParseOne(
 		    "bad -interface \"%s\": no local interface has that name"
 		    " or IPv4 address", value);
 	}
-	Keep(&configPtr->interfaceObj, valueObj);
+	ClusterSetObj(&configPtr->interfaceObj, valueObj);
 	return TCL_OK;
     case KIND_HID:
 	if (!ClusterHidValid(value)) {
@@ -246,7 +245,7 @@ ParseOne(
 		    "bad -hid \"%s\": must be a MAC address such as"
 		    " 02:00:00:00:00:01", value);
 	}
-	Keep(&configPtr->hidObj, valueObj);
+	ClusterSetObj(&configPtr->hidObj, valueObj);
 	return TCL_OK;
     case KIND_PROTOCOLS:
 	break;
@@ -314,37 +313,9 @@ ParseUnix(
 		"bad -u \"%s\": must be a dict with a \"path\", e.g. -u {path"
 		" /tmp/cluster.sock}", Tcl_GetString(valueObj));
     }
-    Keep(&configPtr->unixObj, valueObj);
-    Keep(&configPtr->unixPathObj, pathObj);
+    ClusterSetObj(&configPtr->unixObj, valueObj);
+    ClusterSetObj(&configPtr->unixPathObj, pathObj);
     return TCL_OK;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * Keep --
- *
- *	Store an object in a config slot, releasing what was there.
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	Reference counts.
- *
- *----------------------------------------------------------------------
- */
-
-static void
-Keep(
-    Tcl_Obj **slotPtr,		/* Slot. */
-    Tcl_Obj *valueObj)		/* New value. */
-{
-    Tcl_IncrRefCount(valueObj);
-    if (*slotPtr != NULL) {
-	Tcl_DecrRefCount(*slotPtr);
-    }
-    *slotPtr = valueObj;
 }
 
 /*
@@ -482,10 +453,7 @@ ClusterFreeConfig(
     size_t i;
 
     for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
-	if (*slots[i]) {
-	    Tcl_DecrRefCount(*slots[i]);
-	    *slots[i] = NULL;
-	}
+	ClusterSetObj(slots[i], NULL);
     }
 }
 

@@ -265,11 +265,12 @@ typedef enum ClusterHookResult {
 } ClusterHookResult;
 
 /*
- * Errors (clusterError.c).
+ * Errors (clusterError.c); object slots (clusterUtil.c).
  */
 
 int		ClusterError(Tcl_Interp *interp, const char *category,
 		    const char *detail, const char *format, ...);
+void		ClusterSetObj(Tcl_Obj **slotPtr, Tcl_Obj *valueObj);
 
 /*
  * The packet codec seen from Tcl (clusterPayload.c, clusterPayloadEncode.c,
@@ -511,7 +512,6 @@ void		ClusterRemoveAllServices(Cluster *clusterPtr);
 
 ClusterService *ClusterServiceCreate(Cluster *clusterPtr, Tcl_Obj *sidObj);
 void		ClusterServiceUnlink(ClusterService *servicePtr);
-void		ClusterServiceSetObj(Tcl_Obj **slotPtr, Tcl_Obj *valueObj);
 void		ClusterServiceDelete(ClusterService *servicePtr);
 ClusterService *ClusterServiceFromObj(Cluster *clusterPtr, Tcl_Obj *objPtr);
 Tcl_Obj *	ClusterServiceInfo(ClusterService *servicePtr);
@@ -544,6 +544,9 @@ int		ClusterResolverObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
 int		ClusterMatchResolverTags(Tcl_Interp *interp,
 		    Tcl_Obj *resolverTagsObj, Tcl_Obj *tagsObj, int objc,
 		    Tcl_Obj *const objv[], int *matchPtr);
+int		ClusterResolveTest(Tcl_Interp *interp,
+		    Tcl_Obj *resolverTagsObj, Tcl_Obj *tagsObj,
+		    Tcl_Obj *itemsObj, Tcl_Obj *modifierObj, Tcl_Obj *opObj);
 int		ClusterTagsObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
 		    int objc, Tcl_Obj *const objv[]);
 

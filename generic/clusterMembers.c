@@ -479,8 +479,8 @@ UpdateService(
     if (servicePtr->hidObj == NULL
 	    || strcmp(Tcl_GetString(servicePtr->hidObj),
 		Tcl_GetString(inPtr->hidObj)) != 0) {
-	ClusterServiceSetObj(&servicePtr->hidObj, inPtr->hidObj);
-	ClusterServiceSetObj(&servicePtr->resolverTagsObj, NULL);
+	ClusterSetObj(&servicePtr->hidObj, inPtr->hidObj);
+	ClusterSetObj(&servicePtr->resolverTagsObj, NULL);
     }
     if (inPtr->proto == CLUSTER_PROTO_C || servicePtr->addrObj == NULL) {
 	if (servicePtr->addrObj == NULL
@@ -490,27 +490,27 @@ UpdateService(
 	    servicePtr->addr = inPtr->from;
 	    servicePtr->addr.port = 0;
 	    ClusterpFormatAddress(&servicePtr->addr, text);
-	    ClusterServiceSetObj(&servicePtr->addrObj,
+	    ClusterSetObj(&servicePtr->addrObj,
 		    Tcl_NewStringObj(text, -1));
 	    if (inPtr->local) {
 		servicePtr->flags |= SERVICE_LOCAL;
 	    } else {
 		servicePtr->flags &= ~SERVICE_LOCAL;
 	    }
-	    ClusterServiceSetObj(&servicePtr->resolverTagsObj, NULL);
+	    ClusterSetObj(&servicePtr->resolverTagsObj, NULL);
 	}
     }
     if (servicePtr->protocolsObj == NULL
 	    || strcmp(Tcl_GetString(servicePtr->protocolsObj),
 		Tcl_GetString(inPtr->protocolsObj)) != 0) {
-	ClusterServiceSetObj(&servicePtr->protocolsObj, inPtr->protocolsObj);
+	ClusterSetObj(&servicePtr->protocolsObj, inPtr->protocolsObj);
     }
     if (inPtr->tagsObj != NULL && (servicePtr->tagsObj == NULL
 	    || strcmp(Tcl_GetString(servicePtr->tagsObj),
 		Tcl_GetString(inPtr->tagsObj)) != 0)) {
 	tagsChanged = servicePtr->tagsObj != NULL;
-	ClusterServiceSetObj(&servicePtr->tagsObj, inPtr->tagsObj);
-	ClusterServiceSetObj(&servicePtr->resolverTagsObj, NULL);
+	ClusterSetObj(&servicePtr->tagsObj, inPtr->tagsObj);
+	ClusterSetObj(&servicePtr->resolverTagsObj, NULL);
     }
     return tagsChanged;
 }
@@ -558,7 +558,7 @@ MergeProps(
 	}
 	Tcl_DictObjDone(&search);
     }
-    ClusterServiceSetObj(&servicePtr->propsObj, propsObj);
+    ClusterSetObj(&servicePtr->propsObj, propsObj);
     Tcl_DecrRefCount(propsObj);
 }
 

@@ -183,14 +183,14 @@ ClusterQueryObjCmd(
     queryPtr->channel = channel;
     queryPtr->timeoutMs = timeoutMs;
     serial = ++ClusterGetInterpData(interp)->nextQuery;
-    ClusterServiceSetObj(&queryPtr->idObj, idObj ? idObj
+    ClusterSetObj(&queryPtr->idObj, idObj ? idObj
 	    : Tcl_ObjPrintf("q%lu#%s", serial, clusterPtr->sid));
-    ClusterServiceSetObj(&queryPtr->queryObj, queryObj);
-    ClusterServiceSetObj(&queryPtr->commandObj, commandObj);
-    ClusterServiceSetObj(&queryPtr->remainingObj, Tcl_NewDictObj());
-    ClusterServiceSetObj(&queryPtr->resultsObj, Tcl_NewDictObj());
-    ClusterServiceSetObj(&queryPtr->payloadsObj, Tcl_NewDictObj());
-    ClusterServiceSetObj(&queryPtr->nameObj, Tcl_ObjPrintf(
+    ClusterSetObj(&queryPtr->queryObj, queryObj);
+    ClusterSetObj(&queryPtr->commandObj, commandObj);
+    ClusterSetObj(&queryPtr->remainingObj, Tcl_NewDictObj());
+    ClusterSetObj(&queryPtr->resultsObj, Tcl_NewDictObj());
+    ClusterSetObj(&queryPtr->payloadsObj, Tcl_NewDictObj());
+    ClusterSetObj(&queryPtr->nameObj, Tcl_ObjPrintf(
 	    "::cluster::query%lu", serial));
     queryPtr->token = Tcl_CreateObjCommand(interp,
 	    Tcl_GetString(queryPtr->nameObj), QueryObjCmd, queryPtr,
@@ -323,15 +323,15 @@ ClusterQueryResponse(
 	return;			/* Answered already, or never asked. */
     }
     if (Tcl_IsShared(queryPtr->remainingObj)) {
-	ClusterServiceSetObj(&queryPtr->remainingObj,
+	ClusterSetObj(&queryPtr->remainingObj,
 		Tcl_DuplicateObj(queryPtr->remainingObj));
     }
     Tcl_DictObjRemove(NULL, queryPtr->remainingObj, servicePtr->sidObj);
     clusterPtr->stats.queriesAnswered++;
-    ClusterServiceSetObj(&queryPtr->payloadObj, payloadObj);
-    ClusterServiceSetObj(&queryPtr->serviceObj, servicePtr->nameObj);
+    ClusterSetObj(&queryPtr->payloadObj, payloadObj);
+    ClusterSetObj(&queryPtr->serviceObj, servicePtr->nameObj);
     if (Tcl_IsShared(queryPtr->payloadsObj)) {
-	ClusterServiceSetObj(&queryPtr->payloadsObj,
+	ClusterSetObj(&queryPtr->payloadsObj,
 		Tcl_DuplicateObj(queryPtr->payloadsObj));
     }
     Tcl_DictObjPut(NULL, queryPtr->payloadsObj, servicePtr->nameObj,
@@ -498,7 +498,7 @@ Notify(
 	entry[2] = Tcl_NewStringObj("result", -1);
 	entry[3] = Tcl_GetObjResult(interp);
 	if (Tcl_IsShared(queryPtr->resultsObj)) {
-	    ClusterServiceSetObj(&queryPtr->resultsObj,
+	    ClusterSetObj(&queryPtr->resultsObj,
 		    Tcl_DuplicateObj(queryPtr->resultsObj));
 	}
 	Tcl_DictObjPut(NULL, queryPtr->resultsObj, queryPtr->serviceObj,
@@ -538,8 +538,8 @@ Finish(
     }
     if (!(queryPtr->flags & QUERY_DONE)) {
 	queryPtr->flags |= QUERY_DONE;	/* Before: `done` may destroy it. */
-	ClusterServiceSetObj(&queryPtr->payloadObj, NULL);
-	ClusterServiceSetObj(&queryPtr->serviceObj, NULL);
+	ClusterSetObj(&queryPtr->payloadObj, NULL);
+	ClusterSetObj(&queryPtr->serviceObj, NULL);
 	Notify(queryPtr, "done");
     }
     if (queryPtr->token != NULL) {
@@ -560,8 +560,8 @@ TimeoutProc(
     queryPtr->timer = NULL;
     queryPtr->clusterPtr->stats.queriesTimedOut++;
     Tcl_Preserve(queryPtr);
-    ClusterServiceSetObj(&queryPtr->payloadObj, NULL);
-    ClusterServiceSetObj(&queryPtr->serviceObj, NULL);
+    ClusterSetObj(&queryPtr->payloadObj, NULL);
+    ClusterSetObj(&queryPtr->serviceObj, NULL);
     Notify(queryPtr, "timeout");
     Finish(queryPtr);
     Tcl_Release(queryPtr);
@@ -661,7 +661,7 @@ FreeQuery(
     size_t i;
 
     for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
-	ClusterServiceSetObj(slots[i], NULL);
+	ClusterSetObj(slots[i], NULL);
     }
     ckfree(queryPtr);
 }

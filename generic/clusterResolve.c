@@ -298,6 +298,53 @@ ClusterMatchResolverTags(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterResolveTest --
+ *
+ *	The short forms that test one member: `resolve tag ?modifier?` and
+ *	`resolver tags ?modifier? ?op?` of a service, `resolve_self`. The
+ *	modifier defaults to -equal and the operator to -has.
+ *
+ * Results:
+ *	A standard Tcl result; on success 1 or 0 in the interpreter.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterResolveTest(
+    Tcl_Interp *interp,		/* For the result. */
+    Tcl_Obj *resolverTagsObj,	/* Tags, sid, hid, address, localhost. */
+    Tcl_Obj *tagsObj,		/* Tags alone, for -exact. */
+    Tcl_Obj *itemsObj,		/* List of items to test. */
+    Tcl_Obj *modifierObj,	/* -equal, -match, -regexp, or NULL. */
+    Tcl_Obj *opObj)		/* Set operator, or NULL for -has. */
+{
+    Tcl_Obj *args[3];
+    int match, code, i;
+
+    args[0] = modifierObj ? modifierObj : Tcl_NewStringObj("-equal", -1);
+    args[1] = opObj ? opObj : Tcl_NewStringObj("-has", -1);
+    args[2] = itemsObj;
+    for (i = 0; i < 3; i++) {
+	Tcl_IncrRefCount(args[i]);
+    }
+    code = ClusterMatchResolverTags(interp, resolverTagsObj, tagsObj, 3,
+	    args, &match);
+    for (i = 0; i < 3; i++) {
+	Tcl_DecrRefCount(args[i]);
+    }
+    if (code == TCL_OK) {
+	Tcl_SetObjResult(interp, Tcl_NewBooleanObj(match));
+    }
+    return code;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterResolveObjCmd --
  *
  *	$cluster resolve filter ?filter ...?
@@ -542,7 +589,7 @@ ClusterTagsObjCmd(
     }
     if (strcmp(Tcl_GetString(tagsObj),
 	    Tcl_GetString(clusterPtr->tagsObj)) != 0) {
-	ClusterServiceSetObj(&clusterPtr->tagsObj, tagsObj);
+	ClusterSetObj(&clusterPtr->tagsObj, tagsObj);
 	ClusterTagsChanged(clusterPtr);
     }
     Tcl_DecrRefCount(tagsObj);

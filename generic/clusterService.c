@@ -58,36 +58,6 @@ static void		FreeService(char *blockPtr);
 /*
  *----------------------------------------------------------------------
  *
- * ClusterServiceSetObj --
- *
- *	Replace the object held in a slot, managing references.
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	The slot holds a reference to valueObj (which may be NULL).
- *
- *----------------------------------------------------------------------
- */
-
-void
-ClusterServiceSetObj(
-    Tcl_Obj **slotPtr,		/* Slot to update. */
-    Tcl_Obj *valueObj)		/* New value, or NULL. */
-{
-    if (valueObj != NULL) {
-	Tcl_IncrRefCount(valueObj);
-    }
-    if (*slotPtr != NULL) {
-	Tcl_DecrRefCount(*slotPtr);
-    }
-    *slotPtr = valueObj;
-}
-
-/*
- *----------------------------------------------------------------------
- *
  * ClusterServiceCreate --
  *
  *	Make the service object for a sender heard for the first time.
@@ -112,10 +82,10 @@ ClusterServiceCreate(
 
     memset(servicePtr, 0, sizeof(ClusterService));
     servicePtr->clusterPtr = clusterPtr;
-    ClusterServiceSetObj(&servicePtr->sidObj,
+    ClusterSetObj(&servicePtr->sidObj,
 	    Tcl_NewStringObj(Tcl_GetString(sidObj), -1));
-    ClusterServiceSetObj(&servicePtr->tagsObj, NULL);
-    ClusterServiceSetObj(&servicePtr->propsObj, Tcl_NewDictObj());
+    ClusterSetObj(&servicePtr->tagsObj, NULL);
+    ClusterSetObj(&servicePtr->propsObj, Tcl_NewDictObj());
     servicePtr->lastSeenMs = ClusterpMonotonicMs();
     servicePtr->entryPtr = Tcl_CreateHashEntry(&clusterPtr->services,
 	    Tcl_GetString(sidObj), &isNew);
@@ -129,7 +99,7 @@ ClusterServiceCreate(
     clusterPtr->lastService = servicePtr;
     clusterPtr->numServices++;
 
-    ClusterServiceSetObj(&servicePtr->nameObj,
+    ClusterSetObj(&servicePtr->nameObj,
 	    Tcl_ObjPrintf("::cluster::service%lu", ++dataPtr->nextService));
     servicePtr->token = Tcl_CreateObjCommand(clusterPtr->interp,
 	    Tcl_GetString(servicePtr->nameObj), ServiceObjCmd, servicePtr,
@@ -256,7 +226,7 @@ FreeService(
     size_t i;
 
     for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
-	ClusterServiceSetObj(slots[i], NULL);
+	ClusterSetObj(slots[i], NULL);
     }
     ckfree(servicePtr);
 }
@@ -346,7 +316,7 @@ ClusterServiceResolverTags(
 	Tcl_ListObjAppendElement(NULL, listObj,
 		Tcl_NewStringObj("localhost", -1));
     }
-    ClusterServiceSetObj(&servicePtr->resolverTagsObj, listObj);
+    ClusterSetObj(&servicePtr->resolverTagsObj, listObj);
     return listObj;
 }
 
@@ -572,50 +542,18 @@ static int
 ServiceResolveCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
 	Tcl_Obj *const objv[])
 {
-    Tcl_Obj *args[3];
-    int match;
-
-    args[0] = (objc > 1) ? objv[1] : Tcl_NewStringObj("-equal", -1);
-    args[1] = Tcl_NewStringObj("-has", -1);
-    args[2] = Tcl_NewListObj(1, &objv[0]);
-    for (int i = 0; i < 3; i++) {
-	Tcl_IncrRefCount(args[i]);
-    }
-    int code = ClusterMatchResolverTags(interp,
-	    ClusterServiceResolverTags(servicePtr), servicePtr->tagsObj, 3,
-	    args, &match);
-    for (int i = 0; i < 3; i++) {
-	Tcl_DecrRefCount(args[i]);
-    }
-    if (code == TCL_OK) {
-	Tcl_SetObjResult(interp, Tcl_NewBooleanObj(match));
-    }
-    return code;
+    return ClusterResolveTest(interp, ClusterServiceResolverTags(servicePtr),
+	    servicePtr->tagsObj, Tcl_NewListObj(1, &objv[0]),
+	    (objc > 1) ? objv[1] : NULL, NULL);
 }
 
 static int
 ServiceResolverCmd(ClusterService *servicePtr, Tcl_Interp *interp,
 	int objc, Tcl_Obj *const objv[])
 {
-    Tcl_Obj *args[3];
-    int match, code, i;
-
-    args[0] = (objc > 1) ? objv[1] : Tcl_NewStringObj("-equal", -1);
-    args[1] = (objc > 2) ? objv[2] : Tcl_NewStringObj("-has", -1);
-    args[2] = objv[0];
-    for (i = 0; i < 3; i++) {
-	Tcl_IncrRefCount(args[i]);
-    }
-    code = ClusterMatchResolverTags(interp,
-	    ClusterServiceResolverTags(servicePtr), servicePtr->tagsObj, 3,
-	    args, &match);
-    for (i = 0; i < 3; i++) {
-	Tcl_DecrRefCount(args[i]);
-    }
-    if (code == TCL_OK) {
-	Tcl_SetObjResult(interp, Tcl_NewBooleanObj(match));
-    }
-    return code;
+    return ClusterResolveTest(interp, ClusterServiceResolverTags(servicePtr),
+	    servicePtr->tagsObj, objv[0], (objc > 1) ? objv[1] : NULL,
+	    (objc > 2) ? objv[2] : NULL);
 }
 
 static int
