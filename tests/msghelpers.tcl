@@ -343,17 +343,10 @@ proc ::msg::cevents {chan {kind *}} {
 #	SIGKILL a child and reap it.
 
 proc ::msg::ckill {chan} {
-    variable children
-    variable dead
     set pid [pid $chan]
     exec kill -KILL {*}$pid
     wait {$::msg::dead($chan)} 5000
-    # A blocking close reaps the child: only then are all its sockets
-    # surely closed.
-    fconfigure $chan -blocking 1
-    catch {close $chan}
-    set children [lsearch -all -inline -exact -not $children $chan]
-    Forget $chan
+    Reap $chan
 }
 
 # msg::cclose --
@@ -362,13 +355,22 @@ proc ::msg::ckill {chan} {
 #	clusters and exit; wait for that.
 
 proc ::msg::cclose {chan} {
-    variable children
     variable dead
     catch {close $chan write}
     wait {$::msg::dead($chan)} 5000
     if {!$dead($chan)} {
 	catch {exec kill -KILL {*}[pid $chan]}
     }
+    Reap $chan
+}
+
+# msg::Reap --
+#
+#	A blocking close reaps the child: only then are all its sockets
+#	surely closed. Then forget everything about it.
+
+proc ::msg::Reap {chan} {
+    variable children
     fconfigure $chan -blocking 1
     catch {close $chan}
     set children [lsearch -all -inline -exact -not $children $chan]
