@@ -13,6 +13,8 @@
 #include "clusterInt.h"
 
 static void		HeartbeatTimerProc(ClientData clientData);
+static void		ReplyTimerProc(ClientData clientData);
+static int		ReplyQuietMs(Cluster *clusterPtr, int exact);
 static int		SendOwn(Cluster *clusterPtr, Tcl_Obj *payloadObj);
 
 /*
@@ -263,30 +265,89 @@ ClusterSendDiscovery(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterReplyToDiscovery --
+ * ClusterReplyToDiscovery, ReplyTimerProc, ReplyQuietMs --
  *
- *	Answer a member's discovery with a heartbeat that carries our props
- *	and tags, filtered so that only that member handles it.
+ *	Answer discoveries with one heartbeat to the whole group that
+ *	carries our props and tags. The answer waits until no discovery was
+ *	heard for a quiet spell of 1 ms per service we know (at most
+ *	-replywindow), plus a random part of it, and never longer than two
+ *	-replywindow in all; every discovery heard meanwhile is answered by
+ *	the same heartbeat.
+ *
+ *	The old design answered each discovery at once, filtered to the
+ *	member that asked: N members joining together cost N*N datagrams,
+ *	each delivered to all N. Here a member answers a storm of joins
+ *	once or a few times, so the storm costs O(N) datagrams, while two
+ *	members still meet within a millisecond or two. It stays compatible:
+ *	the answer is a plain heartbeat, which every member, pure-Tcl ones
+ *	included, takes from anybody; and a pure-Tcl member answers our
+ *	discovery directly, as it always did.
  *
  * Results:
  *	None.
  *
  * Side effects:
- *	Sends a datagram.
+ *	A timer; then a datagram.
  *
  *----------------------------------------------------------------------
  */
 
 void
 ClusterReplyToDiscovery(
-    Cluster *clusterPtr,	/* Member answering. */
-    ClusterService *servicePtr)	/* Member that asked. */
+    Cluster *clusterPtr)	/* Member answering. */
 {
-    Tcl_Obj *filterObj = Tcl_NewListObj(1, &servicePtr->sidObj);
+    Tcl_WideInt now = ClusterpMonotonicMs();
 
-    Tcl_IncrRefCount(filterObj);
-    ClusterSendHeartbeat(clusterPtr, NULL, 1, filterObj);
-    Tcl_DecrRefCount(filterObj);
+    clusterPtr->replyHeardMs = now;
+    if (clusterPtr->replyTimer == NULL) {
+	clusterPtr->replyFirstMs = now;
+	clusterPtr->replyTimer = Tcl_CreateTimerHandler(
+		ReplyQuietMs(clusterPtr, 0), ReplyTimerProc, clusterPtr);
+    }
+}
+
+static void
+ReplyTimerProc(
+    ClientData clientData)	/* The Cluster. */
+{
+    Cluster *clusterPtr = clientData;
+    Tcl_WideInt now = ClusterpMonotonicMs();
+    Tcl_WideInt quietFor = now - clusterPtr->replyHeardMs;
+    int quiet = ReplyQuietMs(clusterPtr, 1);
+
+    clusterPtr->replyTimer = NULL;
+    if (quietFor < quiet && now - clusterPtr->replyFirstMs
+	    < 2 * (Tcl_WideInt) clusterPtr->config.replyWindowMs) {
+	clusterPtr->replyTimer = Tcl_CreateTimerHandler(
+		(int) (quiet - quietFor) + ReplyQuietMs(clusterPtr, 0),
+		ReplyTimerProc, clusterPtr);
+	return;
+    }
+    Tcl_Preserve(clusterPtr);
+    ClusterSendHeartbeat(clusterPtr, NULL, 1, NULL);
+    Tcl_Release(clusterPtr);
+}
+
+/*
+ * The quiet spell (exact 1) or a random delay within it (exact 0).
+ */
+
+static int
+ReplyQuietMs(
+    Cluster *clusterPtr,	/* Member answering. */
+    int exact)			/* The spell itself, not a random part. */
+{
+    unsigned char random[2] = {0, 0};
+    int quiet = clusterPtr->numServices;
+
+    if (quiet > clusterPtr->config.replyWindowMs) {
+	quiet = clusterPtr->config.replyWindowMs;
+    }
+    if (exact) {
+	return quiet;
+    }
+    ClusterpRandomBytes(random, sizeof(random));
+    return (int) (((random[0] << 8) | random[1]) % (quiet + 1));
 }
 
 /*

@@ -58,8 +58,12 @@ static const JoinOption joinOptions[] = {
     {"-pingdeadline",	KIND_INT,	FIELD(pingDeadlineMs), 0, 86400000},
     {"-pingsweep",	KIND_INT,	FIELD(pingSweepMs), 0, 86400000},
     {"-pingreply",	KIND_INT,	FIELD(pingReplyMs), 0, 600000},
+    {"-replywindow",	KIND_INT,	FIELD(replyWindowMs), 0, 600000},
     {"-connecttimeout",	KIND_INT,	FIELD(connectTimeoutMs), 1, 600000},
     {"-maxframe",	KIND_SIZE,	FIELD(maxFrame), 64, 0x7fffffff},
+    {"-maxqueue",	KIND_SIZE,	FIELD(maxQueue), 1024, 0x7fffffff},
+    {"-maxconns",	KIND_INT,	FIELD(maxConns), 1, 1000000},
+    {"-frametimeout",	KIND_INT,	FIELD(frameTimeoutMs), 1, 86400000},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -171,8 +175,12 @@ SetDefaults(
     configPtr->pingDeadlineMs = 20000;
     configPtr->pingSweepMs = 30000;
     configPtr->pingReplyMs = 15000;
+    configPtr->replyWindowMs = 500;
     configPtr->connectTimeoutMs = 5000;
     configPtr->maxFrame = CLUSTER_DEFAULT_MAX_FRAME;
+    configPtr->maxQueue = CLUSTER_DEFAULT_MAX_QUEUE;
+    configPtr->maxConns = CLUSTER_DEFAULT_MAX_CONNS;
+    configPtr->frameTimeoutMs = CLUSTER_DEFAULT_FRAME_TIMEOUT;
 }
 
 /*
@@ -503,8 +511,12 @@ ClusterConfigDict(
     PUT("pingdeadline", Tcl_NewIntObj(c->pingDeadlineMs));
     PUT("pingsweep", Tcl_NewIntObj(c->pingSweepMs));
     PUT("pingreply", Tcl_NewIntObj(c->pingReplyMs));
+    PUT("replywindow", Tcl_NewIntObj(c->replyWindowMs));
     PUT("connecttimeout", Tcl_NewIntObj(c->connectTimeoutMs));
     PUT("maxframe", Tcl_NewWideIntObj((Tcl_WideInt) c->maxFrame));
+    PUT("maxqueue", Tcl_NewWideIntObj((Tcl_WideInt) c->maxQueue));
+    PUT("maxconns", Tcl_NewIntObj(c->maxConns));
+    PUT("frametimeout", Tcl_NewIntObj(c->frameTimeoutMs));
 #undef PUT
     return dictObj;
 }

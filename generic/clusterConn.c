@@ -25,7 +25,9 @@
 
 static const char *const poolCounterNames[POOL_COUNT] = {
     "accepted", "refused", "connected", "connect_failures", "failed",
-    "garbage_bytes", "bad_trailers", "bad_lengths", "oversized"
+    "garbage_bytes", "bad_trailers", "bad_lengths", "oversized",
+    "oversized_cutoffs", "garbage_cutoffs", "stalled", "queue_full",
+    "outgoing_refused"
 };
 
 /*
@@ -80,10 +82,11 @@ ClusterConnPoolFree(
  *
  * ClusterConnAccept --
  *
- *	Accept one connection waiting on a server. Beyond
- *	CONN_MAX_ACCEPTED open accepted connections, or when its descriptor
- *	is too large for the notifier, a new one is closed at once, so that
- *	peers cannot exhaust our descriptors.
+ *	Accept one connection waiting on a server. Beyond -maxconns open
+ *	accepted connections, or when its descriptor is too large for the
+ *	notifier, a new one is closed at once (counted as refused), so
+ *	that peers cannot exhaust our descriptors. One that is kept must
+ *	send its first frame within -frametimeout ms (ConnArmTimer).
  *
  * Results:
  *	1 when a connection was taken, 0 when none is waiting, -1 on an
@@ -109,7 +112,7 @@ ClusterConnAccept(
 	return ConnWouldBlock(errno) ? 0 : -1;
     }
     poolPtr->counts[POOL_ACCEPTED]++;
-    if (poolPtr->numAccepted >= CONN_MAX_ACCEPTED
+    if (poolPtr->numAccepted >= poolPtr->clusterPtr->config.maxConns
 	    || fd >= CLUSTER_MAX_WATCHED_FD) {
 	ClusterpClose(fd);
 	poolPtr->counts[POOL_REFUSED]++;
@@ -123,6 +126,7 @@ ClusterConnAccept(
     connPtr->peer = from;
     poolPtr->numAccepted++;
     ConnWatch(connPtr);
+    ConnArmTimer(connPtr);
     return 1;
 }
 
@@ -137,8 +141,9 @@ ClusterConnAccept(
  *
  * Results:
  *	TCL_OK when the packet is queued; TCL_ERROR when the connect failed
- *	at once, the packet is too large to queue, or CONN_MAX_OUTGOING
- *	connections are open already (nothing is left open).
+ *	at once, the packet is larger than -maxqueue, or -maxconns outgoing
+ *	connections are open already (nothing is left open; the last two
+ *	are counted as queue_full and outgoing_refused).
  *
  * Side effects:
  *	A socket, a file handler, perhaps a timer.
@@ -157,11 +162,16 @@ ClusterConnOpen(
     size_t length,		/* Its length. */
     int flags)			/* Its CLUSTER_SEND_* flags. */
 {
+    const ClusterConfig *configPtr = &poolPtr->clusterPtr->config;
     ClusterConn *connPtr;
     int fd = -1, status, ms;
 
-    if (length > CONN_MAX_QUEUED
-	    || poolPtr->numOpen - poolPtr->numAccepted >= CONN_MAX_OUTGOING) {
+    if (length > configPtr->maxQueue) {
+	poolPtr->counts[POOL_QUEUE_FULL]++;
+	return TCL_ERROR;
+    }
+    if (poolPtr->numOpen - poolPtr->numAccepted >= configPtr->maxConns) {
+	poolPtr->counts[POOL_OUTGOING_REFUSED]++;
 	return TCL_ERROR;
     }
     status = (proto == CLUSTER_PROTO_T) ? ClusterpTcpConnect(toPtr, &fd)
@@ -186,9 +196,10 @@ ClusterConnOpen(
     servicePtr->conns[proto] = connPtr;
     poolPtr->counts[POOL_CONNECTED]++;
     if (connPtr->flags & CONN_CONNECTING) {
-	ms = poolPtr->clusterPtr->config.connectTimeoutMs;
-	connPtr->timer = Tcl_CreateTimerHandler(
-		(ms > 0) ? ms : CONN_TIMEOUT_MS, ConnTimeoutProc, connPtr);
+	ms = configPtr->connectTimeoutMs;
+	connPtr->closeMs = connPtr->progressMs
+		+ ((ms > 0) ? ms : CONN_TIMEOUT_MS);
+	ConnArmTimer(connPtr);
     }
     ConnQueue(connPtr, bytes, length, flags);
     return TCL_OK;
@@ -393,6 +404,7 @@ ConnCreate(
     connPtr->fd = fd;
     connPtr->flags = flags;
     connPtr->id = ++poolPtr->nextId;
+    connPtr->progressMs = ClusterpMonotonicMs();
     ClusterStreamInit(&connPtr->stream,
 	    poolPtr->clusterPtr->config.maxFrame);
     connPtr->nextPtr = poolPtr->firstPtr;

@@ -4,10 +4,11 @@
  *	Traffic on the open connections of the stream transports t and u:
  *	write queues of whole packets and their flushing, reading straight
  *	into the reassembler, delivery of whole packets to the core, the
- *	keepalive rule of SPEC section 4, and the file handler and timer
- *	callbacks that drive them. The pool, and accepting, opening, binding
- *	and closing connections, live in clusterConn.c; the declarations the
- *	two files share, and the lifetimes of a connection, in
+ *	keepalive rule of SPEC section 4, and the file handler that drives
+ *	them. The pool, and accepting, opening, binding and closing
+ *	connections, live in clusterConn.c; the bounds on what a peer may
+ *	send, and the timer, in clusterConnLimits.c; the declarations the
+ *	three files share, and the lifetimes of a connection, in
  *	clusterConnInt.h.
  *
  * Copyright (c) 2026 The cluster developers.
@@ -23,13 +24,9 @@
 
 static void		ConnDecide(ClusterConn *connPtr);
 static int		ConnDeliver(ClusterConn *connPtr);
-static void		ConnFail(ClusterConn *connPtr, const char *reason);
 static void		ConnFileProc(ClientData clientData, int mask);
 static int		ConnFlush(ClusterConn *connPtr);
-static void		ConnReadable(ClusterConn *connPtr);
 static void		ConnWritable(ClusterConn *connPtr);
-static int		PacketKeepalive(const unsigned char *bytes,
-			    size_t length);
 
 /*
  *----------------------------------------------------------------------
@@ -42,7 +39,7 @@ static int		PacketKeepalive(const unsigned char *bytes,
  *
  * Results:
  *	TCL_OK when queued; TCL_ERROR when the connection is closed or its
- *	queue is over its bound (counted as a send failure).
+ *	queue would go over -maxqueue (counted as a send failure).
  *
  * Side effects:
  *	Writes or queues bytes.
@@ -128,8 +125,8 @@ ConnWatch(
  *
  * Results:
  *	ConnQueue: TCL_OK, or TCL_ERROR when the connection is closed or
- *	the packet would take its queue over CONN_MAX_QUEUED. ConnFlush: 0,
- *	or -1 on a write error (errno set).
+ *	the packet would take its queue over -maxqueue (counted as
+ *	queue_full). ConnFlush: 0, or -1 on a write error (errno set).
  *
  * Side effects:
  *	Memory, bytes written, the file handler.
@@ -145,9 +142,14 @@ ConnQueue(
     int flags)			/* CLUSTER_SEND_* flags. */
 {
     QueuedPacket *pktPtr;
+    size_t maxQueue;
 
-    if ((connPtr->flags & CONN_CLOSED)
-	    || length > CONN_MAX_QUEUED - connPtr->queued) {
+    if (connPtr->flags & CONN_CLOSED) {
+	return TCL_ERROR;
+    }
+    maxQueue = connPtr->clusterPtr->config.maxQueue;
+    if (connPtr->queued > maxQueue || length > maxQueue - connPtr->queued) {
+	connPtr->poolPtr->counts[POOL_QUEUE_FULL]++;
 	return TCL_ERROR;
     }
     pktPtr = ckalloc(sizeof(QueuedPacket) + (length ? length : 1));
@@ -168,7 +170,7 @@ ConnQueue(
     connPtr->queued += length;
     connPtr->poolPtr->queued += length;
     if (connPtr->flags & CONN_OUTGOING) {
-	if (PacketKeepalive(bytes, length)) {
+	if (flags & CLUSTER_SEND_KEEPALIVE) {
 	    connPtr->flags &= ~CONN_SPENT;
 	} else {
 	    connPtr->flags |= CONN_SPENT;
@@ -242,7 +244,7 @@ ConnFlush(
  *----------------------------------------------------------------------
  */
 
-static void
+void
 ConnFail(
     ClusterConn *connPtr,	/* Connection that failed. */
     const char *reason)		/* Static text: what went wrong. */
@@ -281,13 +283,12 @@ ConnFail(
 /*
  *----------------------------------------------------------------------
  *
- * ConnFileProc, ConnWritable, ConnTimeoutProc --
+ * ConnFileProc, ConnWritable --
  *
- *	The event handlers of a connection. When writable: finish a pending
+ *	The file handler of a connection. When writable: finish a pending
  *	connect, write the queue, close a closing connection once drained.
- *	When readable: read and hand packets to the core. When a connect
- *	takes over -connecttimeout ms: fail it; when a closing connection
- *	stayed idle CONN_IDLE_CLOSE_MS: close it.
+ *	When readable: read and hand packets to the core. (The timer of a
+ *	connection is ConnTimeoutProc, in clusterConnLimits.c.)
  *
  * Results:
  *	None.
@@ -350,47 +351,24 @@ ConnWritable(
     ConnWatch(connPtr);
 }
 
-void
-ConnTimeoutProc(
-    ClientData clientData)	/* The ClusterConn. */
-{
-    ClusterConn *connPtr = clientData;
-    Cluster *clusterPtr = connPtr->clusterPtr;
-
-    connPtr->timer = NULL;
-    Tcl_Preserve(clusterPtr);
-    Tcl_Preserve(connPtr);
-    if (connPtr->flags & CONN_CONNECTING) {
-	connPtr->poolPtr->counts[POOL_CONNECT_FAILURES]++;
-	ConnFail(connPtr, "connect timed out");
-    } else if ((connPtr->flags & CONN_CLOSING)
-	    && !(connPtr->flags & CONN_BUSY)) {
-	/*
-	 * Idle long enough. Read what may have just arrived: new payloads
-	 * cancel the close (ConnDeliver), else ConnDecide closes.
-	 */
-
-	connPtr->flags |= CONN_IDLE;
-	ConnReadable(connPtr);
-    }
-    Tcl_Release(connPtr);
-    Tcl_Release(clusterPtr);
-}
-
 /*
  *----------------------------------------------------------------------
  *
  * ConnReadable, ConnDeliver --
  *
  *	Read what the socket has (at most CONN_READS_PER_EVENT chunks)
- *	straight into the reassembler; hand every whole packet to the core,
- *	noting whether the last one asked for keepalive, with input not
- *	watched meanwhile (see ConnWatch); then close on end of file or
- *	apply the keepalive rule.
+ *	straight into the reassembler, and after each chunk hand every
+ *	whole packet to the core, noting whether the last one asked for
+ *	keepalive, with input not watched meanwhile (see ConnWatch). So
+ *	the reassembler never holds more than one incomplete frame and one
+ *	chunk. A connection whose input breaks a bound (ConnCheckInput) is
+ *	cut off before anything after the offence is delivered. Then close
+ *	on end of file, or apply the keepalive rule, and arm the timer.
  *
  * Results:
  *	ConnDeliver: TCL_OK, or TCL_ERROR when the cluster or the
- *	connection went away during a call into the core.
+ *	connection went away during a call into the core, or the
+ *	connection was cut off.
  *
  * Side effects:
  *	Anything the core does; may close or fail the connection.
@@ -398,7 +376,7 @@ ConnTimeoutProc(
  *----------------------------------------------------------------------
  */
 
-static void
+void
 ConnReadable(
     ClusterConn *connPtr)	/* Connection (preserved). */
 {
@@ -408,31 +386,34 @@ ConnReadable(
     for (i = 0; i < CONN_READS_PER_EVENT; i++) {
 	space = ClusterStreamSpace(&connPtr->stream, CONN_READ_CHUNK);
 	got = ClusterpRead(connPtr->fd, space, CONN_READ_CHUNK);
-	if (got > 0) {
-	    ClusterStreamCommit(&connPtr->stream, (size_t) got);
-	    if (got == CONN_READ_CHUNK) {
-		continue;
+	if (got <= 0) {
+	    more = 0;
+	    if (got < 0 && ConnWouldBlock(errno)) {
+		break;
 	    }
+	    eof = 1;
+	    err = (got < 0) ? errno : 0;
+	    break;
+	}
+	ClusterStreamCommit(&connPtr->stream, (size_t) got);
+	if (ConnDeliver(connPtr) != TCL_OK) {
+	    return;
+	}
+	ConnNoteInput(connPtr);
+	if (got < CONN_READ_CHUNK) {
 	    more = 0;
 	    break;
 	}
-	more = 0;
-	if (got < 0 && ConnWouldBlock(errno)) {
-	    break;
-	}
-	eof = 1;
-	err = (got < 0) ? errno : 0;
-	break;
-    }
-    if (ConnDeliver(connPtr) != TCL_OK) {
-	return;
     }
     ConnHarvestCounters(connPtr);
     if (eof) {
 	ConnFail(connPtr, err ? Tcl_ErrnoMsg(err) : "closed by peer");
-    } else if (!more) {
+	return;
+    }
+    if (!more) {
 	ConnDecide(connPtr);
     }
+    ConnArmTimer(connPtr);
 }
 
 static int
@@ -445,16 +426,15 @@ ConnDeliver(
     int result;
 
     while (ClusterStreamNext(&connPtr->stream, &bytes, &length) > 0) {
+	if (ConnCheckInput(connPtr, 1) != TCL_OK) {
+	    return TCL_ERROR;
+	}
 	if (!(connPtr->flags & CONN_BUSY)) {
 	    /*
 	     * New payloads: the keepalive rule is applied anew after them,
 	     * and a nested event loop must not close the connection.
 	     */
 
-	    if ((connPtr->flags & CONN_CLOSING) && connPtr->timer != NULL) {
-		Tcl_DeleteTimerHandler(connPtr->timer);
-		connPtr->timer = NULL;
-	    }
 	    connPtr->flags = (connPtr->flags | CONN_BUSY)
 		    & ~(CONN_CLOSING | CONN_IDLE);
 	    ConnWatch(connPtr);
@@ -475,7 +455,7 @@ ConnDeliver(
 	connPtr->flags &= ~CONN_BUSY;
 	ConnWatch(connPtr);
     }
-    return TCL_OK;
+    return ConnCheckInput(connPtr, 0);
 }
 
 /*
@@ -498,7 +478,8 @@ ConnDeliver(
  *	None.
  *
  * Side effects:
- *	May close the connection or mark it closing.
+ *	May close the connection or mark it closing (the caller arms the
+ *	timer).
  *
  *----------------------------------------------------------------------
  */
@@ -516,22 +497,17 @@ ConnDecide(
     if ((connPtr->flags & CONN_KEEP)
 	    || ClusterStreamBuffered(&connPtr->stream) > 0) {
 	connPtr->flags &= ~(CONN_CLOSING | CONN_IDLE);
-	if (connPtr->timer != NULL) {
-	    Tcl_DeleteTimerHandler(connPtr->timer);
-	    connPtr->timer = NULL;
-	}
 	if (servicePtr != NULL && servicePtr->conns[connPtr->proto] == NULL) {
 	    servicePtr->conns[connPtr->proto] = connPtr;
 	}
 	return;
     }
-    connPtr->flags |= CONN_CLOSING;
+    if (!(connPtr->flags & CONN_CLOSING)) {
+	connPtr->flags |= CONN_CLOSING;
+	connPtr->closeMs = ClusterpMonotonicMs() + CONN_IDLE_CLOSE_MS;
+    }
     ConnUnbind(connPtr, 0);
     if (!(connPtr->flags & CONN_IDLE)) {
-	if (connPtr->timer == NULL) {
-	    connPtr->timer = Tcl_CreateTimerHandler(CONN_IDLE_CLOSE_MS,
-		    ConnTimeoutProc, connPtr);
-	}
 	return;
     }
     if (connPtr->headPtr == NULL) {
@@ -544,11 +520,9 @@ ConnDecide(
 /*
  *----------------------------------------------------------------------
  *
- * PacketKeepalive, ConnWouldBlock --
+ * ConnWouldBlock --
  *
- *	Whether an outgoing packet asks for keepalive (field 13 true; a
- *	packet that does not decode does not). Whether an errno value only
- *	means "not now" on a non-blocking socket.
+ *	Whether an errno value only means that the socket is not ready.
  *
  * Results:
  *	1 or 0.
@@ -558,27 +532,6 @@ ConnDecide(
  *
  *----------------------------------------------------------------------
  */
-
-static int
-PacketKeepalive(
-    const unsigned char *bytes,	/* A whole packet. */
-    size_t length)		/* Its length. */
-{
-    ClusterPacketView view;
-    ClusterCodecError error;
-    int i;
-
-    if (ClusterDecodePacket(bytes, length, NULL, &view, &error)
-	    != CLUSTER_DECODE_OK) {
-	return 0;
-    }
-    for (i = 0; i < view.numFields; i++) {
-	if (view.fields[i].id == CLUSTER_F_KEEPALIVE) {
-	    return view.fields[i].number != 0;
-	}
-    }
-    return 0;
-}
 
 int
 ConnWouldBlock(

@@ -1,12 +1,13 @@
 /*
  * clusterConnInt.h --
  *
- *	Declarations private to the two files of the stream connections:
+ *	Declarations private to the three files of the stream connections:
  *	clusterConn.c (the pool; accepting, opening, binding and closing
- *	connections; counters) and clusterConnIO.c (write queues, reading
- *	and reassembly, delivery to the core, the keepalive rule, the event
- *	callbacks). Nothing else includes it: the rest of the extension
- *	sees connections through the prototypes in clusterInt.h.
+ *	connections; counters), clusterConnIO.c (write queues, reading
+ *	and reassembly, delivery to the core, the keepalive rule, the file
+ *	handler) and clusterConnLimits.c (the bounds on what a peer may
+ *	send, and the timer). Nothing else includes it: the rest of the
+ *	extension sees connections through the prototypes in clusterInt.h.
  *
  *	Lifetimes: a connection is reached from the event loop (its file
  *	handler and timer) and from its service (servicePtr->conns[]). The
@@ -28,18 +29,25 @@
 #include "clusterInt.h"
 
 /*
- * Limits and timeouts of connections.
+ * Limits and timeouts of connections. The bounds a user may change are
+ * options of `cluster join` (ClusterConfig): -maxframe, -maxqueue,
+ * -maxconns and -frametimeout. What one connection may hold:
+ *
+ * - input: every read is handed to the reassembler and drained at once
+ *   (ConnReadable), which then holds at most one incomplete frame, so
+ *   the buffer stays within -maxframe + CLUSTER_FRAME_OVERHEAD +
+ *   CONN_READ_CHUNK bytes. A frame announcing more than -maxframe, or
+ *   more than -maxframe bytes of garbage since the last whole frame,
+ *   cuts the connection off (clusterConnLimits.c);
+ * - output: at most -maxqueue unwritten bytes (ConnQueue);
+ * - time: a connection making no progress towards a frame for
+ *   -frametimeout ms is cut off (ConnNoteInput, ConnTimeoutProc);
+ * - count: -maxconns accepted ones, and as many outgoing ones.
  */
 
 #define CONN_READ_CHUNK		(64 * 1024)	/* Bytes asked per read. */
 #define CONN_READS_PER_EVENT	16	/* Reads per readable event, so that
 					 * one peer cannot starve the loop. */
-#define CONN_MAX_QUEUED		((size_t) 64 * 1024 * 1024)
-					/* Unwritten bytes per connection. */
-#define CONN_MAX_ACCEPTED	384	/* Accepted connections kept open. */
-#define CONN_MAX_OUTGOING	384	/* Connections we keep open: a burst
-					 * of sends beyond it falls back to
-					 * the next protocol. */
 #define CONN_TIMEOUT_MS		5000	/* Connect timeout when the config
 					 * gives none. */
 #define CONN_IDLE_CLOSE_MS	2000	/* An accepted connection whose last
@@ -70,14 +78,16 @@
 
 /*
  * Counters of a pool, rendered by ClusterConnPoolStats under the names in
- * poolCounterNames (clusterConn.c). The last four are the reassemblers'
- * counters, in the order of ClusterConn.seen.
+ * poolCounterNames (clusterConn.c). POOL_GARBAGE to POOL_OVERSIZED are
+ * the reassemblers' counters, in the order of ClusterConn.seen; the five
+ * after them count the bounds hit (see "Limits and timeouts" above).
  */
 
 enum PoolCounter {
     POOL_ACCEPTED, POOL_REFUSED, POOL_CONNECTED, POOL_CONNECT_FAILURES,
     POOL_FAILED, POOL_GARBAGE, POOL_BAD_TRAILERS, POOL_BAD_LENGTHS,
-    POOL_OVERSIZED, POOL_COUNT
+    POOL_OVERSIZED, POOL_CUT_OVERSIZED, POOL_CUT_GARBAGE, POOL_STALLED,
+    POOL_QUEUE_FULL, POOL_OUTGOING_REFUSED, POOL_COUNT
 };
 
 /*
@@ -116,8 +126,21 @@ struct ClusterConn {
     size_t offset;		/* Bytes of headPtr already written. */
     size_t queued;		/* Bytes queued and not yet written. */
     Tcl_WideInt spentMs;	/* Monotonic ms when CONN_SPENT was set. */
-    Tcl_TimerToken timer;	/* Connect timeout, or the idle close of a
-				 * CLOSING connection, or NULL. */
+    Tcl_WideInt closeMs;	/* Monotonic ms when a pending connect
+				 * times out (CONN_CONNECTING), or when a
+				 * CONN_CLOSING connection closes. */
+    Tcl_WideInt progressMs;	/* Monotonic ms of the last progress
+				 * towards a frame (ConnNoteInput). */
+    uint64_t framesMark;	/* stream.frames at that time. */
+    size_t partialMark;		/* Most bytes buffered since the last
+				 * whole frame. */
+    uint64_t garbageMark;	/* stream.garbageBytes at the last whole
+				 * frame. */
+    Tcl_TimerToken timer;	/* The one timer of the connection, or
+				 * NULL: it serves the connect timeout, the
+				 * idle close and the frame timeout, and is
+				 * re-armed lazily (ConnArmTimer). */
+    Tcl_WideInt timerMs;	/* Monotonic ms when timer fires. */
 };
 
 /*
@@ -143,14 +166,24 @@ void		ConnHarvestCounters(ClusterConn *connPtr);
 void		ConnUnbind(ClusterConn *connPtr, int forget);
 
 /*
- * Functions of clusterConnIO.c used by clusterConn.c.
+ * Functions of clusterConnIO.c used by the other two files.
  */
 
+void		ConnFail(ClusterConn *connPtr, const char *reason);
 int		ConnQueue(ClusterConn *connPtr,
 		    const unsigned char *bytes, size_t length, int flags);
-void		ConnTimeoutProc(ClientData clientData);
+void		ConnReadable(ClusterConn *connPtr);
 void		ConnWatch(ClusterConn *connPtr);
 int		ConnWouldBlock(int err);
+
+/*
+ * Functions of clusterConnLimits.c: the bounds on input and the timer.
+ */
+
+void		ConnArmTimer(ClusterConn *connPtr);
+int		ConnCheckInput(ClusterConn *connPtr, int gotFrame);
+void		ConnNoteInput(ClusterConn *connPtr);
+void		ConnTimeoutProc(ClientData clientData);
 
 #endif /* _CLUSTERCONNINT_H */
 

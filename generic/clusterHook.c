@@ -7,14 +7,24 @@
  *
  *	A hook runs like the body of a procedure: in a scope of its own where
  *	`cluster`, `service` and `payload` are set, together with one variable
- *	per payload key, and where `my` forwards to $service. It is compiled
- *	once into a lambda for [apply] whose body is
+ *	per payload key, and where `my` forwards to $service. It runs as a
+ *	lambda for [apply] whose body is
  *
- *	    dict with payload {}
  *	    list [catch {BODY} result options] $result $options $payload
  *
  *	so that one evaluation gives back the hook's completion code, its
- *	result and the payload as the hook left it.
+ *	result and the payload as the hook left it. The payload's keys become
+ *	arguments of the lambda: one lambda per set of keys (a "shape": the
+ *	keys of an event, of a heartbeat, ...), compiled once and kept with
+ *	the hook, with the values passed by [apply] itself. A payload that
+ *	is not a dict of the template's keys, or a hook that met too many
+ *	shapes, gets the general lambda, which unpacks the dict first:
+ *
+ *	    dict with payload {}
+ *	    list [catch {BODY} ...
+ *
+ *	Both give the hook the same variables; the shapes save the unpacking
+ *	and the dict that [dict with] writes back, most of a hook's cost.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -29,12 +39,33 @@
 
 struct ClusterHookTable {
     Tcl_HashTable byPath;	/* Key: the path words joined by spaces. */
+    Tcl_WideUInt lengths;	/* Bit n % 64 set: a path of length n is
+				 * registered. Most lookups (every packet
+				 * asks for four receive hooks) end here. */
+    Tcl_Obj *applyObj;		/* "::apply": caches the command. */
+    Tcl_Obj *emptyObj;		/* Stands for a missing service or
+				 * payload. */
 };
+
+/*
+ * Payload shapes a hook keeps a lambda for; more go to the general one.
+ */
+
+#define HOOK_SHAPES 12
+
+/*
+ * A set of payload keys: bit i stands for field i of the template.
+ */
+
+typedef unsigned int HookShape;
 
 typedef struct Hook {
     Tcl_Obj *bodyObj;		/* The script as registered. */
-    Tcl_Obj *lambdaObj;		/* The lambda [apply] runs; caches the
-				 * compiled body in its internal rep. */
+    Tcl_Obj *lambdaObj;		/* The general lambda; caches the compiled
+				 * body in its internal rep. */
+    int numShapes;		/* Entries used in the two arrays below. */
+    HookShape shapes[HOOK_SHAPES];	/* Shapes met so far... */
+    Tcl_Obj *shapeLambdas[HOOK_SHAPES];	/* ...and their lambdas. */
 } Hook;
 
 /*
@@ -54,12 +85,21 @@ static const char hookNamespaceScript[] =
     "    }\n"
     "}\n";
 
-static const char lambdaPrologue[] = "dict with payload {}\nlist [catch {";
+static const char lambdaUnpack[] = "dict with payload {}\n";
+static const char lambdaPrologue[] = "list [catch {";
 static const char lambdaEpilogue[] =
     "\n} -cluster-result- -cluster-options-] ${-cluster-result-}"
     " ${-cluster-options-} $payload";
 
-static Tcl_Obj *	MakeLambda(Tcl_Obj *bodyObj);
+static Tcl_HashEntry *	FindHook(ClusterHookTable *hooksPtr,
+			    const char *path);
+static void		FreeHook(Hook *hookPtr);
+static Tcl_Obj *	HookLambda(Hook *hookPtr, Tcl_Obj *payloadObj,
+			    Tcl_Obj **valuesPtr, int *numValuesPtr);
+static Tcl_Obj *	MakeLambda(Tcl_Obj *bodyObj, HookShape shape,
+			    int general);
+static int		PayloadShape(Tcl_Obj *payloadObj, HookShape *shapePtr,
+			    Tcl_Obj *values[CLUSTER_F_COUNT]);
 static void		ReportHookError(Cluster *clusterPtr, const char *path,
 			    Tcl_Obj *resultObj, Tcl_Obj *optionsObj);
 
@@ -109,6 +149,11 @@ ClusterHooksCreate(void)
     ClusterHookTable *hooksPtr = ckalloc(sizeof(ClusterHookTable));
 
     Tcl_InitHashTable(&hooksPtr->byPath, TCL_STRING_KEYS);
+    hooksPtr->lengths = 0;
+    hooksPtr->applyObj = Tcl_NewStringObj("::apply", -1);
+    Tcl_IncrRefCount(hooksPtr->applyObj);
+    hooksPtr->emptyObj = Tcl_NewObj();
+    Tcl_IncrRefCount(hooksPtr->emptyObj);
     return hooksPtr;
 }
 
@@ -121,14 +166,26 @@ ClusterHooksFree(
 
     for (entryPtr = Tcl_FirstHashEntry(&hooksPtr->byPath, &search);
 	    entryPtr != NULL; entryPtr = Tcl_NextHashEntry(&search)) {
-	Hook *hookPtr = Tcl_GetHashValue(entryPtr);
-
-	Tcl_DecrRefCount(hookPtr->bodyObj);
-	Tcl_DecrRefCount(hookPtr->lambdaObj);
-	ckfree(hookPtr);
+	FreeHook(Tcl_GetHashValue(entryPtr));
     }
     Tcl_DeleteHashTable(&hooksPtr->byPath);
+    Tcl_DecrRefCount(hooksPtr->applyObj);
+    Tcl_DecrRefCount(hooksPtr->emptyObj);
     ckfree(hooksPtr);
+}
+
+static void
+FreeHook(
+    Hook *hookPtr)		/* Hook to free. */
+{
+    int i;
+
+    Tcl_DecrRefCount(hookPtr->bodyObj);
+    Tcl_DecrRefCount(hookPtr->lambdaObj);
+    for (i = 0; i < hookPtr->numShapes; i++) {
+	Tcl_DecrRefCount(hookPtr->shapeLambdas[i]);
+    }
+    ckfree(hookPtr);
 }
 
 /*
@@ -158,6 +215,7 @@ ClusterHookSet(
     int numWords, i;
     Tcl_DString path;
     Tcl_HashEntry *entryPtr;
+    Tcl_HashSearch search;
     Hook *hookPtr;
     int isNew;
 
@@ -175,21 +233,60 @@ ClusterHookSet(
 	    Tcl_DStringValue(&path), &isNew);
     Tcl_DStringFree(&path);
     if (!isNew) {
-	hookPtr = Tcl_GetHashValue(entryPtr);
-	Tcl_DecrRefCount(hookPtr->bodyObj);
-	Tcl_DecrRefCount(hookPtr->lambdaObj);
-	ckfree(hookPtr);
+	FreeHook(Tcl_GetHashValue(entryPtr));
     }
     if (Tcl_GetCharLength(bodyObj) == 0) {
 	Tcl_DeleteHashEntry(entryPtr);
-	return;
+    } else {
+	hookPtr = ckalloc(sizeof(Hook));
+	hookPtr->bodyObj = bodyObj;
+	Tcl_IncrRefCount(bodyObj);
+	hookPtr->lambdaObj = MakeLambda(bodyObj, 0, 1);
+	Tcl_IncrRefCount(hookPtr->lambdaObj);
+	hookPtr->numShapes = 0;
+	Tcl_SetHashValue(entryPtr, hookPtr);
     }
-    hookPtr = ckalloc(sizeof(Hook));
-    hookPtr->bodyObj = bodyObj;
-    Tcl_IncrRefCount(bodyObj);
-    hookPtr->lambdaObj = MakeLambda(bodyObj);
-    Tcl_IncrRefCount(hookPtr->lambdaObj);
-    Tcl_SetHashValue(entryPtr, hookPtr);
+    hooksPtr->lengths = 0;
+    for (entryPtr = Tcl_FirstHashEntry(&hooksPtr->byPath, &search);
+	    entryPtr != NULL; entryPtr = Tcl_NextHashEntry(&search)) {
+	const char *key = Tcl_GetHashKey(&hooksPtr->byPath, entryPtr);
+
+	hooksPtr->lengths |= (Tcl_WideUInt) 1 << (strlen(key) % 64);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * FindHook --
+ *
+ *	The entry of the hook registered under a path, if any. Paths of a
+ *	length nobody registered are told apart without hashing them.
+ *
+ * Results:
+ *	The hash entry, or NULL.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static Tcl_HashEntry *
+FindHook(
+    ClusterHookTable *hooksPtr,	/* Table of the cluster. */
+    const char *path)		/* Hook path, words joined by spaces. */
+{
+    Tcl_WideUInt bit;
+
+    if (hooksPtr->byPath.numEntries == 0) {
+	return NULL;
+    }
+    bit = (Tcl_WideUInt) 1 << (strlen(path) % 64);
+    if (!(hooksPtr->lengths & bit)) {
+	return NULL;
+    }
+    return Tcl_FindHashEntry(&hooksPtr->byPath, path);
 }
 
 /*
@@ -197,11 +294,14 @@ ClusterHookSet(
  *
  * MakeLambda --
  *
- *	Wrap a hook body into the lambda term described at the top of this
- *	file.
+ *	Wrap a hook body into one of the lambda terms described at the top
+ *	of this file: the general one, or the one whose arguments are the
+ *	fields of a shape, in field order.
  *
  * Results:
- *	A new lambda Tcl_Obj with a zero reference count.
+ *	A new lambda Tcl_Obj with a zero reference count. Each has a body
+ *	object of its own, since a body compiled for one lambda would be
+ *	compiled again for the next.
  *
  * Side effects:
  *	None.
@@ -211,17 +311,144 @@ ClusterHookSet(
 
 static Tcl_Obj *
 MakeLambda(
-    Tcl_Obj *bodyObj)		/* The hook script. */
+    Tcl_Obj *bodyObj,		/* The hook script. */
+    HookShape shape,		/* Fields that are arguments. */
+    int general)		/* 1: the general lambda (shape unused). */
 {
-    Tcl_Obj *wrapped = Tcl_NewStringObj(lambdaPrologue, -1);
+    Tcl_Obj *wrapped = Tcl_NewStringObj(general ? lambdaUnpack : "", -1);
+    Tcl_Obj *argsObj = Tcl_NewStringObj("cluster service payload", -1);
     Tcl_Obj *elements[3];
+    int id;
 
+    Tcl_AppendToObj(wrapped, lambdaPrologue, -1);
     Tcl_AppendObjToObj(wrapped, bodyObj);
     Tcl_AppendToObj(wrapped, lambdaEpilogue, -1);
-    elements[0] = Tcl_NewStringObj("cluster service payload", -1);
+    for (id = 1; id < CLUSTER_F_COUNT && !general; id++) {
+	if (shape & (1u << id)) {
+	    Tcl_AppendStringsToObj(argsObj, " ", clusterFieldInfo[id].name,
+		    (char *) NULL);
+	}
+    }
+    elements[0] = argsObj;
     elements[1] = wrapped;
     elements[2] = Tcl_NewStringObj("::cluster::hook", -1);
     return Tcl_NewListObj(3, elements);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PayloadShape --
+ *
+ *	Read a payload dict as a shape and the values of its fields. Keys
+ *	are recognised by address when they are the shared key objects (as
+ *	in every decoded payload), else by name.
+ *
+ * Results:
+ *	1 when the payload is a dict whose keys are all fields of the
+ *	template (an empty payload is one), else 0.
+ *
+ * Side effects:
+ *	Fills *shapePtr and values[id] for each field present.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+PayloadShape(
+    Tcl_Obj *payloadObj,	/* Payload dict, or NULL. */
+    HookShape *shapePtr,	/* Out: the fields present. */
+    Tcl_Obj *values[CLUSTER_F_COUNT])	/* Out: their values. */
+{
+    ClusterPayloadCache *cachePtr;
+    Tcl_DictSearch search;
+    Tcl_Obj *keyObj, *valueObj;
+    int done, id;
+
+    *shapePtr = 0;
+    if (payloadObj == NULL) {
+	return 1;
+    }
+    if (Tcl_DictObjFirst(NULL, payloadObj, &search, &keyObj, &valueObj,
+	    &done) != TCL_OK) {
+	return 0;
+    }
+    cachePtr = ClusterGetPayloadCache();
+    for (; !done; Tcl_DictObjNext(&search, &keyObj, &valueObj, &done)) {
+	for (id = 1; id < CLUSTER_F_COUNT && cachePtr->keys[id] != keyObj;
+		id++) {
+	    /* Look for a shared key object. */
+	}
+	if (id == CLUSTER_F_COUNT) {
+	    const char *name = Tcl_GetString(keyObj);
+
+	    for (id = 1; id < CLUSTER_F_COUNT
+		    && strcmp(name, clusterFieldInfo[id].name) != 0; id++) {
+		/* Look for the name. */
+	    }
+	}
+	if (id == CLUSTER_F_COUNT) {
+	    Tcl_DictObjDone(&search);
+	    return 0;
+	}
+	*shapePtr |= 1u << id;
+	values[id] = valueObj;
+    }
+    Tcl_DictObjDone(&search);
+    return 1;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * HookLambda --
+ *
+ *	The lambda to run a hook with for a payload, and the values to pass
+ *	it after `cluster service payload`: the lambda of the payload's
+ *	shape (made on first use), or the general one.
+ *
+ * Results:
+ *	The lambda (owned by the hook).
+ *
+ * Side effects:
+ *	May make and keep a lambda; fills valuesPtr[0..*numValuesPtr-1].
+ *
+ *----------------------------------------------------------------------
+ */
+
+static Tcl_Obj *
+HookLambda(
+    Hook *hookPtr,		/* Hook to run. */
+    Tcl_Obj *payloadObj,	/* Its payload, or NULL. */
+    Tcl_Obj **valuesPtr,	/* Out: CLUSTER_F_COUNT slots. */
+    int *numValuesPtr)		/* Out: slots used. */
+{
+    Tcl_Obj *values[CLUSTER_F_COUNT];
+    HookShape shape;
+    int i, id;
+
+    *numValuesPtr = 0;
+    if (!PayloadShape(payloadObj, &shape, values)) {
+	return hookPtr->lambdaObj;
+    }
+    for (i = 0; i < hookPtr->numShapes && hookPtr->shapes[i] != shape; i++) {
+	/* Look for the shape. */
+    }
+    if (i == hookPtr->numShapes) {
+	if (i == HOOK_SHAPES) {
+	    return hookPtr->lambdaObj;
+	}
+	hookPtr->shapes[i] = shape;
+	hookPtr->shapeLambdas[i] = MakeLambda(hookPtr->bodyObj, shape, 0);
+	Tcl_IncrRefCount(hookPtr->shapeLambdas[i]);
+	hookPtr->numShapes++;
+    }
+    for (id = 1; id < CLUSTER_F_COUNT; id++) {
+	if (shape & (1u << id)) {
+	    valuesPtr[(*numValuesPtr)++] = values[id];
+	}
+    }
+    return hookPtr->shapeLambdas[i];
 }
 
 /*
@@ -245,8 +472,7 @@ ClusterHookExists(
     ClusterHookTable *hooksPtr,	/* Table of the cluster. */
     const char *path)		/* e.g. "service discovered". */
 {
-    return hooksPtr->byPath.numEntries > 0
-	    && Tcl_FindHashEntry(&hooksPtr->byPath, path) != NULL;
+    return FindHook(hooksPtr, path) != NULL;
 }
 
 /*
@@ -284,36 +510,33 @@ ClusterHookRun(
     Tcl_Obj **resultPtr)	/* Out: result or error message; or NULL. */
 {
     Tcl_Interp *interp = clusterPtr->interp;
+    ClusterHookTable *hooksPtr = clusterPtr->hooksPtr;
     Tcl_HashEntry *entryPtr;
-    Hook *hookPtr;
-    Tcl_Obj *objv[5], *lambdaObj, *resultObj, **parts;
-    int numParts;
+    Tcl_Obj *objv[5 + CLUSTER_F_COUNT], *payloadObj, *resultObj, **parts;
+    int numParts, numValues, objc, i;
     Tcl_InterpState savedState;
     ClusterHookResult outcome;
     int code, status;
 
-    if (clusterPtr->hooksPtr->byPath.numEntries == 0) {
-	return CLUSTER_HOOK_NONE;
-    }
-    entryPtr = Tcl_FindHashEntry(&clusterPtr->hooksPtr->byPath, path);
+    entryPtr = FindHook(hooksPtr, path);
     if (entryPtr == NULL) {
 	return CLUSTER_HOOK_NONE;
     }
-    hookPtr = Tcl_GetHashValue(entryPtr);
 
     /*
      * The hook may replace itself or destroy the cluster: hold what we
      * need across the evaluation.
      */
 
-    lambdaObj = hookPtr->lambdaObj;
-    Tcl_IncrRefCount(lambdaObj);
-    objv[0] = Tcl_NewStringObj("::apply", -1);
-    objv[1] = lambdaObj;
+    payloadObj = (payloadPtr && *payloadPtr) ? *payloadPtr : NULL;
+    objv[0] = hooksPtr->applyObj;
+    objv[1] = HookLambda(Tcl_GetHashValue(entryPtr), payloadObj, objv + 5,
+	    &numValues);
     objv[2] = clusterPtr->nameObj;
-    objv[3] = servicePtr ? servicePtr->nameObj : Tcl_NewObj();
-    objv[4] = (payloadPtr && *payloadPtr) ? *payloadPtr : Tcl_NewObj();
-    for (int i = 0; i < 5; i++) {
+    objv[3] = servicePtr ? servicePtr->nameObj : hooksPtr->emptyObj;
+    objv[4] = payloadObj ? payloadObj : hooksPtr->emptyObj;
+    objc = 5 + numValues;
+    for (i = 0; i < objc; i++) {
 	Tcl_IncrRefCount(objv[i]);
     }
 
@@ -323,7 +546,7 @@ ClusterHookRun(
 	Tcl_Preserve(servicePtr);
     }
     savedState = Tcl_SaveInterpState(interp, TCL_OK);
-    status = Tcl_EvalObjv(interp, 5, objv, TCL_EVAL_GLOBAL);
+    status = Tcl_EvalObjv(interp, objc, objv, TCL_EVAL_GLOBAL);
     resultObj = Tcl_GetObjResult(interp);
     Tcl_IncrRefCount(resultObj);
 
@@ -388,10 +611,9 @@ ClusterHookRun(
     }
     Tcl_DecrRefCount(resultObj);
     Tcl_RestoreInterpState(interp, savedState);
-    for (int i = 0; i < 5; i++) {
+    for (i = 0; i < objc; i++) {
 	Tcl_DecrRefCount(objv[i]);
     }
-    Tcl_DecrRefCount(lambdaObj);
 
     if (ClusterIsDeleted(clusterPtr)) {
 	outcome = CLUSTER_HOOK_GONE;

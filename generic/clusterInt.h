@@ -125,9 +125,30 @@ typedef struct ClusterConfig {
     int pingSweepMs;		/* -pingsweep: sweep this long after a ping. */
     int pingReplyMs;		/* -pingreply: longest random delay of a
 				 * heartbeat answering a ping with others. */
+    int replyWindowMs;		/* -replywindow: longest delay of the
+				 * heartbeat answering discoveries. */
     int connectTimeoutMs;	/* -connecttimeout for stream connects. */
-    size_t maxFrame;		/* -maxframe: largest frame on a stream. */
+    size_t maxFrame;		/* -maxframe: largest frame on a stream;
+				 * a peer announcing a larger one, or
+				 * sending more garbage than this between
+				 * two frames, is cut off. */
+    size_t maxQueue;		/* -maxqueue: unwritten bytes per stream
+				 * connection. */
+    int maxConns;		/* -maxconns: accepted stream connections
+				 * kept open, and outgoing ones. */
+    int frameTimeoutMs;		/* -frametimeout: a stream connection
+				 * making no progress towards a frame for
+				 * this long is cut off. */
 } ClusterConfig;
+
+/*
+ * Defaults of the bounds on stream connections (-maxframe is
+ * CLUSTER_DEFAULT_MAX_FRAME, clusterCodec.h).
+ */
+
+#define CLUSTER_DEFAULT_MAX_QUEUE	(64 * 1024 * 1024)	/* -maxqueue */
+#define CLUSTER_DEFAULT_MAX_CONNS	384	/* -maxconns */
+#define CLUSTER_DEFAULT_FRAME_TIMEOUT	10000	/* -frametimeout, ms */
 
 typedef struct Cluster Cluster;
 typedef struct ClusterService ClusterService;
@@ -135,6 +156,7 @@ typedef struct ClusterHookTable ClusterHookTable;
 typedef struct ClusterStreams ClusterStreams;
 typedef struct ClusterConn ClusterConn;
 typedef struct ClusterQuery ClusterQuery;
+typedef struct ClusterGroupSocket ClusterGroupSocket;
 
 /*
  * Byte order of ports, without the platform's headers.
@@ -225,8 +247,12 @@ struct Cluster {
     ClusterService *lastService;
     int numServices;		/* Entries in services. */
     ClusterHookTable *hooksPtr;	/* Registered hook scripts. */
-    int multicastFd;		/* The `c` socket, or -1. */
-    unsigned char *datagram;	/* Receive buffer for one datagram. */
+    ClusterGroupSocket *groupSocketPtr;	/* The `c` socket, shared with the
+				 * thread's other members of the same
+				 * group (clusterMulticast.c); or NULL. */
+    Cluster *groupNextPtr;	/* The other members on that socket. */
+    Cluster *groupPrevPtr;
+    int multicastFd;		/* Its descriptor, or -1. */
     ClusterBuf sendBuf;		/* Reused for encoding. */
     ClusterIfAddr localAddrs[32];	/* This machine's IPv4 addresses. */
     int numLocalAddrs;
@@ -240,6 +266,10 @@ struct Cluster {
     Tcl_Obj *pingSidsObj;	/* Sids of services we failed to reach,
 				 * waiting for pingTimer; or NULL. */
     Tcl_WideInt lastDiscoveryMs;	/* Rate limit of discoveries. */
+    Tcl_TimerToken replyTimer;	/* Heartbeat answering discoveries. */
+    Tcl_WideInt replyFirstMs;	/* When the first discovery it answers
+				 * was heard, */
+    Tcl_WideInt replyHeardMs;	/* and the last one. */
     ClusterStats stats;		/* Counters since join. */
 };
 
@@ -271,6 +301,9 @@ typedef enum ClusterHookResult {
 int		ClusterError(Tcl_Interp *interp, const char *category,
 		    const char *detail, const char *format, ...);
 void		ClusterSetObj(Tcl_Obj **slotPtr, Tcl_Obj *valueObj);
+#define CLUSTER_HOOK_PATH_SIZE 48
+void		ClusterChannelHookPath(char *path, const char *direction,
+		    int channel);
 
 /*
  * The packet codec seen from Tcl (clusterPayload.c, clusterPayloadEncode.c,
@@ -368,8 +401,7 @@ int		ClusterSendDiscovery(Cluster *clusterPtr, int force);
 void		ClusterSendDisconnect(Cluster *clusterPtr);
 void		ClusterScheduleHeartbeat(Cluster *clusterPtr, int ms);
 void		ClusterTagsChanged(Cluster *clusterPtr);
-void		ClusterReplyToDiscovery(Cluster *clusterPtr,
-		    ClusterService *servicePtr);
+void		ClusterReplyToDiscovery(Cluster *clusterPtr);
 int		ClusterServes(Cluster *clusterPtr, ClusterProto proto);
 int		ClusterProtoFromName(const char *name);
 extern const char *const clusterProtoNames[CLUSTER_PROTO_COUNT + 1];
@@ -412,6 +444,7 @@ int		ClusterConnWrite(ClusterConn *connPtr,
  */
 
 #define CLUSTER_SEND_NO_BROADCAST (1<<0)	/* Never retry over `c`. */
+#define CLUSTER_SEND_KEEPALIVE	(1<<1)	/* The packet asks for keepalive. */
 ClusterProto	ClusterConnProto(const ClusterConn *connPtr);
 void		ClusterConnBind(ClusterConn *connPtr,
 		    ClusterService *servicePtr);
@@ -471,7 +504,7 @@ void		ClusterSendFailed(Cluster *clusterPtr,
 		    Tcl_Obj *unsentObj, const char *reason);
 
 /*
- * Queries (clusterQuery.c).
+ * Queries (clusterQuery.c) and answers to those of others (clusterAnswer.c).
  */
 
 void		ClusterQueriesDeleteAll(Cluster *clusterPtr);
@@ -484,9 +517,37 @@ void		ClusterQueryResponse(Cluster *clusterPtr,
 		    ClusterService *servicePtr, Tcl_Obj *payloadObj);
 
 /*
- * Incoming payloads and membership (clusterMembers.c); liveness, pings
- * and removal (clusterLiveness.c).
+ * The fields of a payload that the core acts on, read from the dict after
+ * the receive hooks had their chance to change it.
  */
+
+typedef struct ClusterIncoming {
+    Tcl_Obj *payloadObj;	/* The payload dict. */
+    Tcl_Obj *sidObj;		/* Its fields, or NULL where absent. */
+    Tcl_Obj *hidObj;
+    Tcl_Obj *protocolsObj;
+    Tcl_Obj *tagsObj;
+    Tcl_Obj *dataObj;
+    int type;			/* -1 when absent or not a number. */
+    int channel;		/* 0 when absent. */
+    int hasChannel;		/* The channel field is there. */
+    int keepalive;		/* 1 when asked for. */
+    int local;			/* Sent from this machine. */
+    ClusterProto proto;		/* Transport it came on. */
+    ClusterAddr from;		/* Its source address. */
+    ClusterConn *connPtr;	/* Stream it came on, or NULL. */
+} ClusterIncoming;
+
+/*
+ * Incoming payloads (clusterMembers.c); what they teach of their senders
+ * (clusterLearn.c); liveness, pings and removal (clusterLiveness.c).
+ */
+
+int		ClusterLearnFromPayload(ClusterService *servicePtr,
+		    const ClusterIncoming *inPtr);
+void		ClusterMergeProps(ClusterService *servicePtr,
+		    Tcl_Obj *dataObj, int replace);
+void		ClusterAnnounceIfReady(ClusterService *servicePtr);
 
 int		ClusterReceivePacket(Cluster *clusterPtr,
 		    ClusterProto proto, const unsigned char *bytes,

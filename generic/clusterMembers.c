@@ -1,12 +1,13 @@
 /*
  * clusterMembers.c --
  *
- *	The receive pipeline and the membership it maintains. Every packet,
- *	from any transport, comes through ClusterReceivePacket, which applies
- *	SPEC's order: decode (stopping early on our own echo or a filter not
- *	for us) -> remote policy -> channel -> the receive hooks -> service
- *	lookup or creation -> per-type handling. Services are dropped by the
- *	ttl sweep, after an unanswered ping, or by a disconnect.
+ *	The receive pipeline. Every packet, from any transport, comes
+ *	through ClusterReceivePacket, which applies SPEC's order: decode
+ *	(stopping early on our own echo or a filter not for us) -> remote
+ *	policy -> channel -> the receive hooks -> service lookup or creation
+ *	-> per-type handling. What a payload teaches of its sender is in
+ *	clusterLearn.c; services are dropped by the ttl sweep, after an
+ *	unanswered ping, or by a disconnect (clusterLiveness.c).
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -20,46 +21,20 @@
 
 #define LOCAL_ADDRS_TTL_MS 5000
 
-/*
- * The fields of a payload that the core acts on, read from the dict after
- * the receive hooks had their chance to change it.
- */
-
-typedef struct Incoming {
-    Tcl_Obj *payloadObj;	/* The payload dict. */
-    Tcl_Obj *sidObj;		/* Its fields, or NULL where absent. */
-    Tcl_Obj *hidObj;
-    Tcl_Obj *protocolsObj;
-    Tcl_Obj *tagsObj;
-    Tcl_Obj *dataObj;
-    int type;			/* -1 when absent or not a number. */
-    int channel;		/* 0 when absent. */
-    int hasChannel;		/* The channel field is there. */
-    int keepalive;		/* 1 when asked for. */
-    int local;			/* Sent from this machine. */
-    ClusterProto proto;		/* Transport it came on. */
-    ClusterAddr from;		/* Its source address. */
-    ClusterConn *connPtr;	/* Stream it came on, or NULL. */
-} Incoming;
-
 static int		AcceptedByPolicy(Cluster *clusterPtr,
-			    Incoming *inPtr);
-static void		AnnounceIfReady(ClusterService *servicePtr);
-static void		AnnounceTimerProc(ClientData clientData);
-static void		Announce(ClusterService *servicePtr);
+			    ClusterIncoming *inPtr);
 static int		Dispatch(Cluster *clusterPtr,
-			    ClusterService *servicePtr, Incoming *inPtr);
-static int		HandlePayload(Cluster *clusterPtr, Incoming *inPtr);
-static void		HandleFailure(Cluster *clusterPtr, Incoming *inPtr);
-static void		MergeProps(ClusterService *servicePtr,
-			    Tcl_Obj *dataObj, int replace);
+			    ClusterService *servicePtr,
+			    ClusterIncoming *inPtr);
+static int		HandlePayload(Cluster *clusterPtr,
+			    ClusterIncoming *inPtr);
+static void		HandleFailure(Cluster *clusterPtr,
+			    ClusterIncoming *inPtr);
 static int		ProtocolsHaveC(Tcl_Obj *protocolsObj);
-static int		ReadFields(Incoming *inPtr);
+static int		ReadFields(ClusterIncoming *inPtr);
 static void		RefreshLocalAddrs(Cluster *clusterPtr);
 static int		RunFilterHook(Cluster *clusterPtr, const char *path,
-			    ClusterService *servicePtr, Incoming *inPtr);
-static int		UpdateService(ClusterService *servicePtr,
-			    Incoming *inPtr);
+			    ClusterService *servicePtr, ClusterIncoming *inPtr);
 
 /*
  *----------------------------------------------------------------------
@@ -93,7 +68,7 @@ ClusterReceivePacket(
     ClusterIdentity self;
     ClusterBytes tagBytes[64];
     Tcl_Obj **tags;
-    Incoming in;
+    ClusterIncoming in;
     int numTags, i, result;
 
     clusterPtr->stats.packetsIn[proto]++;
@@ -165,11 +140,11 @@ ClusterReceivePacket(
 static int
 HandlePayload(
     Cluster *clusterPtr,	/* Receiving cluster (preserved). */
-    Incoming *inPtr)		/* The payload and where it came from. */
+    ClusterIncoming *inPtr)		/* The payload and where it came from. */
 {
     ClusterService *servicePtr;
     Tcl_HashEntry *entryPtr;
-    char path[48];
+    char path[CLUSTER_HOOK_PATH_SIZE];
     int result;
 
     if (ReadFields(inPtr) != TCL_OK || !AcceptedByPolicy(clusterPtr, inPtr)) {
@@ -178,7 +153,7 @@ HandlePayload(
     if (RunFilterHook(clusterPtr, "evaluate receive", NULL, inPtr) != TCL_OK) {
 	return -1;
     }
-    snprintf(path, sizeof(path), "channel %d receive", inPtr->channel);
+    ClusterChannelHookPath(path, "receive", inPtr->channel);
     if (RunFilterHook(clusterPtr, path, NULL, inPtr) != TCL_OK
 	    || RunFilterHook(clusterPtr, "evaluate service", NULL, inPtr)
 		!= TCL_OK) {
@@ -231,7 +206,7 @@ HandlePayload(
 
 static int
 ReadFields(
-    Incoming *inPtr)		/* Payload in, fields out. */
+    ClusterIncoming *inPtr)		/* Payload in, fields out. */
 {
     Tcl_Obj *payloadObj = inPtr->payloadObj, *valueObj;
 
@@ -289,7 +264,7 @@ ReadFields(
 static int
 AcceptedByPolicy(
     Cluster *clusterPtr,	/* Receiving cluster. */
-    Incoming *inPtr)		/* The payload. */
+    ClusterIncoming *inPtr)		/* The payload. */
 {
     int sameHid = inPtr->hidObj != NULL
 	    && strcmp(Tcl_GetString(inPtr->hidObj), clusterPtr->hid) == 0;
@@ -338,7 +313,7 @@ RunFilterHook(
     Cluster *clusterPtr,	/* Receiving cluster (preserved). */
     const char *path,		/* Hook path. */
     ClusterService *servicePtr,	/* Service involved, or NULL. */
-    Incoming *inPtr)		/* The payload. */
+    ClusterIncoming *inPtr)		/* The payload. */
 {
     switch (ClusterHookRun(clusterPtr, path, servicePtr, &inPtr->payloadObj,
 	    NULL)) {
@@ -381,7 +356,7 @@ static int
 Dispatch(
     Cluster *clusterPtr,	/* Receiving cluster (preserved). */
     ClusterService *servicePtr,	/* Sender (preserved). */
-    Incoming *inPtr)		/* The payload. */
+    ClusterIncoming *inPtr)		/* The payload. */
 {
     int tagsChanged;
 
@@ -389,7 +364,7 @@ Dispatch(
 	ClusterRemoveService(servicePtr);
 	return inPtr->keepalive;
     }
-    tagsChanged = UpdateService(servicePtr, inPtr);
+    tagsChanged = ClusterLearnFromPayload(servicePtr, inPtr);
     if (inPtr->connPtr != NULL) {
 	ClusterConnBind(inPtr->connPtr, servicePtr);
     }
@@ -399,11 +374,11 @@ Dispatch(
     case CLUSTER_TYPE_DISCOVERY:
     case CLUSTER_TYPE_RESPONSE:
 	if (inPtr->type != CLUSTER_TYPE_RESPONSE) {
-	    MergeProps(servicePtr, inPtr->dataObj, 0);
+	    ClusterMergeProps(servicePtr, inPtr->dataObj, 0);
 	}
 	break;
     case CLUSTER_TYPE_FLUSH:
-	MergeProps(servicePtr, inPtr->dataObj, 1);
+	ClusterMergeProps(servicePtr, inPtr->dataObj, 1);
 	break;
     default:
 	break;
@@ -415,14 +390,14 @@ Dispatch(
 	    return -1;
 	}
     }
-    AnnounceIfReady(servicePtr);
+    ClusterAnnounceIfReady(servicePtr);
     if (ClusterIsDeleted(clusterPtr) || (servicePtr->flags & SERVICE_DELETED)) {
 	return -1;
     }
 
     switch (inPtr->type) {
     case CLUSTER_TYPE_DISCOVERY:
-	ClusterReplyToDiscovery(clusterPtr, servicePtr);
+	ClusterReplyToDiscovery(clusterPtr);
 	break;
     case CLUSTER_TYPE_PING:
 	ClusterHandlePing(clusterPtr, inPtr->dataObj);
@@ -450,198 +425,6 @@ Dispatch(
 /*
  *----------------------------------------------------------------------
  *
- * UpdateService --
- *
- *	Refresh what we know of a service from any valid payload of it: its
- *	last-seen time, host id, address (from `c` packets), protocols and
- *	tags.
- *
- * Results:
- *	1 when its tags changed, else 0.
- *
- * Side effects:
- *	Updates the service; clears an expectation raised by a ping.
- *
- *----------------------------------------------------------------------
- */
-
-static int
-UpdateService(
-    ClusterService *servicePtr,	/* Sender. */
-    Incoming *inPtr)		/* Its payload. */
-{
-    Cluster *clusterPtr = servicePtr->clusterPtr;
-    int tagsChanged = 0;
-
-    (void) clusterPtr;
-    servicePtr->lastSeenMs = ClusterpMonotonicMs();
-    servicePtr->expectedByMs = 0;
-    if (servicePtr->hidObj == NULL
-	    || strcmp(Tcl_GetString(servicePtr->hidObj),
-		Tcl_GetString(inPtr->hidObj)) != 0) {
-	ClusterSetObj(&servicePtr->hidObj, inPtr->hidObj);
-	ClusterSetObj(&servicePtr->resolverTagsObj, NULL);
-    }
-    if (inPtr->proto == CLUSTER_PROTO_C || servicePtr->addrObj == NULL) {
-	if (servicePtr->addrObj == NULL
-		|| servicePtr->addr.ip != inPtr->from.ip) {
-	    char text[CLUSTER_ADDR_STRLEN];
-
-	    servicePtr->addr = inPtr->from;
-	    servicePtr->addr.port = 0;
-	    ClusterpFormatAddress(&servicePtr->addr, text);
-	    ClusterSetObj(&servicePtr->addrObj,
-		    Tcl_NewStringObj(text, -1));
-	    if (inPtr->local) {
-		servicePtr->flags |= SERVICE_LOCAL;
-	    } else {
-		servicePtr->flags &= ~SERVICE_LOCAL;
-	    }
-	    ClusterSetObj(&servicePtr->resolverTagsObj, NULL);
-	}
-    }
-    if (servicePtr->protocolsObj == NULL
-	    || strcmp(Tcl_GetString(servicePtr->protocolsObj),
-		Tcl_GetString(inPtr->protocolsObj)) != 0) {
-	ClusterSetObj(&servicePtr->protocolsObj, inPtr->protocolsObj);
-    }
-    if (inPtr->tagsObj != NULL && (servicePtr->tagsObj == NULL
-	    || strcmp(Tcl_GetString(servicePtr->tagsObj),
-		Tcl_GetString(inPtr->tagsObj)) != 0)) {
-	tagsChanged = servicePtr->tagsObj != NULL;
-	ClusterSetObj(&servicePtr->tagsObj, inPtr->tagsObj);
-	ClusterSetObj(&servicePtr->resolverTagsObj, NULL);
-    }
-    return tagsChanged;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * MergeProps --
- *
- *	Merge (heartbeat, discovery) or replace (flush) a service's protocol
- *	props with the dict a payload carries in `data`, e.g. t {port 1}.
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	Updates servicePtr->propsObj. Data that is not a dict of dicts is
- *	ignored.
- *
- *----------------------------------------------------------------------
- */
-
-static void
-MergeProps(
-    ClusterService *servicePtr,	/* Sender. */
-    Tcl_Obj *dataObj,		/* Its data, or NULL. */
-    int replace)		/* 1: replace rather than merge. */
-{
-    Tcl_Obj *propsObj, *keyObj, *valueObj;
-    Tcl_DictSearch search;
-    int done, size;
-
-    if (dataObj == NULL || Tcl_DictObjSize(NULL, dataObj, &size) != TCL_OK) {
-	return;
-    }
-    propsObj = replace ? Tcl_NewDictObj()
-	    : Tcl_DuplicateObj(servicePtr->propsObj);
-    Tcl_IncrRefCount(propsObj);
-    if (Tcl_DictObjFirst(NULL, dataObj, &search, &keyObj, &valueObj, &done)
-	    == TCL_OK) {
-	for (; !done; Tcl_DictObjNext(&search, &keyObj, &valueObj, &done)) {
-	    if (Tcl_DictObjSize(NULL, valueObj, &size) == TCL_OK) {
-		Tcl_DictObjPut(NULL, propsObj, keyObj, valueObj);
-	    }
-	}
-	Tcl_DictObjDone(&search);
-    }
-    ClusterSetObj(&servicePtr->propsObj, propsObj);
-    Tcl_DecrRefCount(propsObj);
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * AnnounceIfReady, AnnounceTimerProc, Announce --
- *
- *	Run `service discovered` once per service, as soon as the props of
- *	every protocol it serves besides `c` are known, or when the
- *	-discoverywait time has passed since we first heard of it.
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	Runs the hook; counts the discovery; manages the wait timer.
- *
- *----------------------------------------------------------------------
- */
-
-static void
-AnnounceIfReady(
-    ClusterService *servicePtr)	/* Service heard from. */
-{
-    Tcl_Obj **protocols, *valueObj;
-    int numProtocols, i;
-
-    if (servicePtr->flags & (SERVICE_ANNOUNCED | SERVICE_DELETED)) {
-	return;
-    }
-    Tcl_ListObjGetElements(NULL, servicePtr->protocolsObj, &numProtocols,
-	    &protocols);
-    for (i = 0; i < numProtocols; i++) {
-	if (strcmp(Tcl_GetString(protocols[i]), "c") == 0) {
-	    continue;
-	}
-	if (Tcl_DictObjGet(NULL, servicePtr->propsObj, protocols[i],
-		&valueObj) != TCL_OK || valueObj == NULL) {
-	    if (servicePtr->announceTimer == NULL) {
-		servicePtr->announceTimer = Tcl_CreateTimerHandler(
-			servicePtr->clusterPtr->config.discoveredWaitMs,
-			AnnounceTimerProc, servicePtr);
-	    }
-	    return;
-	}
-    }
-    Announce(servicePtr);
-}
-
-static void
-AnnounceTimerProc(
-    ClientData clientData)	/* The ClusterService. */
-{
-    ClusterService *servicePtr = clientData;
-
-    servicePtr->announceTimer = NULL;
-    Announce(servicePtr);
-}
-
-static void
-Announce(
-    ClusterService *servicePtr)	/* Service to announce. */
-{
-    Cluster *clusterPtr = servicePtr->clusterPtr;
-
-    if (servicePtr->announceTimer != NULL) {
-	Tcl_DeleteTimerHandler(servicePtr->announceTimer);
-	servicePtr->announceTimer = NULL;
-    }
-    if (servicePtr->flags & (SERVICE_ANNOUNCED | SERVICE_DELETED)) {
-	return;
-    }
-    servicePtr->flags |= SERVICE_ANNOUNCED;
-    clusterPtr->stats.discovered++;
-    Tcl_Preserve(clusterPtr);
-    ClusterHookRun(clusterPtr, "service discovered", servicePtr, NULL, NULL);
-    Tcl_Release(clusterPtr);
-}
-
-/*
- *----------------------------------------------------------------------
- *
  * HandleFailure --
  *
  *	A member reached us only after some of our protocols failed (type
@@ -660,7 +443,7 @@ Announce(
 static void
 HandleFailure(
     Cluster *clusterPtr,	/* Receiving cluster. */
-    Incoming *inPtr)		/* The failure report. */
+    ClusterIncoming *inPtr)		/* The failure report. */
 {
     Tcl_Obj *listObj, *keyObj, **protocols;
     int numProtocols, i, rebuilt = 0;

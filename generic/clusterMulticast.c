@@ -3,7 +3,8 @@
  *
  *	The `c` transport: UDP multicast to -address:-port. One datagram
  *	carries one packet, read whole with recvfrom and decoded in place;
- *	nothing goes through a Tcl channel.
+ *	nothing goes through a Tcl channel. The members of a thread that
+ *	join the same group share its socket.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -20,6 +21,48 @@
 #define MAX_DATAGRAM		65507
 #define DATAGRAMS_PER_EVENT	64
 
+/*
+ * Members of one thread that join the same group, port, interface and TTL
+ * share one socket: the kernel then delivers each datagram once to the
+ * process instead of once per member, and a process needs one descriptor
+ * for `c` however many members it holds (the Tcl 8.6 notifier cannot watch
+ * descriptors of 1024 or more). Each datagram read is handed to every
+ * member on the socket; each drops its own echo as before.
+ *
+ * A hook may, while a datagram is handed round, destroy any member on the
+ * socket, join new ones, or run the event loop so that the socket is read
+ * again. Hence: the members are a list that new members enter at its head
+ * (they do not see the datagram being handed round); every hand-round
+ * keeps a cursor on the socket's list of cursors, which a member leaving
+ * moves past itself; and a nested read uses a buffer of its own.
+ */
+
+typedef struct GroupCursor {
+    Cluster *nextPtr;		/* Member to hand the datagram to next. */
+    struct GroupCursor *outerPtr;	/* Cursor of an enclosing hand-round. */
+} GroupCursor;
+
+struct ClusterGroupSocket {
+    ClusterAddr group;		/* Key: group address and port, */
+    uint32_t interfaceIp;	/* interface (0: the system's choice) */
+    int ttl;			/* and multicast TTL. */
+    int fd;			/* The socket. */
+    Cluster *firstPtr;		/* Members on it, newest first. */
+    GroupCursor *cursorPtr;	/* Innermost hand-round, or NULL. */
+    unsigned char *buffer;	/* Receive buffer of the outermost read. */
+    ClusterGroupSocket *nextPtr;	/* Next socket of the thread. */
+};
+
+typedef struct ThreadGroups {
+    ClusterGroupSocket *firstPtr;	/* This thread's shared sockets. */
+} ThreadGroups;
+
+static Tcl_ThreadDataKey groupsKey;
+
+static void		FreeGroupSocket(char *clientData);
+static void		HandRound(ClusterGroupSocket *socketPtr,
+			    const unsigned char *bytes, int length,
+			    const ClusterAddr *fromPtr);
 static void		MulticastReadableProc(ClientData clientData,
 			    int mask);
 
@@ -28,13 +71,14 @@ static void		MulticastReadableProc(ClientData clientData,
  *
  * ClusterMulticastOpen --
  *
- *	Open the multicast socket of a cluster being born and watch it.
+ *	Put a cluster being born on the multicast socket of its group:
+ *	the thread's shared one when it has one, else a new one, watched.
  *
  * Results:
  *	A standard Tcl result; errors {CLUSTER SOCKET ...}.
  *
  * Side effects:
- *	A socket, a file handler, a receive buffer.
+ *	May open a socket and create a file handler.
  *
  *----------------------------------------------------------------------
  */
@@ -44,17 +88,48 @@ ClusterMulticastOpen(
     Cluster *clusterPtr,	/* Cluster being born. */
     Tcl_Interp *interp)		/* For errors. */
 {
+    ThreadGroups *groupsPtr = Tcl_GetThreadData(&groupsKey,
+	    sizeof(ThreadGroups));
     const ClusterConfig *configPtr = &clusterPtr->config;
+    ClusterGroupSocket *socketPtr;
 
-    if (ClusterpMulticastOpen(interp, &configPtr->group,
-	    configPtr->interfaceAddr.ip ? &configPtr->interfaceAddr : NULL,
-	    configPtr->remote, &clusterPtr->multicastFd) != TCL_OK) {
-	clusterPtr->multicastFd = -1;
-	return TCL_ERROR;
+    for (socketPtr = groupsPtr->firstPtr; socketPtr != NULL;
+	    socketPtr = socketPtr->nextPtr) {
+	if (socketPtr->group.ip == configPtr->group.ip
+		&& socketPtr->group.port == configPtr->group.port
+		&& socketPtr->interfaceIp == configPtr->interfaceAddr.ip
+		&& socketPtr->ttl == configPtr->remote) {
+	    break;
+	}
     }
-    clusterPtr->datagram = ckalloc(MAX_DATAGRAM + 1);
-    Tcl_CreateFileHandler(clusterPtr->multicastFd, TCL_READABLE,
-	    MulticastReadableProc, clusterPtr);
+    if (socketPtr == NULL) {
+	int fd;
+
+	if (ClusterpMulticastOpen(interp, &configPtr->group,
+		configPtr->interfaceAddr.ip ? &configPtr->interfaceAddr : NULL,
+		configPtr->remote, &fd) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+	socketPtr = ckalloc(sizeof(ClusterGroupSocket));
+	memset(socketPtr, 0, sizeof(ClusterGroupSocket));
+	socketPtr->group = configPtr->group;
+	socketPtr->interfaceIp = configPtr->interfaceAddr.ip;
+	socketPtr->ttl = configPtr->remote;
+	socketPtr->fd = fd;
+	socketPtr->buffer = ckalloc(MAX_DATAGRAM + 1);
+	socketPtr->nextPtr = groupsPtr->firstPtr;
+	groupsPtr->firstPtr = socketPtr;
+	Tcl_CreateFileHandler(fd, TCL_READABLE, MulticastReadableProc,
+		socketPtr);
+    }
+    clusterPtr->groupSocketPtr = socketPtr;
+    clusterPtr->multicastFd = socketPtr->fd;
+    clusterPtr->groupPrevPtr = NULL;
+    clusterPtr->groupNextPtr = socketPtr->firstPtr;
+    if (socketPtr->firstPtr != NULL) {
+	socketPtr->firstPtr->groupPrevPtr = clusterPtr;
+    }
+    socketPtr->firstPtr = clusterPtr;
     return TCL_OK;
 }
 
@@ -63,13 +138,14 @@ ClusterMulticastOpen(
  *
  * ClusterMulticastClose --
  *
- *	Stop watching and close the multicast socket. Safe to call twice.
+ *	Take a cluster off its multicast socket; the last member off a
+ *	socket closes it. Safe to call twice.
  *
  * Results:
  *	None.
  *
  * Side effects:
- *	Closes the socket and frees the receive buffer.
+ *	May close the socket; its memory goes once no read holds it.
  *
  *----------------------------------------------------------------------
  */
@@ -78,15 +154,57 @@ void
 ClusterMulticastClose(
     Cluster *clusterPtr)	/* Cluster leaving. */
 {
-    if (clusterPtr->multicastFd >= 0) {
-	Tcl_DeleteFileHandler(clusterPtr->multicastFd);
-	ClusterpClose(clusterPtr->multicastFd);
-	clusterPtr->multicastFd = -1;
+    ClusterGroupSocket *socketPtr = clusterPtr->groupSocketPtr;
+    ThreadGroups *groupsPtr;
+    ClusterGroupSocket **linkPtr;
+    GroupCursor *cursorPtr;
+
+    if (socketPtr == NULL) {
+	return;
     }
-    if (clusterPtr->datagram != NULL) {
-	ckfree(clusterPtr->datagram);
-	clusterPtr->datagram = NULL;
+    for (cursorPtr = socketPtr->cursorPtr; cursorPtr != NULL;
+	    cursorPtr = cursorPtr->outerPtr) {
+	if (cursorPtr->nextPtr == clusterPtr) {
+	    cursorPtr->nextPtr = clusterPtr->groupNextPtr;
+	}
     }
+    if (clusterPtr->groupPrevPtr != NULL) {
+	clusterPtr->groupPrevPtr->groupNextPtr = clusterPtr->groupNextPtr;
+    } else {
+	socketPtr->firstPtr = clusterPtr->groupNextPtr;
+    }
+    if (clusterPtr->groupNextPtr != NULL) {
+	clusterPtr->groupNextPtr->groupPrevPtr = clusterPtr->groupPrevPtr;
+    }
+    clusterPtr->groupSocketPtr = NULL;
+    clusterPtr->groupNextPtr = clusterPtr->groupPrevPtr = NULL;
+    clusterPtr->multicastFd = -1;
+    if (socketPtr->firstPtr != NULL) {
+	return;
+    }
+
+    groupsPtr = Tcl_GetThreadData(&groupsKey, sizeof(ThreadGroups));
+    for (linkPtr = &groupsPtr->firstPtr; *linkPtr != NULL;
+	    linkPtr = &(*linkPtr)->nextPtr) {
+	if (*linkPtr == socketPtr) {
+	    *linkPtr = socketPtr->nextPtr;
+	    break;
+	}
+    }
+    Tcl_DeleteFileHandler(socketPtr->fd);
+    ClusterpClose(socketPtr->fd);
+    socketPtr->fd = -1;
+    Tcl_EventuallyFree(socketPtr, FreeGroupSocket);
+}
+
+static void
+FreeGroupSocket(
+    char *clientData)		/* The ClusterGroupSocket. */
+{
+    ClusterGroupSocket *socketPtr = (ClusterGroupSocket *) clientData;
+
+    ckfree(socketPtr->buffer);
+    ckfree(socketPtr);
 }
 
 /*
@@ -94,49 +212,95 @@ ClusterMulticastClose(
  *
  * MulticastReadableProc --
  *
- *	Read the datagrams waiting on the multicast socket (a bounded number
- *	per event) and take each through the receive pipeline.
+ *	Read the datagrams waiting on a multicast socket (a bounded number
+ *	per event) and hand each to the members on it. A read nested in a
+ *	hand-round (a hook ran the event loop) reads into a buffer of its
+ *	own, for the outer one is still being handed round.
  *
  * Results:
  *	None.
  *
  * Side effects:
- *	Whatever the payloads cause; the cluster may be destroyed.
+ *	Whatever the payloads cause; members and the socket may go.
  *
  *----------------------------------------------------------------------
  */
 
 static void
 MulticastReadableProc(
-    ClientData clientData,	/* The Cluster. */
+    ClientData clientData,	/* The ClusterGroupSocket. */
     int mask)			/* Not used. */
 {
-    Cluster *clusterPtr = clientData;
+    ClusterGroupSocket *socketPtr = clientData;
+    unsigned char *buffer = socketPtr->buffer;
     int i;
 
     (void) mask;
-    Tcl_Preserve(clusterPtr);
-    for (i = 0; i < DATAGRAMS_PER_EVENT; i++) {
+    Tcl_Preserve(socketPtr);
+    if (socketPtr->cursorPtr != NULL) {
+	buffer = ckalloc(MAX_DATAGRAM + 1);
+    }
+    for (i = 0; i < DATAGRAMS_PER_EVENT && socketPtr->fd >= 0; i++) {
 	ClusterAddr from;
-	int length;
+	int length = ClusterpDatagramReceive(socketPtr->fd, buffer,
+		MAX_DATAGRAM + 1, &from);
 
-	if (ClusterIsDeleted(clusterPtr) || clusterPtr->multicastFd < 0) {
-	    break;
-	}
-	length = ClusterpDatagramReceive(clusterPtr->multicastFd,
-		clusterPtr->datagram, MAX_DATAGRAM + 1, &from);
-	if (length < 0) {
-	    if (errno == EMSGSIZE) {
-		clusterPtr->stats.packetsIn[CLUSTER_PROTO_C]++;
-		clusterPtr->stats.dropped[CLUSTER_DROP_OVERSIZE]++;
-		continue;
-	    }
+	if (length < 0 && errno != EMSGSIZE) {
 	    break;		/* EAGAIN: nothing more for now. */
 	}
-	ClusterReceivePacket(clusterPtr, CLUSTER_PROTO_C,
-		clusterPtr->datagram, (size_t) length, &from, NULL);
+	HandRound(socketPtr, buffer, length, &from);
     }
-    Tcl_Release(clusterPtr);
+    if (buffer != socketPtr->buffer) {
+	ckfree(buffer);
+    }
+    Tcl_Release(socketPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * HandRound --
+ *
+ *	Take one datagram through the receive pipeline of every member on
+ *	the socket; a length of -1 is a datagram too large for one read,
+ *	which each member counts as an oversized drop.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	As ClusterReceivePacket, for each member.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+HandRound(
+    ClusterGroupSocket *socketPtr,	/* Socket it came on (preserved). */
+    const unsigned char *bytes,	/* The datagram. */
+    int length,			/* Its size, or -1 when too large. */
+    const ClusterAddr *fromPtr)	/* Its source. */
+{
+    GroupCursor cursor;
+    Cluster *clusterPtr;
+
+    cursor.nextPtr = socketPtr->firstPtr;
+    cursor.outerPtr = socketPtr->cursorPtr;
+    socketPtr->cursorPtr = &cursor;
+    while ((clusterPtr = cursor.nextPtr) != NULL) {
+	cursor.nextPtr = clusterPtr->groupNextPtr;
+	if (ClusterIsDeleted(clusterPtr)) {
+	    continue;
+	}
+	if (length < 0) {
+	    clusterPtr->stats.packetsIn[CLUSTER_PROTO_C]++;
+	    clusterPtr->stats.dropped[CLUSTER_DROP_OVERSIZE]++;
+	    continue;
+	}
+	ClusterReceivePacket(clusterPtr, CLUSTER_PROTO_C, bytes,
+		(size_t) length, fromPtr, NULL);
+    }
+    socketPtr->cursorPtr = cursor.outerPtr;
 }
 
 /*

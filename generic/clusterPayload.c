@@ -21,6 +21,21 @@
 static Tcl_ThreadDataKey dataKey;
 
 /*
+ * The calling thread's cache is asked for on every field of every payload
+ * (ClusterFieldKey), and Tcl_GetThreadData costs a lookup each time. Where
+ * the compiler has thread-local variables, a pointer to the cache is kept
+ * in one too; Tcl's thread data still owns the cache and frees it.
+ */
+
+#if defined(__GNUC__) || defined(__clang__)
+#   define CACHE_TLS __thread
+#endif
+
+#ifdef CACHE_TLS
+static CACHE_TLS ClusterPayloadCache *threadCache = NULL;
+#endif
+
+/*
  * Static functions defined in this file.
  */
 
@@ -49,11 +64,17 @@ static Tcl_Obj *	NewTclString(const unsigned char *bytes,
 ClusterPayloadCache *
 ClusterGetPayloadCache(void)
 {
-    ClusterPayloadCache *tsdPtr = (ClusterPayloadCache *)
-	    Tcl_GetThreadData(&dataKey, sizeof(ClusterPayloadCache));
+    ClusterPayloadCache *tsdPtr;
     mp_int big;
     int i;
 
+#ifdef CACHE_TLS
+    if (threadCache != NULL) {
+	return threadCache;
+    }
+#endif
+    tsdPtr = (ClusterPayloadCache *)
+	    Tcl_GetThreadData(&dataKey, sizeof(ClusterPayloadCache));
     if (!tsdPtr->initialized) {
 	tsdPtr->keys[0] = NULL;
 	for (i = 1; i < CLUSTER_F_COUNT; i++) {
@@ -79,6 +100,9 @@ ClusterGetPayloadCache(void)
 	tsdPtr->initialized = 1;
 	Tcl_CreateThreadExitHandler(FreeThreadData, tsdPtr);
     }
+#ifdef CACHE_TLS
+    threadCache = tsdPtr;
+#endif
     return tsdPtr;
 }
 
@@ -114,6 +138,9 @@ FreeThreadData(
 	tsdPtr->booleans[i] = NULL;
     }
     tsdPtr->initialized = 0;
+#ifdef CACHE_TLS
+    threadCache = NULL;
+#endif
 }
 
 /*

@@ -55,8 +55,9 @@ static size_t		TclToWire(const unsigned char *src, size_t length,
  *
  * FieldFromKey --
  *
- *	Map a dict key to its field: by address for the cached keys (any
- *	dict clusterPayload.c decoded), else by name. The key object is not
+ *	Map a dict key to its field: by its first letter to at most three
+ *	candidates, then by address for the cached keys (any dict
+ *	clusterPayload.c decoded), else by name. The key object is not
  *	converted to another type.
  *
  * Results:
@@ -79,11 +80,6 @@ FieldFromKey(
 	CLUSTER_F_NONE, CLUSTER_F_NONE, CLUSTER_F_NONE
     };
 
-    for (i = 1; i < CLUSTER_F_COUNT; i++) {
-	if (tsdPtr->keys[i] == keyObj) {
-	    return (ClusterFieldId) i;
-	}
-    }
     name = Tcl_GetStringFromObj(keyObj, &length);
     switch (name[0]) {
     case 't':
@@ -113,8 +109,9 @@ FieldFromKey(
     for (i = 0; i < 3 && candidates[i] != CLUSTER_F_NONE; i++) {
 	const char *known = clusterFieldInfo[candidates[i]].name;
 
-	if ((size_t) length == strlen(known)
-		&& memcmp(name, known, (size_t) length) == 0) {
+	if (tsdPtr->keys[candidates[i]] == keyObj
+		|| ((size_t) length == strlen(known)
+		    && memcmp(name, known, (size_t) length) == 0)) {
 	    return candidates[i];
 	}
     }

@@ -80,6 +80,7 @@ int		ClusterpRead(int fd, unsigned char *buffer, size_t capacity);
 int		ClusterpWrite(int fd, const unsigned char *bytes,
 		    size_t length);
 void		ClusterpClose(int fd);
+void		ClusterpCloseListener(int fd);
 int		ClusterpRemoveFile(const char *path);
 
 #define CLUSTER_CONNECT_DONE	 0	/* Connected at once. */

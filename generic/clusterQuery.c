@@ -4,8 +4,8 @@
  *	Queries (SPEC section 6.4): a query object sends one type-4 payload
  *	to each resolved service, collects their type-5 responses and calls
  *	the application's command with start, response, error, timeout and
- *	finally done, exactly once. This file also answers the queries of
- *	others through the `query` hook.
+ *	finally done, exactly once. The queries of others are answered in
+ *	clusterAnswer.c.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -47,6 +47,8 @@ enum QueryOption {
     Q_BROADCAST, Q_CHANNEL, Q_PROTOCOLS
 };
 
+static int		EvalPrefix(Tcl_Interp *interp, Tcl_Obj *prefixObj,
+			    Tcl_Obj *argObj);
 static int		Notify(ClusterQuery *queryPtr, const char *event);
 static void		Finish(ClusterQuery *queryPtr);
 static void		QueryDeleteProc(ClientData clientData);
@@ -88,6 +90,7 @@ ClusterQueryObjCmd(
     Tcl_Obj *queryObj = NULL, *commandObj = NULL, *idObj = NULL;
     ClusterQuery *queryPtr, *oldPtr;
     unsigned long serial;
+    char name[64];
     int collect = 0, resolved = 0, timeoutMs = 30000, broadcast = -1;
     int channel = 0, i, index, numTargets, code = TCL_OK;
 
@@ -183,15 +186,18 @@ ClusterQueryObjCmd(
     queryPtr->channel = channel;
     queryPtr->timeoutMs = timeoutMs;
     serial = ++ClusterGetInterpData(interp)->nextQuery;
-    ClusterSetObj(&queryPtr->idObj, idObj ? idObj
-	    : Tcl_ObjPrintf("q%lu#%s", serial, clusterPtr->sid));
+    if (idObj == NULL) {
+	snprintf(name, sizeof(name), "q%lu#%s", serial, clusterPtr->sid);
+	idObj = Tcl_NewStringObj(name, -1);
+    }
+    ClusterSetObj(&queryPtr->idObj, idObj);
     ClusterSetObj(&queryPtr->queryObj, queryObj);
     ClusterSetObj(&queryPtr->commandObj, commandObj);
     ClusterSetObj(&queryPtr->remainingObj, Tcl_NewDictObj());
     ClusterSetObj(&queryPtr->resultsObj, Tcl_NewDictObj());
     ClusterSetObj(&queryPtr->payloadsObj, Tcl_NewDictObj());
-    ClusterSetObj(&queryPtr->nameObj, Tcl_ObjPrintf(
-	    "::cluster::query%lu", serial));
+    snprintf(name, sizeof(name), "::cluster::query%lu", serial);
+    ClusterSetObj(&queryPtr->nameObj, Tcl_NewStringObj(name, -1));
     queryPtr->token = Tcl_CreateObjCommand(interp,
 	    Tcl_GetString(queryPtr->nameObj), QueryObjCmd, queryPtr,
 	    QueryDeleteProc);
@@ -355,97 +361,6 @@ ClusterQueryResponse(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterQueryIncoming --
- *
- *	Answer another member's query (type 4): run the `query` hook with
- *	its data and reply (type 5, same ruid) with the hook's result as
- *	data, or its error message as error, over the protocol the query
- *	came in on: on the very connection when it came over a stream.
- *	A hook that returns break sends no answer.
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	The hook; a packet.
- *
- *----------------------------------------------------------------------
- */
-
-void
-ClusterQueryIncoming(
-    Cluster *clusterPtr,	/* Cluster asked (preserved). */
-    ClusterService *servicePtr,	/* Asker (preserved). */
-    Tcl_Obj *payloadObj,	/* The query. */
-    ClusterProto proto,		/* Transport it came on. */
-    ClusterConn *connPtr)	/* Its stream, or NULL. */
-{
-    Tcl_Obj *resultObj = NULL, *replyObj, *valueObj, *protoObj;
-    Tcl_Obj *hookPayloadObj;
-    ClusterHookResult outcome;
-    size_t start, length;
-    int used;
-
-    hookPayloadObj = payloadObj;
-    Tcl_IncrRefCount(hookPayloadObj);
-    outcome = ClusterHookRun(clusterPtr, "query", servicePtr,
-	    &hookPayloadObj, &resultObj);
-    Tcl_DecrRefCount(hookPayloadObj);
-    if (outcome == CLUSTER_HOOK_GONE || (outcome == CLUSTER_HOOK_STOP
-	    && resultObj == NULL) || (servicePtr->flags & SERVICE_DELETED)) {
-	if (resultObj) {
-	    Tcl_DecrRefCount(resultObj);
-	}
-	return;
-    }
-    replyObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_RESPONSE);
-    Tcl_IncrRefCount(replyObj);
-    if (Tcl_DictObjGet(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_CHANNEL),
-	    &valueObj) == TCL_OK && valueObj != NULL) {
-	Tcl_DictObjPut(NULL, replyObj, ClusterFieldKey(CLUSTER_F_CHANNEL),
-		valueObj);
-    }
-    if (Tcl_DictObjGet(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_RUID),
-	    &valueObj) == TCL_OK && valueObj != NULL) {
-	Tcl_DictObjPut(NULL, replyObj, ClusterFieldKey(CLUSTER_F_RUID),
-		valueObj);
-    }
-    Tcl_DictObjPut(NULL, replyObj, ClusterFieldKey(CLUSTER_F_KEEPALIVE),
-	    Tcl_NewIntObj(1));
-    if (outcome == CLUSTER_HOOK_NONE) {
-	Tcl_DictObjPut(NULL, replyObj, ClusterFieldKey(CLUSTER_F_ERROR),
-		Tcl_NewStringObj("no query hook: this member answers no"
-		" queries", -1));
-    } else {
-	Tcl_DictObjPut(NULL, replyObj, ClusterFieldKey(
-		outcome == CLUSTER_HOOK_OK ? CLUSTER_F_DATA : CLUSTER_F_ERROR),
-		resultObj);
-    }
-    Tcl_DictObjPut(NULL, replyObj, ClusterFieldKey(CLUSTER_F_FILTER),
-	    Tcl_NewListObj(1, &servicePtr->sidObj));
-    if (resultObj) {
-	Tcl_DecrRefCount(resultObj);
-    }
-
-    if (connPtr != NULL && ClusterRunSendHooks(clusterPtr, &replyObj, 0)
-	    == TCL_OK && ClusterPayloadEncode(NULL, replyObj, 0,
-		&clusterPtr->sendBuf, &start, &length) == TCL_OK
-	    && ClusterConnWrite(connPtr, clusterPtr->sendBuf.bytes + start,
-		length, 0) == TCL_OK) {
-	/* Answered on the connection the query came on. */
-    } else if (connPtr == NULL && !ClusterIsDeleted(clusterPtr)) {
-	protoObj = Tcl_NewStringObj(clusterProtoNames[proto], -1);
-	Tcl_IncrRefCount(protoObj);
-	ClusterSendToService(clusterPtr, servicePtr, replyObj, protoObj, 1,
-		NULL, &used);
-	Tcl_DecrRefCount(protoObj);
-    }
-    Tcl_DecrRefCount(replyObj);
-}
-
-/*
- *----------------------------------------------------------------------
- *
  * Notify --
  *
  *	Call the query's command at global level as {*}$cmd [list $event
@@ -467,7 +382,7 @@ Notify(
     const char *event)		/* Event name. */
 {
     Tcl_Interp *interp = queryPtr->clusterPtr->interp;
-    Tcl_Obj *scriptObj, *argObj[2];
+    Tcl_Obj *argObj[2];
     int code, keep;
 
     if ((queryPtr->flags & QUERY_DONE) && strcmp(event, "done") != 0) {
@@ -478,12 +393,9 @@ Notify(
     argObj[0] = Tcl_NewStringObj(event, -1);
     Tcl_IncrRefCount(argObj[0]);
     argObj[1] = queryPtr->nameObj;
-    scriptObj = Tcl_DuplicateObj(queryPtr->commandObj);
-    Tcl_IncrRefCount(scriptObj);
-    Tcl_ListObjAppendElement(NULL, scriptObj, Tcl_NewListObj(2, argObj));
     Tcl_Preserve(interp);
-    code = Tcl_EvalObjEx(interp, scriptObj, TCL_EVAL_GLOBAL);
-    Tcl_DecrRefCount(scriptObj);
+    code = EvalPrefix(interp, queryPtr->commandObj,
+	    Tcl_NewListObj(2, argObj));
     if (code == TCL_ERROR) {
 	Tcl_AppendObjToErrorInfo(interp, Tcl_ObjPrintf(
 		"\n    (cluster query %s, event \"%s\")",
@@ -508,6 +420,65 @@ Notify(
     Tcl_ResetResult(interp);
     Tcl_Release(interp);
     return code == TCL_BREAK ? TCL_BREAK : TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * EvalPrefix --
+ *
+ *	Evaluate a command prefix with one more word at global level, as
+ *	words (Tcl_EvalObjv) rather than as a list copied and appended to
+ *	each time. A prefix that is not a list is evaluated as it is, as a
+ *	script (where it then fails).
+ *
+ * Results:
+ *	The completion code; the interp holds the result.
+ *
+ * Side effects:
+ *	Whatever the command does. argObj is released if nothing holds it.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+EvalPrefix(
+    Tcl_Interp *interp,		/* Where to evaluate. */
+    Tcl_Obj *prefixObj,		/* Command prefix (a list). */
+    Tcl_Obj *argObj)		/* Word to append. */
+{
+    Tcl_Obj *small[8], **objv = small, **words;
+    int code, numWords, i;
+
+    Tcl_IncrRefCount(argObj);
+    if (Tcl_ListObjGetElements(NULL, prefixObj, &numWords, &words)
+	    != TCL_OK) {
+	code = Tcl_EvalObjEx(interp, prefixObj, TCL_EVAL_GLOBAL);
+	Tcl_DecrRefCount(argObj);
+	return code;
+    }
+
+    /*
+     * The words are copied and held: the command may change the prefix
+     * object's internal representation while it runs.
+     */
+
+    if (numWords + 1 > (int) (sizeof(small) / sizeof(small[0]))) {
+	objv = (Tcl_Obj **) ckalloc(sizeof(Tcl_Obj *) * (numWords + 1));
+    }
+    for (i = 0; i < numWords; i++) {
+	objv[i] = words[i];
+	Tcl_IncrRefCount(objv[i]);
+    }
+    objv[numWords] = argObj;
+    code = Tcl_EvalObjv(interp, numWords + 1, objv, TCL_EVAL_GLOBAL);
+    for (i = 0; i <= numWords; i++) {
+	Tcl_DecrRefCount(objv[i]);
+    }
+    if (objv != small) {
+	ckfree((char *) objv);
+    }
+    return code;
 }
 
 /*

@@ -11,6 +11,8 @@
 
 #include "clusterInt.h"
 
+static int		AsksKeepalive(Tcl_Obj *payloadObj,
+			    Tcl_Obj *keepaliveKey);
 static int		Deliver(Cluster *clusterPtr,
 			    ClusterService *servicePtr,
 			    const unsigned char *bytes, size_t length,
@@ -19,6 +21,7 @@ static int		Deliver(Cluster *clusterPtr,
 static void		AfterDelivery(Cluster *clusterPtr,
 			    ClusterService *servicePtr, int used,
 			    int failedMask);
+static int		HasField(Tcl_Obj *payloadObj, Tcl_Obj *keyObj);
 static int		MulticastPacket(Cluster *clusterPtr,
 			    const unsigned char *bytes, size_t length);
 static void		PingTimerProc(ClientData clientData);
@@ -57,7 +60,7 @@ ClusterRunSendHooks(
     int isBroadcast)		/* 1 for a multicast. */
 {
     Tcl_Obj *channelObj;
-    char path[48];
+    char path[CLUSTER_HOOK_PATH_SIZE];
     int channel = 0;
 
     if (isBroadcast) {
@@ -75,7 +78,7 @@ ClusterRunSendHooks(
 	    &channelObj) == TCL_OK && channelObj != NULL) {
 	Tcl_GetIntFromObj(NULL, channelObj, &channel);
     }
-    snprintf(path, sizeof(path), "channel %d send", channel);
+    ClusterChannelHookPath(path, "send", channel);
     switch (ClusterHookRun(clusterPtr, path, NULL, payloadPtr, NULL)) {
     case CLUSTER_HOOK_GONE:
 	return TCL_ERROR;
@@ -568,6 +571,56 @@ ReportFailure(
 /*
  *----------------------------------------------------------------------
  *
+ * HasField --
+ *
+ *	Whether a payload dict has a field; a value that is not a dict
+ *	counts as having it, so that nothing is added to it (its encoding
+ *	fails later, with the error to report).
+ *
+ * Results:
+ *	1 or 0.
+ *
+ * Side effects:
+ *	May convert the value to a dict.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+HasField(
+    Tcl_Obj *payloadObj,	/* Payload dict. */
+    Tcl_Obj *keyObj)		/* Key of the field. */
+{
+    Tcl_Obj *valueObj;
+
+    return Tcl_DictObjGet(NULL, payloadObj, keyObj, &valueObj) != TCL_OK
+	    || valueObj != NULL;
+}
+
+/*
+ * Whether a payload, as the send hooks left it, asks for keepalive: the
+ * connection layer needs to know, and reading it here spares decoding
+ * the packet again there.
+ */
+
+static int
+AsksKeepalive(
+    Tcl_Obj *payloadObj,	/* Payload dict. */
+    Tcl_Obj *keepaliveKey)	/* Its key. */
+{
+    Tcl_Obj *valueObj;
+    int keepalive = 0;
+
+    if (Tcl_DictObjGet(NULL, payloadObj, keepaliveKey, &valueObj) == TCL_OK
+	    && valueObj != NULL) {
+	(void) Tcl_GetBooleanFromObj(NULL, valueObj, &keepalive);
+    }
+    return keepalive;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterSendToService --
  *
  *	Send a payload to one service over the best protocol that works
@@ -598,30 +651,36 @@ ClusterSendToService(
     int *usedPtr)		/* Out. */
 {
     ClusterProto order[CLUSTER_PROTO_COUNT];
-    Tcl_Obj *filterObj;
+    Tcl_Obj *filterKey = ClusterFieldKey(CLUSTER_F_FILTER);
+    Tcl_Obj *keepaliveKey = ClusterFieldKey(CLUSTER_F_KEEPALIVE);
     size_t start, length;
-    int numOrder, failedMask = 0, code;
-
-    *usedPtr = -1;
-    payloadObj = Tcl_DuplicateObj(payloadObj);
-    Tcl_IncrRefCount(payloadObj);
-    if (Tcl_DictObjGet(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_FILTER),
-	    &filterObj) == TCL_OK && filterObj == NULL) {
-	Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_FILTER),
-		Tcl_NewListObj(1, &servicePtr->sidObj));
-    }
+    int numOrder, failedMask = 0, code, hasFilter, hasKeepalive;
 
     /*
      * We keep one connection per service and reuse it, so we ask the
      * receiver to keep it open too: a receiver that closes after a
-     * payload without keepalive would lose what we wrote meanwhile.
+     * payload without keepalive would lose what we wrote meanwhile. The
+     * caller's dict is copied only when something must be added (a
+     * query carries both already).
      */
 
-    if (Tcl_DictObjGet(NULL, payloadObj,
-	    ClusterFieldKey(CLUSTER_F_KEEPALIVE), &filterObj) == TCL_OK
-	    && filterObj == NULL) {
-	Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_KEEPALIVE),
-		Tcl_NewIntObj(1));
+    *usedPtr = -1;
+    Tcl_IncrRefCount(payloadObj);
+    hasFilter = HasField(payloadObj, filterKey);
+    hasKeepalive = HasField(payloadObj, keepaliveKey);
+    if (!hasFilter || !hasKeepalive) {
+	Tcl_Obj *copyObj = Tcl_DuplicateObj(payloadObj);
+
+	Tcl_IncrRefCount(copyObj);
+	Tcl_DecrRefCount(payloadObj);
+	payloadObj = copyObj;
+	if (!hasFilter) {
+	    Tcl_DictObjPut(NULL, payloadObj, filterKey,
+		    Tcl_NewListObj(1, &servicePtr->sidObj));
+	}
+	if (!hasKeepalive) {
+	    Tcl_DictObjPut(NULL, payloadObj, keepaliveKey, Tcl_NewIntObj(1));
+	}
     }
     Tcl_Preserve(servicePtr);
     code = ClusterRunSendHooks(clusterPtr, &payloadObj, 0);
@@ -638,7 +697,9 @@ ClusterSendToService(
 	    allowBroadcast, order);
     *usedPtr = Deliver(clusterPtr, servicePtr,
 	    clusterPtr->sendBuf.bytes + start, length, order, numOrder,
-	    allowBroadcast ? 0 : CLUSTER_SEND_NO_BROADCAST, &failedMask);
+	    (allowBroadcast ? 0 : CLUSTER_SEND_NO_BROADCAST)
+	    | (AsksKeepalive(payloadObj, keepaliveKey)
+		? CLUSTER_SEND_KEEPALIVE : 0), &failedMask);
     AfterDelivery(clusterPtr, servicePtr, *usedPtr, failedMask);
 
   done:

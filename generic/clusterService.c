@@ -54,6 +54,7 @@ static int		ServiceObjCmd(ClientData clientData,
 			    Tcl_Obj *const objv[]);
 static void		ServiceDeleteProc(ClientData clientData);
 static void		FreeService(char *blockPtr);
+static const Tcl_ObjType *CmdNameType(void);
 
 /*
  *----------------------------------------------------------------------
@@ -78,6 +79,7 @@ ClusterServiceCreate(
 {
     ClusterInterpData *dataPtr = ClusterGetInterpData(clusterPtr->interp);
     ClusterService *servicePtr = ckalloc(sizeof(ClusterService));
+    char name[48];
     int isNew;
 
     memset(servicePtr, 0, sizeof(ClusterService));
@@ -85,7 +87,7 @@ ClusterServiceCreate(
     ClusterSetObj(&servicePtr->sidObj,
 	    Tcl_NewStringObj(Tcl_GetString(sidObj), -1));
     ClusterSetObj(&servicePtr->tagsObj, NULL);
-    ClusterSetObj(&servicePtr->propsObj, Tcl_NewDictObj());
+    ClusterSetObj(&servicePtr->propsObj, Tcl_NewObj());
     servicePtr->lastSeenMs = ClusterpMonotonicMs();
     servicePtr->entryPtr = Tcl_CreateHashEntry(&clusterPtr->services,
 	    Tcl_GetString(sidObj), &isNew);
@@ -99,8 +101,9 @@ ClusterServiceCreate(
     clusterPtr->lastService = servicePtr;
     clusterPtr->numServices++;
 
-    ClusterSetObj(&servicePtr->nameObj,
-	    Tcl_ObjPrintf("::cluster::service%lu", ++dataPtr->nextService));
+    snprintf(name, sizeof(name), "::cluster::service%lu",
+	    ++dataPtr->nextService);
+    ClusterSetObj(&servicePtr->nameObj, Tcl_NewStringObj(name, -1));
     servicePtr->token = Tcl_CreateObjCommand(clusterPtr->interp,
 	    Tcl_GetString(servicePtr->nameObj), ServiceObjCmd, servicePtr,
 	    ServiceDeleteProc);
@@ -254,13 +257,30 @@ ClusterServiceFromObj(
 {
     Tcl_CmdInfo info;
     Tcl_HashEntry *entryPtr;
-    const char *name = Tcl_GetString(objPtr);
+    Tcl_Command token;
 
-    entryPtr = Tcl_FindHashEntry(&clusterPtr->services, name);
+    entryPtr = Tcl_FindHashEntry(&clusterPtr->services,
+	    Tcl_GetString(objPtr));
     if (entryPtr != NULL) {
 	return Tcl_GetHashValue(entryPtr);
     }
-    if (Tcl_GetCommandInfo(clusterPtr->interp, name, &info)
+
+    /*
+     * By command. A pure string, or a name already used as a command,
+     * caches the command it names, so that the same object given again
+     * (a service name in a targets list) is not looked up again; any
+     * other object is looked up by its string, not converted, since a
+     * name also serves as a list (-services $service) and the two would
+     * convert each other back and forth.
+     */
+
+    if (objPtr->typePtr == NULL || objPtr->typePtr == CmdNameType()) {
+	token = Tcl_GetCommandFromObj(clusterPtr->interp, objPtr);
+    } else {
+	token = Tcl_FindCommand(clusterPtr->interp, Tcl_GetString(objPtr),
+		NULL, 0);
+    }
+    if (token != NULL && Tcl_GetCommandInfoFromToken(token, &info)
 	    && info.objProc == ServiceObjCmd) {
 	ClusterService *servicePtr = info.objClientData;
 
@@ -270,6 +290,36 @@ ClusterServiceFromObj(
 	}
     }
     return NULL;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * CmdNameType --
+ *
+ *	Tcl's type of command names, which caches the command an object
+ *	names (looked up once: it is the same for every interp).
+ *
+ * Results:
+ *	The type, or NULL if Tcl does not register it.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static const Tcl_ObjType *
+CmdNameType(void)
+{
+    static const Tcl_ObjType *typePtr = NULL;
+    static int known = 0;
+
+    if (!known) {
+	typePtr = Tcl_GetObjType("cmdName");
+	known = 1;
+    }
+    return typePtr;
 }
 
 /*

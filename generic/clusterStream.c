@@ -122,7 +122,14 @@ ClusterStreamSpace(
 	streamPtr->start = streamPtr->end = 0;
 	if (streamPtr->capacity > STREAM_KEEP_CAPACITY
 		&& streamPtr->capacity / 4 > want) {
-	    ClusterStreamFree(streamPtr);
+	    /*
+	     * Give the storage back, but only the storage: the rest of an
+	     * oversized frame may still have to be skipped.
+	     */
+
+	    CLUSTER_FREE(streamPtr->buffer);
+	    streamPtr->buffer = NULL;
+	    streamPtr->capacity = 0;
 	}
     }
     if (streamPtr->capacity - streamPtr->end >= want

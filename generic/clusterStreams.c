@@ -304,7 +304,7 @@ ClusterStreamBreak(
 	serverPtr->pauseTimer = NULL;
     }
     ServerWatch(serverPtr, 0);
-    ClusterpClose(serverPtr->fd);
+    ClusterpCloseListener(serverPtr->fd);
     serverPtr->fd = -1;
     serverPtr->broken = 1;
     return TCL_OK;
@@ -409,8 +409,11 @@ ClusterStreamsForget(
  *	Add the stream transports' counters to a stats dict, as a dict
  *	under the key `streams`: open connections, queued bytes,
  *	connections accepted, refused, connected, connect failures,
- *	connections failed with packets unsent, and what the reassemblers
- *	dropped (garbage bytes, bad trailers, bad lengths, oversized).
+ *	connections failed with packets unsent, what the reassemblers
+ *	dropped (garbage bytes, bad trailers, bad lengths, oversized), and
+ *	the bounds hit (clusterConnLimits.c): connections cut off for an
+ *	oversized frame, for garbage, or for stalling; packets refused by a
+ *	full queue; connections not opened for -maxconns.
  *
  * Results:
  *	None.
@@ -543,7 +546,7 @@ ServerClose(
     }
     ServerWatch(serverPtr, 0);
     if (serverPtr->fd >= 0) {
-	ClusterpClose(serverPtr->fd);
+	ClusterpCloseListener(serverPtr->fd);
 	serverPtr->fd = -1;
     }
     if (serverPtr->pathObj != NULL) {

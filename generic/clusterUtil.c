@@ -41,3 +41,48 @@ ClusterSetObj(
     }
     *slotPtr = valueObj;
 }
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterChannelHookPath --
+ *
+ *	Write the hook path "channel N receive" or "channel N send" into a
+ *	buffer of CLUSTER_HOOK_PATH_SIZE bytes. Every packet asks for one,
+ *	so this avoids snprintf.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Fills path.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterChannelHookPath(
+    char *path,			/* CLUSTER_HOOK_PATH_SIZE bytes. */
+    const char *direction,	/* "receive" or "send". */
+    int channel)		/* Channel number. */
+{
+    char digits[16];
+    unsigned int value = (unsigned int) (channel < 0 ? -channel : channel);
+    int n = 0;
+    size_t length;
+
+    do {
+	digits[n++] = (char) ('0' + value % 10);
+	value /= 10;
+    } while (value != 0);
+    if (channel < 0) {
+	digits[n++] = '-';
+    }
+    memcpy(path, "channel ", 8);
+    length = 8;
+    while (n > 0) {
+	path[length++] = digits[--n];
+    }
+    path[length++] = ' ';
+    strcpy(path + length, direction);
+}

@@ -469,6 +469,38 @@ ClusterpClose(
 }
 
 /*
+ *----------------------------------------------------------------------
+ *
+ * ClusterpCloseListener --
+ *
+ *	Close a listening socket so that no connection gets in after: shut
+ *	it down first, for the notifier may still be watching it in select()
+ *	on another thread, and there a plain close() leaves the socket
+ *	accepting (and dropping) connections for a moment.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Closes fd; pending connections are reset; errno is preserved.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterpCloseListener(
+    int fd)			/* Listening socket, or -1. */
+{
+    int savedErrno = errno;
+
+    if (fd >= 0) {
+	(void) shutdown(fd, SHUT_RDWR);
+	(void) close(fd);
+    }
+    errno = savedErrno;
+}
+
+/*
  * Local Variables:
  * mode: c
  * c-basic-offset: 4
