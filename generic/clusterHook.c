@@ -94,6 +94,9 @@ static const char lambdaEpilogue[] =
 static Tcl_HashEntry *	FindHook(ClusterHookTable *hooksPtr,
 			    const char *path);
 static void		FreeHook(Hook *hookPtr);
+static ClusterHookResult HookOutcome(Cluster *clusterPtr, const char *path,
+			    int status, Tcl_Obj *resultObj,
+			    Tcl_Obj **payloadPtr, Tcl_Obj **resultPtr);
 static Tcl_Obj *	HookLambda(Hook *hookPtr, Tcl_Obj *payloadObj,
 			    Tcl_Obj **valuesPtr, int *numValuesPtr);
 static Tcl_Obj *	MakeLambda(Tcl_Obj *bodyObj, HookShape shape,
@@ -512,11 +515,10 @@ ClusterHookRun(
     Tcl_Interp *interp = clusterPtr->interp;
     ClusterHookTable *hooksPtr = clusterPtr->hooksPtr;
     Tcl_HashEntry *entryPtr;
-    Tcl_Obj *objv[5 + CLUSTER_F_COUNT], *payloadObj, *resultObj, **parts;
-    int numParts, numValues, objc, i;
+    Tcl_Obj *objv[5 + CLUSTER_F_COUNT], *payloadObj, *resultObj;
+    int numValues, objc, i, status;
     Tcl_InterpState savedState;
     ClusterHookResult outcome;
-    int code, status;
 
     entryPtr = FindHook(hooksPtr, path);
     if (entryPtr == NULL) {
@@ -549,6 +551,98 @@ ClusterHookRun(
     status = Tcl_EvalObjv(interp, objc, objv, TCL_EVAL_GLOBAL);
     resultObj = Tcl_GetObjResult(interp);
     Tcl_IncrRefCount(resultObj);
+
+    outcome = HookOutcome(clusterPtr, path, status, resultObj, payloadPtr,
+	    resultPtr);
+    Tcl_DecrRefCount(resultObj);
+    Tcl_RestoreInterpState(interp, savedState);
+    for (i = 0; i < objc; i++) {
+	Tcl_DecrRefCount(objv[i]);
+    }
+
+    if (ClusterIsDeleted(clusterPtr)) {
+	outcome = CLUSTER_HOOK_GONE;
+    }
+    if (servicePtr) {
+	Tcl_Release(servicePtr);
+    }
+    Tcl_Release(clusterPtr);
+    Tcl_Release(interp);
+    return outcome;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterHookIsFilter --
+ *
+ *	Tell whether a hook path is one whose error means "refuse this
+ *	payload" (receive and send filters), rather than a failure to
+ *	report. Filters refuse quietly: a hook that checks `[my local]` and
+ *	throws is doing its job, and is counted, not reported.
+ *
+ * Results:
+ *	1 for a filter hook, 0 otherwise.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterHookIsFilter(
+    const char *path)		/* Hook path, words joined by spaces. */
+{
+    size_t length = strlen(path);
+
+    if (strcmp(path, "evaluate receive") == 0
+	    || strcmp(path, "evaluate service") == 0
+	    || strcmp(path, "service validate") == 0
+	    || strcmp(path, "broadcast") == 0
+	    || strcmp(path, "query") == 0) {
+	return 1;
+    }
+    if (strncmp(path, "channel ", 8) == 0) {
+	return (length > 8 && strcmp(path + length - 8, " receive") == 0)
+		|| (length > 5 && strcmp(path + length - 5, " send") == 0);
+    }
+    return 0;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * HookOutcome --
+ *
+ *	Read what the lambda of ClusterHookRun gave back, the list {code
+ *	result options payload}: report an error to bgerror where the hook
+ *	path asks for it, and hand the result and the payload as the hook
+ *	left it to the caller.
+ *
+ * Results:
+ *	CLUSTER_HOOK_OK or CLUSTER_HOOK_STOP.
+ *
+ * Side effects:
+ *	May replace *payloadPtr and set *resultPtr (a new reference); may
+ *	call bgerror.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static ClusterHookResult
+HookOutcome(
+    Cluster *clusterPtr,	/* Cluster whose hook ran. */
+    const char *path,		/* Hook path. */
+    int status,			/* What evaluating the lambda returned. */
+    Tcl_Obj *resultObj,		/* And its result. */
+    Tcl_Obj **payloadPtr,	/* As for ClusterHookRun. */
+    Tcl_Obj **resultPtr)
+{
+    Tcl_Interp *interp = clusterPtr->interp;
+    Tcl_Obj **parts;
+    int numParts, code;
+    ClusterHookResult outcome;
 
     if (status != TCL_OK
 	    || Tcl_ListObjGetElements(NULL, resultObj, &numParts, &parts)
@@ -609,60 +703,7 @@ ClusterHookRun(
 	    break;
 	}
     }
-    Tcl_DecrRefCount(resultObj);
-    Tcl_RestoreInterpState(interp, savedState);
-    for (i = 0; i < objc; i++) {
-	Tcl_DecrRefCount(objv[i]);
-    }
-
-    if (ClusterIsDeleted(clusterPtr)) {
-	outcome = CLUSTER_HOOK_GONE;
-    }
-    if (servicePtr) {
-	Tcl_Release(servicePtr);
-    }
-    Tcl_Release(clusterPtr);
-    Tcl_Release(interp);
     return outcome;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * ClusterHookIsFilter --
- *
- *	Tell whether a hook path is one whose error means "refuse this
- *	payload" (receive and send filters), rather than a failure to
- *	report. Filters refuse quietly: a hook that checks `[my local]` and
- *	throws is doing its job, and is counted, not reported.
- *
- * Results:
- *	1 for a filter hook, 0 otherwise.
- *
- * Side effects:
- *	None.
- *
- *----------------------------------------------------------------------
- */
-
-int
-ClusterHookIsFilter(
-    const char *path)		/* Hook path, words joined by spaces. */
-{
-    size_t length = strlen(path);
-
-    if (strcmp(path, "evaluate receive") == 0
-	    || strcmp(path, "evaluate service") == 0
-	    || strcmp(path, "service validate") == 0
-	    || strcmp(path, "broadcast") == 0
-	    || strcmp(path, "query") == 0) {
-	return 1;
-    }
-    if (strncmp(path, "channel ", 8) == 0) {
-	return (length > 8 && strcmp(path + length - 8, " receive") == 0)
-		|| (length > 5 && strcmp(path + length - 5, " send") == 0);
-    }
-    return 0;
 }
 
 /*
