@@ -14,7 +14,7 @@
 
 static void		HeartbeatTimerProc(ClientData clientData);
 static void		ReplyTimerProc(ClientData clientData);
-static int		ReplyQuietMs(Cluster *clusterPtr, int exact);
+static int		ReplyQuietMs(const Cluster *clusterPtr);
 static int		SendOwn(Cluster *clusterPtr, Tcl_Obj *payloadObj);
 
 /*
@@ -302,7 +302,8 @@ ClusterReplyToDiscovery(
     if (clusterPtr->replyTimer == NULL) {
 	clusterPtr->replyFirstMs = now;
 	clusterPtr->replyTimer = Tcl_CreateTimerHandler(
-		ReplyQuietMs(clusterPtr, 0), ReplyTimerProc, clusterPtr);
+		ClusterRandomUpTo(ReplyQuietMs(clusterPtr)), ReplyTimerProc,
+		clusterPtr);
     }
 }
 
@@ -313,13 +314,13 @@ ReplyTimerProc(
     Cluster *clusterPtr = clientData;
     Tcl_WideInt now = ClusterpMonotonicMs();
     Tcl_WideInt quietFor = now - clusterPtr->replyHeardMs;
-    int quiet = ReplyQuietMs(clusterPtr, 1);
+    int quiet = ReplyQuietMs(clusterPtr);
 
     clusterPtr->replyTimer = NULL;
     if (quietFor < quiet && now - clusterPtr->replyFirstMs
 	    < 2 * (Tcl_WideInt) clusterPtr->config.replyWindowMs) {
 	clusterPtr->replyTimer = Tcl_CreateTimerHandler(
-		(int) (quiet - quietFor) + ReplyQuietMs(clusterPtr, 0),
+		(int) (quiet - quietFor) + ClusterRandomUpTo(quiet),
 		ReplyTimerProc, clusterPtr);
 	return;
     }
@@ -329,25 +330,15 @@ ReplyTimerProc(
 }
 
 /*
- * The quiet spell (exact 1) or a random delay within it (exact 0).
+ * The quiet spell: 1 ms per service we know, at most -replywindow.
  */
 
 static int
 ReplyQuietMs(
-    Cluster *clusterPtr,	/* Member answering. */
-    int exact)			/* The spell itself, not a random part. */
+    const Cluster *clusterPtr)	/* Member answering. */
 {
-    unsigned char random[2] = {0, 0};
-    int quiet = clusterPtr->numServices;
-
-    if (quiet > clusterPtr->config.replyWindowMs) {
-	quiet = clusterPtr->config.replyWindowMs;
-    }
-    if (exact) {
-	return quiet;
-    }
-    ClusterpRandomBytes(random, sizeof(random));
-    return (int) (((random[0] << 8) | random[1]) % (quiet + 1));
+    return clusterPtr->numServices < clusterPtr->config.replyWindowMs
+	    ? clusterPtr->numServices : clusterPtr->config.replyWindowMs;
 }
 
 /*
@@ -374,7 +365,7 @@ ClusterSendDisconnect(
     Tcl_Obj *payloadObj;
     size_t start, length;
 
-    if (clusterPtr->multicastFd < 0 || clusterPtr->sidObj == NULL) {
+    if (clusterPtr->groupSocketPtr == NULL || clusterPtr->sidObj == NULL) {
 	return;
     }
     payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_DISCONNECT);

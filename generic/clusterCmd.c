@@ -511,7 +511,7 @@ ProtocolCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
     }
     if (proto == CLUSTER_PROTO_C) {
 	Tcl_SetObjResult(interp, Tcl_ObjPrintf("c %d",
-		clusterPtr->multicastFd));
+		ClusterMulticastFd(clusterPtr)));
     } else if ((propsObj = ClusterStreamProps(clusterPtr, proto)) != NULL) {
 	Tcl_SetObjResult(interp, Tcl_ObjPrintf("%s %s",
 		Tcl_GetString(objv[0]), Tcl_GetString(propsObj)));

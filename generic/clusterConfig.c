@@ -159,14 +159,11 @@ static void
 SetDefaults(
     ClusterConfig *configPtr)	/* Config to fill. */
 {
-    unsigned char jitter[2] = {0, 0};
-
     memset(configPtr, 0, sizeof(ClusterConfig));
     ClusterpParseAddress("230.230.230.230", &configPtr->group);
     configPtr->group.port = ClusterPortToNet(23000);
     configPtr->ttl = 600;
-    ClusterpRandomBytes(jitter, sizeof(jitter));
-    configPtr->heartbeatMs = 110000 + ((jitter[0] << 8) | jitter[1]) % 30001;
+    configPtr->heartbeatMs = 110000 + ClusterRandomUpTo(30000);
     ClusterSetObj(&configPtr->channelsObj, Tcl_NewObj());
     ClusterSetObj(&configPtr->tagsObj, Tcl_NewObj());
     configPtr->discoveredWaitMs = 1000;

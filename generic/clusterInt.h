@@ -252,7 +252,6 @@ struct Cluster {
 				 * group (clusterMulticast.c); or NULL. */
     Cluster *groupNextPtr;	/* The other members on that socket. */
     Cluster *groupPrevPtr;
-    int multicastFd;		/* Its descriptor, or -1. */
     ClusterBuf sendBuf;		/* Reused for encoding. */
     ClusterIfAddr localAddrs[32];	/* This machine's IPv4 addresses. */
     int numLocalAddrs;
@@ -304,6 +303,7 @@ void		ClusterSetObj(Tcl_Obj **slotPtr, Tcl_Obj *valueObj);
 #define CLUSTER_HOOK_PATH_SIZE 48
 void		ClusterChannelHookPath(char *path, const char *direction,
 		    int channel);
+int		ClusterRandomUpTo(int limit);
 
 /*
  * The packet codec seen from Tcl (clusterPayload.c, clusterPayloadEncode.c,
@@ -413,6 +413,7 @@ extern const char *const clusterProtoNames[CLUSTER_PROTO_COUNT + 1];
 int		ClusterMulticastOpen(Cluster *clusterPtr,
 		    Tcl_Interp *interp);
 void		ClusterMulticastClose(Cluster *clusterPtr);
+int		ClusterMulticastFd(const Cluster *clusterPtr);
 int		ClusterBroadcast(Cluster *clusterPtr, Tcl_Obj *payloadObj,
 		    Tcl_Interp *interp, int *sentPtr);
 int		ClusterMulticastSend(Cluster *clusterPtr,

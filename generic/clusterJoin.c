@@ -103,7 +103,6 @@ ClusterJoinObjCmd(
     clusterPtr = ckalloc(sizeof(Cluster));
     memset(clusterPtr, 0, sizeof(Cluster));
     clusterPtr->interp = interp;
-    clusterPtr->multicastFd = -1;
     Tcl_InitHashTable(&clusterPtr->channels, TCL_ONE_WORD_KEYS);
     Tcl_InitHashTable(&clusterPtr->services, TCL_STRING_KEYS);
     clusterPtr->hooksPtr = ClusterHooksCreate();

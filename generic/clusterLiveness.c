@@ -70,11 +70,8 @@ ClusterHandlePing(
 	if (numSids == 1) {
 	    ClusterSendHeartbeat(clusterPtr, NULL, 1, NULL);
 	} else {
-	    unsigned char random[2] = {0, 0};
-
-	    ClusterpRandomBytes(random, sizeof(random));
-	    ClusterScheduleHeartbeat(clusterPtr, (int) (((random[0] << 8)
-		    | random[1]) % (clusterPtr->config.pingReplyMs + 1)));
+	    ClusterScheduleHeartbeat(clusterPtr,
+		    ClusterRandomUpTo(clusterPtr->config.pingReplyMs));
 	}
     }
     if (numSids > (named ? 1 : 0)) {

@@ -140,7 +140,7 @@ ClusterReceivePacket(
 static int
 HandlePayload(
     Cluster *clusterPtr,	/* Receiving cluster (preserved). */
-    ClusterIncoming *inPtr)		/* The payload and where it came from. */
+    ClusterIncoming *inPtr)	/* The payload and where it came from. */
 {
     ClusterService *servicePtr;
     Tcl_HashEntry *entryPtr;
@@ -206,7 +206,7 @@ HandlePayload(
 
 static int
 ReadFields(
-    ClusterIncoming *inPtr)		/* Payload in, fields out. */
+    ClusterIncoming *inPtr)	/* Payload in, fields out. */
 {
     Tcl_Obj *payloadObj = inPtr->payloadObj, *valueObj;
 
@@ -264,7 +264,7 @@ ReadFields(
 static int
 AcceptedByPolicy(
     Cluster *clusterPtr,	/* Receiving cluster. */
-    ClusterIncoming *inPtr)		/* The payload. */
+    ClusterIncoming *inPtr)	/* The payload. */
 {
     int sameHid = inPtr->hidObj != NULL
 	    && strcmp(Tcl_GetString(inPtr->hidObj), clusterPtr->hid) == 0;
@@ -313,7 +313,7 @@ RunFilterHook(
     Cluster *clusterPtr,	/* Receiving cluster (preserved). */
     const char *path,		/* Hook path. */
     ClusterService *servicePtr,	/* Service involved, or NULL. */
-    ClusterIncoming *inPtr)		/* The payload. */
+    ClusterIncoming *inPtr)	/* The payload. */
 {
     switch (ClusterHookRun(clusterPtr, path, servicePtr, &inPtr->payloadObj,
 	    NULL)) {
@@ -356,7 +356,7 @@ static int
 Dispatch(
     Cluster *clusterPtr,	/* Receiving cluster (preserved). */
     ClusterService *servicePtr,	/* Sender (preserved). */
-    ClusterIncoming *inPtr)		/* The payload. */
+    ClusterIncoming *inPtr)	/* The payload. */
 {
     int tagsChanged;
 
@@ -443,7 +443,7 @@ Dispatch(
 static void
 HandleFailure(
     Cluster *clusterPtr,	/* Receiving cluster. */
-    ClusterIncoming *inPtr)		/* The failure report. */
+    ClusterIncoming *inPtr)	/* The failure report. */
 {
     Tcl_Obj *listObj, *keyObj, **protocols;
     int numProtocols, i, rebuilt = 0;

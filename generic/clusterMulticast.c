@@ -123,7 +123,6 @@ ClusterMulticastOpen(
 		socketPtr);
     }
     clusterPtr->groupSocketPtr = socketPtr;
-    clusterPtr->multicastFd = socketPtr->fd;
     clusterPtr->groupPrevPtr = NULL;
     clusterPtr->groupNextPtr = socketPtr->firstPtr;
     if (socketPtr->firstPtr != NULL) {
@@ -178,7 +177,6 @@ ClusterMulticastClose(
     }
     clusterPtr->groupSocketPtr = NULL;
     clusterPtr->groupNextPtr = clusterPtr->groupPrevPtr = NULL;
-    clusterPtr->multicastFd = -1;
     if (socketPtr->firstPtr != NULL) {
 	return;
     }
@@ -195,6 +193,17 @@ ClusterMulticastClose(
     ClusterpClose(socketPtr->fd);
     socketPtr->fd = -1;
     Tcl_EventuallyFree(socketPtr, FreeGroupSocket);
+}
+
+/*
+ * The descriptor of a cluster's multicast socket, or -1 when it has none.
+ */
+
+int
+ClusterMulticastFd(
+    const Cluster *clusterPtr)	/* Cluster of interest. */
+{
+    return clusterPtr->groupSocketPtr ? clusterPtr->groupSocketPtr->fd : -1;
 }
 
 static void
@@ -334,13 +343,13 @@ ClusterMulticastSend(
 		" at most %d; send it to services over t or u instead",
 		(unsigned long) length, MAX_DATAGRAM);
     }
-    if (clusterPtr->multicastFd < 0 || ClusterpDatagramSend(
-	    clusterPtr->multicastFd, &clusterPtr->config.group, bytes,
+    if (clusterPtr->groupSocketPtr == NULL || ClusterpDatagramSend(
+	    clusterPtr->groupSocketPtr->fd, &clusterPtr->config.group, bytes,
 	    length) < 0) {
 	clusterPtr->stats.sendFailures[CLUSTER_PROTO_C]++;
 	return ClusterError(interp, "SEND", "MULTICAST",
 		"can't send to the multicast group: %s",
-		clusterPtr->multicastFd < 0 ? "socket closed"
+		clusterPtr->groupSocketPtr == NULL ? "socket closed"
 		: Tcl_ErrnoMsg(errno));
     }
     clusterPtr->stats.packetsOut[CLUSTER_PROTO_C]++;

@@ -45,6 +45,39 @@ ClusterSetObj(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterRandomUpTo --
+ *
+ *	A random whole number from 0 to limit, both included, for the
+ *	jitter of heartbeats and of the answers to pings and discoveries.
+ *
+ * Results:
+ *	The number; 0 when limit is 0 or less.
+ *
+ * Side effects:
+ *	Reads the system's random source.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterRandomUpTo(
+    int limit)			/* Largest result. */
+{
+    unsigned char bytes[4] = {0, 0, 0, 0};
+    uint32_t value;
+
+    if (limit <= 0) {
+	return 0;
+    }
+    ClusterpRandomBytes(bytes, sizeof(bytes));
+    value = ((uint32_t) bytes[0] << 24) | ((uint32_t) bytes[1] << 16)
+	    | ((uint32_t) bytes[2] << 8) | bytes[3];
+    return (int) (value % ((uint32_t) limit + 1));
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterChannelHookPath --
  *
  *	Write the hook path "channel N receive" or "channel N send" into a
