@@ -1,7 +1,7 @@
 /*
  * fuzzStream.c --
  *
- *	libFuzzer harness for the stream reassembler (clusterStream.c). The
+ *	libFuzzer harness for the stream reassembler (clusterCodecStream.c). The
  *	input is
  *
  *	    flags | stream bytes ... | control bytes, read from the end
@@ -39,7 +39,7 @@
 #include <string.h>
 
 /*
- * The space a socket reader asks for (CONN_READ_CHUNK in clusterConnInt.h).
+ * The space a socket reader asks for (CONN_READ_CHUNK in clusterNetInt.h).
  */
 
 #define READER_WANT	(64 * 1024)

@@ -3,7 +3,7 @@
  *
  *	The bpacket wire format: varints, typed fields, framing, strict
  *	UTF-8 and stream reassembly (clusterCodec.c, clusterCodecDecode.c,
- *	clusterCodecUtf8.c, clusterStream.c). Pure C: nothing here knows of
+ *	clusterCodecUtf8.c, clusterCodecStream.c). Pure C: nothing here knows of
  *	interpreters, sockets or clocks, so the codec can be fuzzed and
  *	benchmarked on its own.
  *
@@ -200,7 +200,7 @@ void		ClusterUtf8Append(unsigned char *dst, size_t *lengthPtr,
 
 /*
  * Stream reassembly for TCP and unix streams: bytes in, whole packets out
- * (clusterStream.c).
+ * (clusterCodecStream.c).
  */
 
 typedef struct ClusterStream {

@@ -12,10 +12,7 @@
 #ifndef _CLUSTERINT_H
 #define _CLUSTERINT_H
 
-#include "cluster.h"
-#include <string.h>
-#include "clusterCodec.h"
-#include "clusterPort.h"
+#include "clusterNet.h"
 
 #ifndef PACKAGE_NAME
 #   define PACKAGE_NAME "cluster"
@@ -23,17 +20,6 @@
 #ifndef PACKAGE_VERSION
 #   define PACKAGE_VERSION "2.0.0"
 #endif
-
-/*
- * Protocols (SPEC section 4), in a fixed order used to index counters.
- */
-
-typedef enum ClusterProto {
-    CLUSTER_PROTO_C = 0,	/* UDP multicast. */
-    CLUSTER_PROTO_T = 1,	/* TCP. */
-    CLUSTER_PROTO_U = 2,	/* Unix-domain stream socket. */
-    CLUSTER_PROTO_COUNT = 3
-} ClusterProto;
 
 /*
  * Payload types (SPEC section 2).
@@ -127,63 +113,15 @@ typedef struct ClusterConfig {
 				 * heartbeat answering a ping with others. */
     int replyWindowMs;		/* -replywindow: longest delay of the
 				 * heartbeat answering discoveries. */
-    int connectTimeoutMs;	/* -connecttimeout for stream connects. */
-    size_t maxFrame;		/* -maxframe: largest frame on a stream;
-				 * a peer announcing a larger one, or
-				 * sending more garbage than this between
-				 * two frames, is cut off. */
-    size_t maxQueue;		/* -maxqueue: unwritten bytes per stream
-				 * connection. */
-    int maxConns;		/* -maxconns: accepted stream connections
-				 * kept open, and outgoing ones. */
-    int frameTimeoutMs;		/* -frametimeout: a stream connection
-				 * making no progress towards a frame for
-				 * this long is cut off. */
+    ClusterNetLimits limits;	/* -connecttimeout, -maxframe, -maxqueue,
+				 * -maxconns and -frametimeout: the bounds
+				 * on stream connections (clusterNet.h). */
 } ClusterConfig;
-
-/*
- * Defaults of the bounds on stream connections (-maxframe is
- * CLUSTER_DEFAULT_MAX_FRAME, clusterCodec.h).
- */
-
-#define CLUSTER_DEFAULT_MAX_QUEUE	(64 * 1024 * 1024)	/* -maxqueue */
-#define CLUSTER_DEFAULT_MAX_CONNS	384	/* -maxconns */
-#define CLUSTER_DEFAULT_FRAME_TIMEOUT	10000	/* -frametimeout, ms */
 
 typedef struct Cluster Cluster;
 typedef struct ClusterService ClusterService;
 typedef struct ClusterHookTable ClusterHookTable;
-typedef struct ClusterStreams ClusterStreams;
-typedef struct ClusterConn ClusterConn;
 typedef struct ClusterQuery ClusterQuery;
-typedef struct ClusterGroupSocket ClusterGroupSocket;
-
-/*
- * Byte order of ports, without the platform's headers.
- */
-
-static inline uint16_t
-ClusterPortToNet(
-    int port)			/* Host order. */
-{
-    unsigned char bytes[2];
-    uint16_t result;
-
-    bytes[0] = (unsigned char) ((port >> 8) & 0xff);
-    bytes[1] = (unsigned char) (port & 0xff);
-    memcpy(&result, bytes, 2);
-    return result;
-}
-
-static inline int
-ClusterPortFromNet(
-    uint16_t port)		/* Network order. */
-{
-    unsigned char bytes[2];
-
-    memcpy(bytes, &port, 2);
-    return (bytes[0] << 8) | bytes[1];
-}
 
 #define CLUSTER_INT2PTR(i)	((void *) (intptr_t) (i))
 #define CLUSTER_PTR2INT(p)	((int) (intptr_t) (p))
@@ -218,8 +156,8 @@ struct ClusterService {
 				 * 0 when nothing is expected. */
     Tcl_TimerToken announceTimer;	/* Runs `service discovered` when
 				 * props are slow to arrive. */
-    ClusterConn *conns[CLUSTER_PROTO_COUNT];	/* Open stream to it per
-				 * protocol, or NULL (clusterStreams.c). */
+    ClusterNetPeer peer;	/* Its open streams, kept by the
+				 * transports; peer.data points here. */
 };
 
 /*
@@ -247,18 +185,16 @@ struct Cluster {
     ClusterService *lastService;
     int numServices;		/* Entries in services. */
     ClusterHookTable *hooksPtr;	/* Registered hook scripts. */
-    ClusterGroupSocket *groupSocketPtr;	/* The `c` socket, shared with the
-				 * thread's other members of the same
-				 * group (clusterMulticast.c); or NULL. */
-    Cluster *groupNextPtr;	/* The other members on that socket. */
-    Cluster *groupPrevPtr;
+    ClusterNetMcast *mcastPtr;	/* Its endpoint on the `c` socket, shared
+				 * with the thread's other members of the
+				 * same group; or NULL. */
     ClusterBuf sendBuf;		/* Reused for encoding. */
     ClusterIfAddr localAddrs[32];	/* This machine's IPv4 addresses. */
     int numLocalAddrs;
     Tcl_WideInt localAddrsMs;	/* When localAddrs was read. */
-    ClusterStreams *streamsPtr;	/* Servers and connections of t and u
-				 * (clusterStreams.c); NULL if none. */
-    ClusterQuery *firstQuery;	/* Live queries (clusterQuery.c). */
+    ClusterNetStreams *streamsPtr;	/* Servers and connections of t
+				 * and u; NULL if none. */
+    ClusterQuery *firstQuery;	/* Live queries (clusterCoreQuery.c). */
     Tcl_TimerToken heartbeatTimer;	/* Next heartbeat. */
     Tcl_TimerToken pingSweepTimer;	/* Sweep of pinged services. */
     Tcl_TimerToken pingTimer;	/* Sends the batched ping. */
@@ -271,6 +207,18 @@ struct Cluster {
     Tcl_WideInt replyHeardMs;	/* and the last one. */
     ClusterStats stats;		/* Counters since join. */
 };
+
+/*
+ * Whether a cluster was destroyed (its memory waits for Tcl_Release).
+ * Code that ran a script checks this before touching the cluster again.
+ */
+
+static inline int
+ClusterIsDeleted(
+    const Cluster *clusterPtr)	/* Cluster of interest. */
+{
+    return (clusterPtr->flags & CLUSTER_DELETED) != 0;
+}
 
 /*
  * Per-interpreter state: counters that make command names unique.
@@ -294,11 +242,13 @@ typedef enum ClusterHookResult {
 } ClusterHookResult;
 
 /*
- * Errors (clusterError.c); object slots (clusterUtil.c).
+ * Errors (clusterCoreError.c); object slots (clusterUtil.c).
  */
 
 int		ClusterError(Tcl_Interp *interp, const char *category,
 		    const char *detail, const char *format, ...);
+int		ClusterErrToInterp(Tcl_Interp *interp,
+		    const ClusterErr *errPtr);
 void		ClusterSetObj(Tcl_Obj **slotPtr, Tcl_Obj *valueObj);
 #define CLUSTER_HOOK_PATH_SIZE 48
 void		ClusterChannelHookPath(char *path, const char *direction,
@@ -306,8 +256,8 @@ void		ClusterChannelHookPath(char *path, const char *direction,
 int		ClusterRandomUpTo(int limit);
 
 /*
- * The packet codec seen from Tcl (clusterPayload.c, clusterPayloadEncode.c,
- * clusterPacketCmd.c, clusterStreamCmd.c).
+ * The packet codec seen from Tcl (clusterCorePayload.c, clusterCorePayloadEncode.c,
+ * clusterCmdPacket.c, clusterCmdStream.c).
  */
 
 int		ClusterPayloadEncode(Tcl_Interp *interp, Tcl_Obj *dictObj,
@@ -323,9 +273,9 @@ int		ClusterGetVarintFromObj(Tcl_Interp *interp, Tcl_Obj *objPtr,
 Tcl_Obj *	ClusterNewVarintObj(uint64_t value);
 
 /*
- * Between the payload files only: the per-thread cache (clusterPayload.c)
+ * Between the payload files only: the per-thread cache (clusterCorePayload.c)
  * of the key objects of the payload dict, the two boolean values and the
- * Tcl type of bignums, read by the encoder too (clusterPayloadEncode.c).
+ * Tcl type of bignums, read by the encoder too (clusterCorePayloadEncode.c).
  */
 
 typedef struct ClusterPayloadCache {
@@ -342,8 +292,8 @@ typedef struct ClusterPayloadCache {
 ClusterPayloadCache *ClusterGetPayloadCache(void);
 
 /*
- * Between the files of ::cluster::packet only: clusterPacketCmd.c (the
- * ensemble and its per-interp state) and clusterStreamCmd.c (the stream
+ * Between the files of ::cluster::packet only: clusterCmdPacket.c (the
+ * ensemble and its per-interp state) and clusterCmdStream.c (the stream
  * objects).
  */
 
@@ -367,13 +317,7 @@ int		ClusterPacketStreamCmd(ClientData clientData,
 		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
 /*
- * Clock (unix/clusterUnixTime.c).
- */
-
-Tcl_WideInt	ClusterpMonotonicMs(void);
-
-/*
- * Options (clusterConfig.c); joining and teardown (clusterJoin.c); the
+ * Options (clusterCmdConfig.c); joining and teardown (clusterCore.c); the
  * cluster object command (clusterCmd.c).
  */
 
@@ -387,10 +331,9 @@ int		ClusterParseConfig(Tcl_Interp *interp, int objc,
 void		ClusterFreeConfig(ClusterConfig *configPtr);
 Tcl_Obj *	ClusterConfigDict(const Cluster *clusterPtr);
 Tcl_Obj *	ClusterStatsDict(const Cluster *clusterPtr);
-int		ClusterIsDeleted(const Cluster *clusterPtr);
 
 /*
- * Beacons: heartbeats, discovery, disconnect (clusterBeacon.c).
+ * Beacons: heartbeats, discovery, disconnect (clusterCoreBeacon.c).
  */
 
 Tcl_Obj *	ClusterOwnPayload(Cluster *clusterPtr, int type);
@@ -403,85 +346,37 @@ void		ClusterScheduleHeartbeat(Cluster *clusterPtr, int ms);
 void		ClusterTagsChanged(Cluster *clusterPtr);
 void		ClusterReplyToDiscovery(Cluster *clusterPtr);
 int		ClusterServes(Cluster *clusterPtr, ClusterProto proto);
-int		ClusterProtoFromName(const char *name);
-extern const char *const clusterProtoNames[CLUSTER_PROTO_COUNT + 1];
 
 /*
- * Multicast transport `c` (clusterMulticast.c).
+ * The transports seen from the core (clusterCoreNet.c).
  */
 
-int		ClusterMulticastOpen(Cluster *clusterPtr,
+int		ClusterTransportsOpen(Cluster *clusterPtr,
 		    Tcl_Interp *interp);
-void		ClusterMulticastClose(Cluster *clusterPtr);
+void		ClusterTransportsClose(Cluster *clusterPtr);
 int		ClusterMulticastFd(const Cluster *clusterPtr);
-int		ClusterBroadcast(Cluster *clusterPtr, Tcl_Obj *payloadObj,
-		    Tcl_Interp *interp, int *sentPtr);
 int		ClusterMulticastSend(Cluster *clusterPtr,
 		    const unsigned char *bytes, size_t length,
-		    Tcl_Interp *interp);
-
-/*
- * Stream transports t and u (clusterStreams.c, clusterConn.c,
- * clusterConnIO.c): servers, connections with write queues, non-blocking
- * connects, reassembly.
- */
-
-int		ClusterStreamsOpen(Cluster *clusterPtr, Tcl_Interp *interp);
-void		ClusterStreamsClose(Cluster *clusterPtr);
-int		ClusterStreamRebuild(Cluster *clusterPtr, ClusterProto proto,
-		    Tcl_Interp *interp);
-Tcl_Obj *	ClusterStreamProps(Cluster *clusterPtr, ClusterProto proto);
-int		ClusterStreamBreak(Cluster *clusterPtr, ClusterProto proto,
 		    Tcl_Interp *interp);
 int		ClusterStreamSend(Cluster *clusterPtr,
 		    ClusterService *servicePtr, ClusterProto proto,
 		    const unsigned char *bytes, size_t length, int flags);
-int		ClusterConnWrite(ClusterConn *connPtr,
-		    const unsigned char *bytes, size_t length, int flags);
-
-/*
- * Flags a packet travels with in a write queue, handed back with it when
- * its connection fails (ClusterSendFailed).
- */
-
-#define CLUSTER_SEND_NO_BROADCAST (1<<0)	/* Never retry over `c`. */
-#define CLUSTER_SEND_KEEPALIVE	(1<<1)	/* The packet asks for keepalive. */
-ClusterProto	ClusterConnProto(const ClusterConn *connPtr);
-void		ClusterConnBind(ClusterConn *connPtr,
-		    ClusterService *servicePtr);
+int		ClusterStreamReply(Cluster *clusterPtr, ClusterConn *connPtr,
+		    const unsigned char *bytes, size_t length);
+Tcl_Obj *	ClusterStreamProps(Cluster *clusterPtr, ClusterProto proto);
+int		ClusterStreamRebuild(Cluster *clusterPtr, ClusterProto proto,
+		    Tcl_Interp *interp);
+int		ClusterStreamBreak(Cluster *clusterPtr, ClusterProto proto,
+		    Tcl_Interp *interp);
 void		ClusterStreamsForget(ClusterService *servicePtr);
-Tcl_Obj *	ClusterConnName(const ClusterConn *connPtr);
 void		ClusterStreamStats(Cluster *clusterPtr, Tcl_Obj *dictObj);
 
 /*
- * Between the files of the stream transports only: clusterStreams.c
- * (servers, targets) and clusterConn.c, clusterConnIO.c (connections,
- * queues, reading).
+ * Sending (clusterCoreSend.c), called back by the transports.
  */
 
-typedef struct ClusterConnPool ClusterConnPool;
-
-#define CLUSTER_MAX_WATCHED_FD	1024	/* Tcl 8.6 watches descriptors with
-					 * select(): one at or above
-					 * FD_SETSIZE would abort. */
-
-ClusterConnPool *ClusterConnPoolCreate(Cluster *clusterPtr);
-void		ClusterConnPoolFree(ClusterConnPool *poolPtr);
-int		ClusterConnAccept(ClusterConnPool *poolPtr,
-		    ClusterProto proto, int listenFd);
-int		ClusterConnOpen(ClusterConnPool *poolPtr,
-		    ClusterService *servicePtr, ClusterProto proto,
-		    const ClusterAddr *toPtr, const char *path,
-		    const unsigned char *bytes, size_t length, int flags);
-void		ClusterConnPoolForget(ClusterConnPool *poolPtr,
-		    ClusterService *servicePtr);
-Tcl_Obj *	ClusterConnPoolStats(ClusterConnPool *poolPtr);
-int		ClusterConnUsable(ClusterConn *connPtr);
-
-/*
- * Sending (clusterSend.c), called back by the transports.
- */
-
+int		ClusterBroadcast(Cluster *clusterPtr, Tcl_Obj *payloadObj,
+		    Tcl_Interp *interp, int *sentPtr);
 int		ClusterRunSendHooks(Cluster *clusterPtr,
 		    Tcl_Obj **payloadPtr, int isBroadcast);
 void		ClusterSchedulePing(Cluster *clusterPtr,
@@ -502,10 +397,11 @@ int		ClusterSendToService(Cluster *clusterPtr,
 		    Tcl_Interp *interp, int *usedPtr);
 void		ClusterSendFailed(Cluster *clusterPtr,
 		    ClusterService *servicePtr, ClusterProto proto,
-		    Tcl_Obj *unsentObj, const char *reason);
+		    const ClusterNetPacket *packets, int numPackets,
+		    const char *reason);
 
 /*
- * Queries (clusterQuery.c) and answers to those of others (clusterAnswer.c).
+ * Queries (clusterCoreQuery.c) and answers to those of others (clusterCoreAnswer.c).
  */
 
 void		ClusterQueriesDeleteAll(Cluster *clusterPtr);
@@ -540,8 +436,8 @@ typedef struct ClusterIncoming {
 } ClusterIncoming;
 
 /*
- * Incoming payloads (clusterMembers.c); what they teach of their senders
- * (clusterLearn.c); liveness, pings and removal (clusterLiveness.c).
+ * Incoming payloads (clusterCoreReceive.c); what they teach of their senders
+ * (clusterCoreLearn.c); liveness, pings and removal (clusterCoreLiveness.c).
  */
 
 int		ClusterLearnFromPayload(ClusterService *servicePtr,
@@ -569,7 +465,7 @@ void		ClusterRemoveService(ClusterService *servicePtr);
 void		ClusterRemoveAllServices(Cluster *clusterPtr);
 
 /*
- * Service objects (clusterService.c).
+ * Service objects (clusterCoreService.c).
  */
 
 ClusterService *ClusterServiceCreate(Cluster *clusterPtr, Tcl_Obj *sidObj);
@@ -580,7 +476,7 @@ Tcl_Obj *	ClusterServiceInfo(ClusterService *servicePtr);
 Tcl_Obj *	ClusterServiceResolverTags(ClusterService *servicePtr);
 
 /*
- * Hooks (clusterHook.c).
+ * Hooks (clusterCoreHook.c).
  */
 
 ClusterHookTable *ClusterHooksCreate(void);
@@ -596,7 +492,7 @@ int		ClusterHookPrepare(Tcl_Interp *interp);
 int		ClusterHookIsFilter(const char *path);
 
 /*
- * Resolver and tags (clusterResolve.c).
+ * Resolver and tags (clusterCoreResolve.c).
  */
 
 int		ClusterResolveObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,

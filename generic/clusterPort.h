@@ -41,6 +41,22 @@ typedef struct ClusterIfAddr {
 } ClusterIfAddr;
 
 /*
+ * An error met below the core, where there is no interpreter: the
+ * category and detail of its {CLUSTER category detail} errorcode and its
+ * message. ClusterErrSet (clusterUtil.c) fills it; the core hands it to
+ * Tcl with ClusterErrToInterp (clusterCoreError.c).
+ */
+
+typedef struct ClusterErr {
+    const char *category;	/* Static: SOCKET, SEND, ... */
+    const char *detail;		/* Static: BIND, CREATE, ...; or NULL. */
+    char message[256];		/* What went wrong, for a person. */
+} ClusterErr;
+
+int		ClusterErrSet(ClusterErr *errPtr, const char *category,
+		    const char *detail, const char *format, ...);
+
+/*
  * Identities and addresses (unix/clusterUnixHost.c, macosx/).
  */
 
@@ -55,12 +71,12 @@ void		ClusterpFormatAddress(const ClusterAddr *addrPtr,
 
 /*
  * Sockets (unix/clusterUnixNet.c). Every descriptor returned is
- * non-blocking and close-on-exec. Functions that take an interp leave an
- * error message and a {CLUSTER SOCKET ...} errorcode in it on failure.
+ * non-blocking and close-on-exec. Functions that take a ClusterErr fill it
+ * on failure, with the category SOCKET.
  * The others return -1 and leave errno set.
  */
 
-int		ClusterpMulticastOpen(Tcl_Interp *interp,
+int		ClusterpMulticastOpen(ClusterErr *errPtr,
 		    const ClusterAddr *groupPtr, const ClusterAddr *ifPtr,
 		    int ttl, int *fdPtr);
 int		ClusterpDatagramSend(int fd, const ClusterAddr *toPtr,
@@ -68,9 +84,9 @@ int		ClusterpDatagramSend(int fd, const ClusterAddr *toPtr,
 int		ClusterpDatagramReceive(int fd, unsigned char *buffer,
 		    size_t capacity, ClusterAddr *fromPtr);
 
-int		ClusterpTcpListen(Tcl_Interp *interp, int *fdPtr,
+int		ClusterpTcpListen(ClusterErr *errPtr, int *fdPtr,
 		    int *portPtr);
-int		ClusterpUnixListen(Tcl_Interp *interp, const char *path,
+int		ClusterpUnixListen(ClusterErr *errPtr, const char *path,
 		    int *fdPtr);
 int		ClusterpAccept(int listenFd, ClusterAddr *fromPtr);
 int		ClusterpTcpConnect(const ClusterAddr *toPtr, int *fdPtr);

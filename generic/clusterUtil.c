@@ -10,6 +10,8 @@
  */
 
 #include "clusterInt.h"
+#include <stdarg.h>
+#include <stdio.h>
 
 /*
  *----------------------------------------------------------------------
@@ -118,4 +120,46 @@ ClusterChannelHookPath(
     }
     path[length++] = ' ';
     strcpy(path + length, direction);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterErrSet --
+ *
+ *	Fill an error record below the core, where there is no
+ *	interpreter: the category and detail of its errorcode and the
+ *	message formatted from `format` (cut at the record's size).
+ *
+ * Results:
+ *	Always TCL_ERROR, so callers can write `return ClusterErrSet(...)`.
+ *
+ * Side effects:
+ *	Fills *errPtr when it is not NULL.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterErrSet(
+    ClusterErr *errPtr,		/* Record to fill; may be NULL. */
+    const char *category,	/* Static: second element of the code. */
+    const char *detail,		/* Static: third element, or NULL. */
+    const char *format,		/* printf format of the message. */
+    ...)
+{
+    va_list args;
+
+    if (errPtr == NULL) {
+	return TCL_ERROR;
+    }
+    errPtr->category = category;
+    errPtr->detail = detail;
+    va_start(args, format);
+    if (vsnprintf(errPtr->message, sizeof(errPtr->message), format,
+	    args) < 0) {
+	errPtr->message[0] = '\0';
+    }
+    va_end(args);
+    return TCL_ERROR;
 }

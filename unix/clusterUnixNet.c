@@ -175,7 +175,7 @@ ClusterpClampLength(
  *
  * Side effects:
  *	Opens a socket and joins the group. On failure nothing is left
- *	open and the interp holds an error with code {CLUSTER SOCKET
+ *	open and *errPtr holds an error {CLUSTER SOCKET
  *	detail}.
  *
  *----------------------------------------------------------------------
@@ -183,7 +183,7 @@ ClusterpClampLength(
 
 int
 ClusterpMulticastOpen(
-    Tcl_Interp *interp,		/* For errors; may be NULL. */
+    ClusterErr *errPtr,		/* For errors; may be NULL. */
     const ClusterAddr *groupPtr,	/* Group address and port. */
     const ClusterAddr *ifPtr,	/* Interface address, or NULL or ip 0 for
 				 * the system's choice. */
@@ -201,12 +201,12 @@ ClusterpMulticastOpen(
 
     ClusterpFormatAddress(groupPtr, groupText);
     if (!IN_MULTICAST(ntohl(groupPtr->ip))) {
-	return ClusterError(interp, "SOCKET", "NOT_MULTICAST",
+	return ClusterErrSet(errPtr, "SOCKET", "NOT_MULTICAST",
 		"can't open multicast socket: %s is not a multicast address"
 		" (224.0.0.0 to 239.255.255.255)", groupText);
     }
     if (ttl < 0 || ttl > 255) {
-	return ClusterError(interp, "SOCKET", "TTL",
+	return ClusterErrSet(errPtr, "SOCKET", "TTL",
 		"can't open multicast socket: TTL %d is out of range"
 		" (0 to 255)", ttl);
     }
@@ -214,7 +214,7 @@ ClusterpMulticastOpen(
 
     fd = ClusterpNewSocket(AF_INET, SOCK_DGRAM);
     if (fd < 0) {
-	return ClusterError(interp, "SOCKET", "CREATE",
+	return ClusterErrSet(errPtr, "SOCKET", "CREATE",
 		"can't create multicast socket: %s", Tcl_ErrnoMsg(errno));
     }
 
@@ -251,7 +251,7 @@ ClusterpMulticastOpen(
     if (bind(fd, (struct sockaddr *) &sin, sizeof(sin)) < 0) {
 	err = errno;
 	close(fd);
-	return ClusterError(interp, "SOCKET", "BIND",
+	return ClusterErrSet(errPtr, "SOCKET", "BIND",
 		"can't bind multicast socket to port %u: %s",
 		(unsigned) ntohs(groupPtr->port), Tcl_ErrnoMsg(err));
     }
@@ -292,7 +292,7 @@ ClusterpMulticastOpen(
 		joined.port = 0;
 		ClusterpFormatAddress(&joined, ifText);
 	    }
-	    return ClusterError(interp, "SOCKET", "MEMBERSHIP",
+	    return ClusterErrSet(errPtr, "SOCKET", "MEMBERSHIP",
 		    "can't join multicast group %s on interface %s: %s",
 		    groupText, ifText, Tcl_ErrnoMsg(err));
 	}
@@ -330,7 +330,7 @@ ClusterpMulticastOpen(
   optionError:
     err = errno;
     close(fd);
-    return ClusterError(interp, "SOCKET", "OPTION",
+    return ClusterErrSet(errPtr, "SOCKET", "OPTION",
 	    "can't set %s on multicast socket for %s: %s", what, groupText,
 	    Tcl_ErrnoMsg(err));
 }

@@ -133,14 +133,14 @@ PrepareStream(
  *
  * Side effects:
  *	Opens a listening socket. On failure nothing is left open and the
- *	interp holds an error with code {CLUSTER SOCKET detail}.
+ *	*errPtr holds an error {CLUSTER SOCKET detail}.
  *
  *----------------------------------------------------------------------
  */
 
 int
 ClusterpTcpListen(
-    Tcl_Interp *interp,		/* For errors; may be NULL. */
+    ClusterErr *errPtr,		/* For errors; may be NULL. */
     int *fdPtr,			/* Where to put the descriptor. */
     int *portPtr)		/* Where to put the port. */
 {
@@ -151,7 +151,7 @@ ClusterpTcpListen(
 
     fd = ClusterpNewSocket(AF_INET, SOCK_STREAM);
     if (fd < 0) {
-	return ClusterError(interp, "SOCKET", "CREATE",
+	return ClusterErrSet(errPtr, "SOCKET", "CREATE",
 		"can't create TCP server socket: %s", Tcl_ErrnoMsg(errno));
     }
     memset(&sin, 0, sizeof(sin));
@@ -185,7 +185,7 @@ ClusterpTcpListen(
   error:
     err = errno;
     close(fd);
-    return ClusterError(interp, "SOCKET", detail,
+    return ClusterErrSet(errPtr, "SOCKET", detail,
 	    "can't %s TCP server socket on an ephemeral port: %s", action,
 	    Tcl_ErrnoMsg(err));
 }
@@ -239,7 +239,7 @@ UnixAddress(
  * Side effects:
  *	Creates the socket file (the caller removes it when done) and
  *	perhaps removes a stale one. On failure nothing is left open or
- *	created and the interp holds an error with code {CLUSTER SOCKET
+ *	created and *errPtr holds an error {CLUSTER SOCKET
  *	detail}: PATH_TOO_LONG, ADDRESS_IN_USE, BIND, LISTEN or CREATE.
  *
  *----------------------------------------------------------------------
@@ -247,7 +247,7 @@ UnixAddress(
 
 int
 ClusterpUnixListen(
-    Tcl_Interp *interp,		/* For errors; may be NULL. */
+    ClusterErr *errPtr,		/* For errors; may be NULL. */
     const char *path,		/* Socket file path. */
     int *fdPtr)			/* Where to put the descriptor. */
 {
@@ -257,16 +257,16 @@ ClusterpUnixListen(
 
     if (UnixAddress(path, &sun) < 0) {
 	if (errno == ENAMETOOLONG) {
-	    return ClusterError(interp, "SOCKET", "PATH_TOO_LONG",
+	    return ClusterErrSet(errPtr, "SOCKET", "PATH_TOO_LONG",
 		    "can't listen on unix socket \"%s\": path is longer than"
 		    " %d bytes", path, (int) sizeof(sun.sun_path) - 1);
 	}
-	return ClusterError(interp, "SOCKET", "BIND",
+	return ClusterErrSet(errPtr, "SOCKET", "BIND",
 		"can't listen on unix socket: empty path");
     }
     fd = ClusterpNewSocket(AF_UNIX, SOCK_STREAM);
     if (fd < 0) {
-	return ClusterError(interp, "SOCKET", "CREATE",
+	return ClusterErrSet(errPtr, "SOCKET", "CREATE",
 		"can't create unix socket: %s", Tcl_ErrnoMsg(errno));
     }
     for (tries = 0; ; tries++) {
@@ -276,7 +276,7 @@ ClusterpUnixListen(
 	err = errno;
 	if (err != EADDRINUSE || tries > 0) {
 	    close(fd);
-	    return ClusterError(interp, "SOCKET",
+	    return ClusterErrSet(errPtr, "SOCKET",
 		    (err == EADDRINUSE) ? "ADDRESS_IN_USE" : "BIND",
 		    "can't bind unix socket \"%s\": %s", path,
 		    Tcl_ErrnoMsg(err));
@@ -292,7 +292,7 @@ ClusterpUnixListen(
 	}
 	if (!S_ISSOCK(st.st_mode)) {
 	    close(fd);
-	    return ClusterError(interp, "SOCKET", "ADDRESS_IN_USE",
+	    return ClusterErrSet(errPtr, "SOCKET", "ADDRESS_IN_USE",
 		    "can't listen on unix socket \"%s\": a file that is"
 		    " not a socket is in the way", path);
 	}
@@ -300,14 +300,14 @@ ClusterpUnixListen(
 	if (probe < 0) {
 	    err = errno;
 	    close(fd);
-	    return ClusterError(interp, "SOCKET", "CREATE",
+	    return ClusterErrSet(errPtr, "SOCKET", "CREATE",
 		    "can't create unix socket: %s", Tcl_ErrnoMsg(err));
 	}
 	if (connect(probe, (struct sockaddr *) &sun, sizeof(sun)) == 0
 		|| errno != ECONNREFUSED) {
 	    close(probe);
 	    close(fd);
-	    return ClusterError(interp, "SOCKET", "ADDRESS_IN_USE",
+	    return ClusterErrSet(errPtr, "SOCKET", "ADDRESS_IN_USE",
 		    "can't listen on unix socket \"%s\": another process is"
 		    " listening there", path);
 	}
@@ -315,7 +315,7 @@ ClusterpUnixListen(
 	if (unlink(path) < 0 && errno != ENOENT) {
 	    err = errno;
 	    close(fd);
-	    return ClusterError(interp, "SOCKET", "ADDRESS_IN_USE",
+	    return ClusterErrSet(errPtr, "SOCKET", "ADDRESS_IN_USE",
 		    "can't remove stale unix socket \"%s\": %s", path,
 		    Tcl_ErrnoMsg(err));
 	}
@@ -324,7 +324,7 @@ ClusterpUnixListen(
 	err = errno;
 	close(fd);
 	unlink(path);
-	return ClusterError(interp, "SOCKET", "LISTEN",
+	return ClusterErrSet(errPtr, "SOCKET", "LISTEN",
 		"can't listen on unix socket \"%s\": %s", path,
 		Tcl_ErrnoMsg(err));
     }

@@ -1,5 +1,5 @@
 /*
- * clusterConfig.c --
+ * clusterCmdConfig.c --
  *
  *	The options of `cluster join` (SPEC section 6.1): parsed and checked
  *	once into a ClusterConfig, which the core reads and `$cluster
@@ -59,11 +59,11 @@ static const JoinOption joinOptions[] = {
     {"-pingsweep",	KIND_INT,	FIELD(pingSweepMs), 0, 86400000},
     {"-pingreply",	KIND_INT,	FIELD(pingReplyMs), 0, 600000},
     {"-replywindow",	KIND_INT,	FIELD(replyWindowMs), 0, 600000},
-    {"-connecttimeout",	KIND_INT,	FIELD(connectTimeoutMs), 1, 600000},
-    {"-maxframe",	KIND_SIZE,	FIELD(maxFrame), 64, 0x7fffffff},
-    {"-maxqueue",	KIND_SIZE,	FIELD(maxQueue), 1024, 0x7fffffff},
-    {"-maxconns",	KIND_INT,	FIELD(maxConns), 1, 1000000},
-    {"-frametimeout",	KIND_INT,	FIELD(frameTimeoutMs), 1, 86400000},
+    {"-connecttimeout",	KIND_INT,	FIELD(limits.connectTimeoutMs), 1, 600000},
+    {"-maxframe",	KIND_SIZE,	FIELD(limits.maxFrame), 64, 0x7fffffff},
+    {"-maxqueue",	KIND_SIZE,	FIELD(limits.maxQueue), 1024, 0x7fffffff},
+    {"-maxconns",	KIND_INT,	FIELD(limits.maxConns), 1, 1000000},
+    {"-frametimeout",	KIND_INT,	FIELD(limits.frameTimeoutMs), 1, 86400000},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -173,11 +173,11 @@ SetDefaults(
     configPtr->pingSweepMs = 30000;
     configPtr->pingReplyMs = 15000;
     configPtr->replyWindowMs = 500;
-    configPtr->connectTimeoutMs = 5000;
-    configPtr->maxFrame = CLUSTER_DEFAULT_MAX_FRAME;
-    configPtr->maxQueue = CLUSTER_DEFAULT_MAX_QUEUE;
-    configPtr->maxConns = CLUSTER_DEFAULT_MAX_CONNS;
-    configPtr->frameTimeoutMs = CLUSTER_DEFAULT_FRAME_TIMEOUT;
+    configPtr->limits.connectTimeoutMs = 5000;
+    configPtr->limits.maxFrame = CLUSTER_DEFAULT_MAX_FRAME;
+    configPtr->limits.maxQueue = CLUSTER_DEFAULT_MAX_QUEUE;
+    configPtr->limits.maxConns = CLUSTER_DEFAULT_MAX_CONNS;
+    configPtr->limits.frameTimeoutMs = CLUSTER_DEFAULT_FRAME_TIMEOUT;
 }
 
 /*
@@ -509,11 +509,11 @@ ClusterConfigDict(
     PUT("pingsweep", Tcl_NewIntObj(c->pingSweepMs));
     PUT("pingreply", Tcl_NewIntObj(c->pingReplyMs));
     PUT("replywindow", Tcl_NewIntObj(c->replyWindowMs));
-    PUT("connecttimeout", Tcl_NewIntObj(c->connectTimeoutMs));
-    PUT("maxframe", Tcl_NewWideIntObj((Tcl_WideInt) c->maxFrame));
-    PUT("maxqueue", Tcl_NewWideIntObj((Tcl_WideInt) c->maxQueue));
-    PUT("maxconns", Tcl_NewIntObj(c->maxConns));
-    PUT("frametimeout", Tcl_NewIntObj(c->frameTimeoutMs));
+    PUT("connecttimeout", Tcl_NewIntObj(c->limits.connectTimeoutMs));
+    PUT("maxframe", Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxFrame));
+    PUT("maxqueue", Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxQueue));
+    PUT("maxconns", Tcl_NewIntObj(c->limits.maxConns));
+    PUT("frametimeout", Tcl_NewIntObj(c->limits.frameTimeoutMs));
 #undef PUT
     return dictObj;
 }

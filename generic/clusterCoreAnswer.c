@@ -1,5 +1,5 @@
 /*
- * clusterAnswer.c --
+ * clusterCoreAnswer.c --
  *
  *	Answering the queries of others (SPEC section 2, type 4): the
  *	`query` hook's result goes back as a type-5 response carrying the
@@ -90,8 +90,8 @@ ClusterQueryIncoming(
     if (connPtr != NULL && ClusterRunSendHooks(clusterPtr, &replyObj, 0)
 	    == TCL_OK && ClusterPayloadEncode(NULL, replyObj, 0,
 		&clusterPtr->sendBuf, &start, &length) == TCL_OK
-	    && ClusterConnWrite(connPtr, clusterPtr->sendBuf.bytes + start,
-		length, 0) == TCL_OK) {
+	    && ClusterStreamReply(clusterPtr, connPtr,
+		clusterPtr->sendBuf.bytes + start, length) == TCL_OK) {
 	/* Answered on the connection the query came on. */
     } else if (connPtr == NULL && !ClusterIsDeleted(clusterPtr)) {
 	protoObj = Tcl_NewStringObj(clusterProtoNames[proto], -1);

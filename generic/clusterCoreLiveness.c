@@ -1,5 +1,5 @@
 /*
- * clusterLiveness.c --
+ * clusterCoreLiveness.c --
  *
  *	Who is still alive: the sweep that drops services silent for -ttl
  *	seconds, the answer to pings (type 3) and the deadlines they set,

@@ -1,32 +1,35 @@
 /*
- * clusterConnInt.h --
+ * clusterNetInt.h --
  *
- *	Declarations private to the three files of the stream connections:
- *	clusterConn.c (the pool; accepting, opening, binding and closing
- *	connections; counters), clusterConnIO.c (write queues, reading
- *	and reassembly, delivery to the core, the keepalive rule, the file
- *	handler) and clusterConnLimits.c (the bounds on what a peer may
+ *	Declarations private to the files of the stream transports:
+ *	clusterNetStream.c (servers, and the entry points of clusterNet.h),
+ *	clusterNetConn.c (the pool; accepting, opening, binding and closing
+ *	connections; counters), clusterNetConnIO.c (write queues, reading
+ *	and reassembly, delivery to the owner, the keepalive rule, the file
+ *	handler) and clusterNetLimits.c (the bounds on what a peer may
  *	send, and the timer). Nothing else includes it: the rest of the
- *	extension sees connections through the prototypes in clusterInt.h.
+ *	extension sees streams through clusterNet.h.
  *
  *	Lifetimes: a connection is reached from the event loop (its file
- *	handler and timer) and from its service (servicePtr->conns[]). The
- *	core may destroy the cluster, the service or the connection itself
- *	while a callback of ours is on the C stack. Callbacks therefore hold
- *	Tcl_Preserve on the cluster and the connection, and check
- *	ClusterIsDeleted and CONN_CLOSED after every call into the core. A
+ *	handler and timer) and from its peer (peerPtr->conns[]). The owner
+ *	may, inside a callback, destroy itself, and with it the streams and
+ *	every connection (ClusterNetStreamsClose), or forget the peer.
+ *	Event handlers therefore hold Tcl_Preserve on the connection and
+ *	check CONN_CLOSED after every callback before touching the pool. A
  *	closed connection is freed by Tcl_EventuallyFree; its reassembly
- *	buffer lives until then, because the core may still be reading a
+ *	buffer lives until then, because the owner may still be reading a
  *	packet that points into it.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#ifndef _CLUSTERCONNINT_H
-#define _CLUSTERCONNINT_H
+#ifndef _CLUSTERNETINT_H
+#define _CLUSTERNETINT_H
 
-#include "clusterInt.h"
+#include "clusterNet.h"
+
+typedef struct ClusterConnPool ClusterConnPool;
 
 /*
  * Limits and timeouts of connections. The bounds a user may change are
@@ -38,7 +41,7 @@
  *   the buffer stays within -maxframe + CLUSTER_FRAME_OVERHEAD +
  *   CONN_READ_CHUNK bytes. A frame announcing more than -maxframe, or
  *   more than -maxframe bytes of garbage since the last whole frame,
- *   cuts the connection off (clusterConnLimits.c);
+ *   cuts the connection off (clusterNetLimits.c);
  * - output: at most -maxqueue unwritten bytes (ConnQueue);
  * - time: a connection making no progress towards a frame for
  *   -frametimeout ms is cut off (ConnNoteInput, ConnTimeoutProc);
@@ -69,7 +72,7 @@
 #define CONN_IDLE	(1<<3)	/* CLOSING and idle: close once the queue
 				 * is written. */
 #define CONN_CLOSED	(1<<4)	/* Closed; memory waits for release. */
-#define CONN_BUSY	(1<<5)	/* Handing packets to the core: no read. */
+#define CONN_BUSY	(1<<5)	/* Handing packets to the owner: no read. */
 #define CONN_HANDLED	(1<<6)	/* At least one payload was handled. */
 #define CONN_KEEP	(1<<7)	/* The last one asked for keepalive. */
 #define CONN_SPENT	(1<<8)	/* Outgoing, and the newest payload queued
@@ -78,7 +81,7 @@
 
 /*
  * Counters of a pool, rendered by ClusterConnPoolStats under the names in
- * poolCounterNames (clusterConn.c). POOL_GARBAGE to POOL_OVERSIZED are
+ * poolCounterNames (clusterNetConn.c). POOL_GARBAGE to POOL_OVERSIZED are
  * the reassemblers' counters, in the order of ClusterConn.seen; the five
  * after them count the bounds hit (see "Limits and timeouts" above).
  */
@@ -108,7 +111,6 @@ typedef struct QueuedPacket {
 
 struct ClusterConn {
     ClusterConnPool *poolPtr;	/* Pool it is in; NULL once closed. */
-    Cluster *clusterPtr;	/* Owning cluster. */
     ClusterConn *prevPtr;	/* Neighbours in the pool's list. */
     ClusterConn *nextPtr;
     ClusterProto proto;		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
@@ -116,7 +118,7 @@ struct ClusterConn {
     int flags;			/* CONN_* bits. */
     int mask;			/* Events its file handler watches now. */
     unsigned long id;		/* Number shown by ClusterConnName. */
-    ClusterService *servicePtr;	/* Service at the other end, or NULL. */
+    ClusterNetPeer *peerPtr;	/* Peer at the other end, or NULL. */
     ClusterAddr peer;		/* Its address; 127.0.0.1 for u. */
     ClusterStream stream;	/* Reassembly of incoming packets. */
     uint64_t seen[4];		/* Reassembler counters already added to
@@ -148,7 +150,9 @@ struct ClusterConn {
  */
 
 struct ClusterConnPool {
-    Cluster *clusterPtr;	/* Owning cluster. */
+    const ClusterNetHandler *handlerPtr;	/* The owner's callbacks. */
+    void *owner;		/* Handed to them. */
+    const ClusterNetLimits *limitsPtr;	/* The bounds, owned by the owner. */
     ClusterConn *firstPtr;	/* Open connections, newest first. */
     unsigned long nextId;	/* Number of the last connection made. */
     int numOpen;		/* Connections in the list. */
@@ -158,7 +162,24 @@ struct ClusterConnPool {
 };
 
 /*
- * Functions of clusterConn.c used by clusterConnIO.c.
+ * The pool of connections (clusterNetConn.c), used by clusterNetStream.c.
+ */
+
+ClusterConnPool *ClusterConnPoolCreate(const ClusterNetHandler *handlerPtr,
+		    void *owner, const ClusterNetLimits *limitsPtr);
+void		ClusterConnPoolFree(ClusterConnPool *poolPtr);
+int		ClusterConnAccept(ClusterConnPool *poolPtr,
+		    ClusterProto proto, int listenFd);
+int		ClusterConnOpen(ClusterConnPool *poolPtr,
+		    ClusterNetPeer *peerPtr, ClusterProto proto,
+		    const ClusterAddr *toPtr, const char *path,
+		    const unsigned char *bytes, size_t length, int flags);
+void		ClusterConnPoolForget(ClusterConnPool *poolPtr,
+		    ClusterNetPeer *peerPtr);
+Tcl_Obj *	ClusterConnPoolStats(ClusterConnPool *poolPtr);
+
+/*
+ * Functions of clusterNetConn.c used by clusterNetConnIO.c.
  */
 
 void		ConnClose(ClusterConn *connPtr);
@@ -166,7 +187,7 @@ void		ConnHarvestCounters(ClusterConn *connPtr);
 void		ConnUnbind(ClusterConn *connPtr, int forget);
 
 /*
- * Functions of clusterConnIO.c used by the other two files.
+ * Functions of clusterNetConnIO.c used by the other two files.
  */
 
 void		ConnFail(ClusterConn *connPtr, const char *reason);
@@ -177,7 +198,7 @@ void		ConnWatch(ClusterConn *connPtr);
 int		ConnWouldBlock(int err);
 
 /*
- * Functions of clusterConnLimits.c: the bounds on input and the timer.
+ * Functions of clusterNetLimits.c: the bounds on input and the timer.
  */
 
 void		ConnArmTimer(ClusterConn *connPtr);
@@ -185,7 +206,7 @@ int		ConnCheckInput(ClusterConn *connPtr, int gotFrame);
 void		ConnNoteInput(ClusterConn *connPtr);
 void		ConnTimeoutProc(ClientData clientData);
 
-#endif /* _CLUSTERCONNINT_H */
+#endif /* _CLUSTERNETINT_H */
 
 /*
  * Local Variables:

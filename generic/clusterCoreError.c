@@ -1,5 +1,5 @@
 /*
- * clusterError.c --
+ * clusterCoreError.c --
  *
  *	The one place where errors raised to Tcl are built. Every error
  *	carries an actionable message and an errorcode list that starts with
@@ -66,3 +66,35 @@ ClusterError(
     Tcl_SetErrorCode(interp, "CLUSTER", category, detail, (char *) NULL);
     return TCL_ERROR;
 }
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterErrToInterp --
+ *
+ *	Hand an error met below the core (ClusterErr) to an interpreter.
+ *
+ * Results:
+ *	Always TCL_ERROR.
+ *
+ * Side effects:
+ *	Sets the interpreter's result and errorcode (when interp is not
+ *	NULL).
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterErrToInterp(
+    Tcl_Interp *interp,		/* Where to leave the error; may be NULL. */
+    const ClusterErr *errPtr)	/* The error. */
+{
+    if (interp == NULL) {
+	return TCL_ERROR;
+    }
+    Tcl_SetObjResult(interp, Tcl_NewStringObj(errPtr->message, -1));
+    Tcl_SetErrorCode(interp, "CLUSTER", errPtr->category, errPtr->detail,
+	    (char *) NULL);
+    return TCL_ERROR;
+}
+

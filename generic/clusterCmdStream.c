@@ -1,8 +1,8 @@
 /*
- * clusterStreamCmd.c --
+ * clusterCmdStream.c --
  *
  *	The stream objects of ::cluster::packet: a command wrapping the
- *	codec's stream reassembler (clusterStream.c), so that scripts can
+ *	codec's stream reassembler (clusterCodecStream.c), so that scripts can
  *	feed it bytes split or coalesced anyhow and get whole packets back.
  *
  *	    cluster::packet stream ?-maxframe bytes?

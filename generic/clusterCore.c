@@ -1,5 +1,5 @@
 /*
- * clusterJoin.c --
+ * clusterCore.c --
  *
  *	`cluster join`: the birth of a cluster object (identities, sockets,
  *	first beacons, timers) from a parsed ClusterConfig, and its
@@ -117,8 +117,7 @@ ClusterJoinObjCmd(
     }
     clusterPtr->tagsObj = Tcl_DuplicateObj(clusterPtr->config.tagsObj);
     Tcl_IncrRefCount(clusterPtr->tagsObj);
-    if (ClusterMulticastOpen(clusterPtr, interp) != TCL_OK
-	    || ClusterStreamsOpen(clusterPtr, interp) != TCL_OK) {
+    if (ClusterTransportsOpen(clusterPtr, interp) != TCL_OK) {
 	goto failed;
     }
 
@@ -142,8 +141,7 @@ ClusterJoinObjCmd(
 
   failed:
     clusterPtr->flags |= CLUSTER_DELETED;
-    ClusterStreamsClose(clusterPtr);
-    ClusterMulticastClose(clusterPtr);
+    ClusterTransportsClose(clusterPtr);
     FreeCluster((char *) clusterPtr);
     return TCL_ERROR;
 }
@@ -332,30 +330,6 @@ ClusterChannelSubscribe(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterIsDeleted --
- *
- *	Tell whether a cluster has been destroyed. Code that evaluated a
- *	script asks this before touching the cluster again.
- *
- * Results:
- *	1 if destroyed, else 0.
- *
- * Side effects:
- *	None.
- *
- *----------------------------------------------------------------------
- */
-
-int
-ClusterIsDeleted(
-    const Cluster *clusterPtr)	/* Cluster of interest. */
-{
-    return (clusterPtr->flags & CLUSTER_DELETED) != 0;
-}
-
-/*
- *----------------------------------------------------------------------
- *
  * ClusterDeleteProc --
  *
  *	Leave the cluster (SPEC section 5): broadcast a disconnect, close
@@ -411,8 +385,7 @@ ClusterDeleteProc(
     }
     ClusterQueriesDeleteAll(clusterPtr);
     ClusterRemoveAllServices(clusterPtr);
-    ClusterStreamsClose(clusterPtr);
-    ClusterMulticastClose(clusterPtr);
+    ClusterTransportsClose(clusterPtr);
     Tcl_EventuallyFree(clusterPtr, FreeCluster);
 }
 

@@ -1,5 +1,5 @@
 /*
- * clusterService.c --
+ * clusterCoreService.c --
  *
  *	Service objects: what a cluster knows of another member, and the
  *	object command (SPEC section 6.3) through which scripts see it.
@@ -83,6 +83,7 @@ ClusterServiceCreate(
     int isNew;
 
     memset(servicePtr, 0, sizeof(ClusterService));
+    servicePtr->peer.data = servicePtr;
     servicePtr->clusterPtr = clusterPtr;
     ClusterSetObj(&servicePtr->sidObj,
 	    Tcl_NewStringObj(Tcl_GetString(sidObj), -1));
@@ -665,8 +666,8 @@ ServiceSocketCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
     int proto = ClusterProtoFromName(Tcl_GetString(objv[0]));
 
     (void) objc;
-    if (proto > CLUSTER_PROTO_C && servicePtr->conns[proto] != NULL) {
-	Tcl_SetObjResult(interp, ClusterConnName(servicePtr->conns[proto]));
+    if (proto > CLUSTER_PROTO_C && servicePtr->peer.conns[proto] != NULL) {
+	Tcl_SetObjResult(interp, ClusterConnName(servicePtr->peer.conns[proto]));
     } else {
 	Tcl_ResetResult(interp);
     }

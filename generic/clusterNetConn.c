@@ -1,22 +1,22 @@
 /*
- * clusterConn.c --
+ * clusterNetConn.c --
  *
  *	The connections of the stream transports t (TCP) and u (unix-domain
  *	stream): the pool of a cluster's connections, accepting them,
  *	opening them with non-blocking connects and a timeout, binding them
- *	to services, closing them, and their counters. Traffic on an open
+ *	to peers, closing them, and their counters. Traffic on an open
  *	connection (write queues, reading and reassembly, delivery to the
  *	core, the keepalive rule of SPEC section 4, the event callbacks)
- *	lives in clusterConnIO.c; the declarations the two files share, and
- *	the lifetimes of a connection, in clusterConnInt.h. The servers that
+ *	lives in clusterNetConnIO.c; the declarations the two files share, and
+ *	the lifetimes of a connection, in clusterNetInt.h. The servers that
  *	accept connections, and the choice of where to connect, live in
- *	clusterStreams.c.
+ *	clusterNetStream.c.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterConnInt.h"
+#include "clusterNetInt.h"
 #include <errno.h>
 
 /*
@@ -51,19 +51,23 @@ static void		FreeConn(char *blockPtr);
  *	ClusterConnPoolCreate returns the new pool.
  *
  * Side effects:
- *	Memory; ClusterConnPoolFree closes sockets and unbinds services.
+ *	Memory; ClusterConnPoolFree closes sockets and unbinds peers.
  *
  *----------------------------------------------------------------------
  */
 
 ClusterConnPool *
 ClusterConnPoolCreate(
-    Cluster *clusterPtr)	/* Owning cluster. */
+    const ClusterNetHandler *handlerPtr,	/* The owner's callbacks. */
+    void *owner,		/* Handed to them. */
+    const ClusterNetLimits *limitsPtr)	/* The bounds (the owner's). */
 {
     ClusterConnPool *poolPtr = ckalloc(sizeof(ClusterConnPool));
 
     memset(poolPtr, 0, sizeof(ClusterConnPool));
-    poolPtr->clusterPtr = clusterPtr;
+    poolPtr->handlerPtr = handlerPtr;
+    poolPtr->owner = owner;
+    poolPtr->limitsPtr = limitsPtr;
     return poolPtr;
 }
 
@@ -112,7 +116,7 @@ ClusterConnAccept(
 	return ConnWouldBlock(errno) ? 0 : -1;
     }
     poolPtr->counts[POOL_ACCEPTED]++;
-    if (poolPtr->numAccepted >= poolPtr->clusterPtr->config.maxConns
+    if (poolPtr->numAccepted >= poolPtr->limitsPtr->maxConns
 	    || fd >= CLUSTER_MAX_WATCHED_FD) {
 	ClusterpClose(fd);
 	poolPtr->counts[POOL_REFUSED]++;
@@ -135,8 +139,8 @@ ClusterConnAccept(
  *
  * ClusterConnOpen --
  *
- *	Open a connection to a service without blocking, make it the
- *	service's connection for the protocol and queue a first packet on
+ *	Open a connection to a peer without blocking, make it the
+ *	peer's connection for the protocol and queue a first packet on
  *	it. A pending connect gets -connecttimeout ms to complete.
  *
  * Results:
@@ -154,7 +158,7 @@ ClusterConnAccept(
 int
 ClusterConnOpen(
     ClusterConnPool *poolPtr,	/* Where the connection goes. */
-    ClusterService *servicePtr,	/* Service to reach. */
+    ClusterNetPeer *peerPtr,	/* Peer to reach. */
     ClusterProto proto,		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
     const ClusterAddr *toPtr,	/* t: address and port (network order). */
     const char *path,		/* u: socket file. */
@@ -162,7 +166,7 @@ ClusterConnOpen(
     size_t length,		/* Its length. */
     int flags)			/* Its CLUSTER_SEND_* flags. */
 {
-    const ClusterConfig *configPtr = &poolPtr->clusterPtr->config;
+    const ClusterNetLimits *configPtr = poolPtr->limitsPtr;
     ClusterConn *connPtr;
     int fd = -1, status, ms;
 
@@ -192,8 +196,8 @@ ClusterConnOpen(
 	ClusterpParseAddress("127.0.0.1", &connPtr->peer);
 	connPtr->peer.port = 0;
     }
-    connPtr->servicePtr = servicePtr;
-    servicePtr->conns[proto] = connPtr;
+    connPtr->peerPtr = peerPtr;
+    peerPtr->conns[proto] = connPtr;
     poolPtr->counts[POOL_CONNECTED]++;
     if (connPtr->flags & CONN_CONNECTING) {
 	ms = configPtr->connectTimeoutMs;
@@ -210,25 +214,25 @@ ClusterConnOpen(
  *
  * ClusterConnUsable --
  *
- *	Whether more packets for its service may be queued on a connection.
+ *	Whether more packets for its peer may be queued on a connection.
  *	Not when it is closed, nor when it is an outgoing connection whose
  *	last payload lacked keepalive more than CONN_REUSE_MS ago: its peer
  *	closes it once idle (ConnDecide), and what we wrote as it did so
- *	would be lost unseen. Such a connection is unbound from its service
+ *	would be lost unseen. Such a connection is unbound from its peer
  *	(it still delivers its queue and reports a failure).
  *
  * Results:
  *	1 or 0.
  *
  * Side effects:
- *	May clear servicePtr->conns[proto].
+ *	May clear peerPtr->conns[proto].
  *
  *----------------------------------------------------------------------
  */
 
 int
 ClusterConnUsable(
-    ClusterConn *connPtr)	/* A service's connection. */
+    ClusterConn *connPtr)	/* A peer's connection. */
 {
     if (connPtr->flags & CONN_CLOSED) {
 	return 0;
@@ -247,17 +251,17 @@ ClusterConnUsable(
  * ClusterConnProto, ClusterConnName, ClusterConnBind --
  *
  *	The protocol of a connection; a short name for it (`t:3`: protocol
- *	and a number unique within the cluster) for `$service socket id`;
- *	tie it to the service its payloads come from: it becomes the
- *	service's connection for its protocol when that slot is empty and
+ *	and a number unique within the cluster) for `$peer socket id`;
+ *	tie it to the peer its payloads come from: it becomes the
+ *	peer's connection for its protocol when that slot is empty and
  *	it is neither closing nor spent. A connection never changes
- *	service.
+ *	peer.
  *
  * Results:
  *	As above; the name is a new object.
  *
  * Side effects:
- *	ClusterConnBind may set servicePtr->conns[proto].
+ *	ClusterConnBind may set peerPtr->conns[proto].
  *
  *----------------------------------------------------------------------
  */
@@ -280,23 +284,44 @@ ClusterConnName(
 void
 ClusterConnBind(
     ClusterConn *connPtr,	/* Connection a payload came on. */
-    ClusterService *servicePtr)	/* Its sender. */
+    ClusterNetPeer *peerPtr)	/* Its sender. */
 {
-    if (connPtr == NULL || servicePtr == NULL
-	    || (connPtr->flags & CONN_CLOSED)
-	    || (servicePtr->flags & SERVICE_DELETED)
-	    || servicePtr->clusterPtr != connPtr->clusterPtr) {
+    if (connPtr == NULL || peerPtr == NULL
+	    || (connPtr->flags & CONN_CLOSED)) {
 	return;
     }
-    if (connPtr->servicePtr == NULL) {
-	connPtr->servicePtr = servicePtr;
-    } else if (connPtr->servicePtr != servicePtr) {
+    if (connPtr->peerPtr == NULL) {
+	connPtr->peerPtr = peerPtr;
+    } else if (connPtr->peerPtr != peerPtr) {
 	return;
     }
-    if (servicePtr->conns[connPtr->proto] == NULL
+    if (peerPtr->conns[connPtr->proto] == NULL
 	    && !(connPtr->flags & (CONN_CLOSING | CONN_SPENT))) {
-	servicePtr->conns[connPtr->proto] = connPtr;
+	peerPtr->conns[connPtr->proto] = connPtr;
     }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterConnPeer --
+ *
+ *	The peer a connection is bound to.
+ *
+ * Results:
+ *	The peer, or NULL when none is (yet) or the connection is closed.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+ClusterNetPeer *
+ClusterConnPeer(
+    const ClusterConn *connPtr)	/* Connection of interest. */
+{
+    return (connPtr->flags & CONN_CLOSED) ? NULL : connPtr->peerPtr;
 }
 
 /*
@@ -304,7 +329,7 @@ ClusterConnBind(
  *
  * ClusterConnPoolForget, ClusterConnPoolStats --
  *
- *	A service is going away: close the connections we opened to it
+ *	A peer is going away: close the connections we opened to it
  *	(their unsent packets are dropped unreported: nobody is left to
  *	retry for) and only unbind those it opened to us, so that a reply
  *	in flight still goes out and the keepalive rule still closes them.
@@ -315,7 +340,7 @@ ClusterConnBind(
  *	and the counters of poolCounterNames; zeros when poolPtr is NULL.
  *
  * Side effects:
- *	After ClusterConnPoolForget nothing points to the service.
+ *	After ClusterConnPoolForget nothing points to the peer.
  *
  *----------------------------------------------------------------------
  */
@@ -323,13 +348,13 @@ ClusterConnBind(
 void
 ClusterConnPoolForget(
     ClusterConnPool *poolPtr,	/* The cluster's connections. */
-    ClusterService *servicePtr)	/* Service going away. */
+    ClusterNetPeer *peerPtr)	/* Peer going away. */
 {
     ClusterConn *connPtr, *nextPtr;
 
     for (connPtr = poolPtr->firstPtr; connPtr != NULL; connPtr = nextPtr) {
 	nextPtr = connPtr->nextPtr;
-	if (connPtr->servicePtr != servicePtr) {
+	if (connPtr->peerPtr != peerPtr) {
 	    continue;
 	}
 	if (connPtr->flags & CONN_OUTGOING) {
@@ -375,8 +400,8 @@ ClusterConnPoolStats(
  *	its handler and timer, close the socket, drop its queue, unlink it;
  *	its memory goes when the last Tcl_Preserve is released. ConnClose
  *	reports nothing (ConnFail does) and may be called twice. Unbind:
- *	stop being the service's connection; with `forget`, also forget
- *	the service (then a failure is not reported to it).
+ *	stop being the peer's connection; with `forget`, also forget
+ *	the peer (then a failure is not reported to it).
  *
  * Results:
  *	ConnCreate returns the new connection.
@@ -399,14 +424,13 @@ ConnCreate(
 
     memset(connPtr, 0, sizeof(ClusterConn));
     connPtr->poolPtr = poolPtr;
-    connPtr->clusterPtr = poolPtr->clusterPtr;
     connPtr->proto = proto;
     connPtr->fd = fd;
     connPtr->flags = flags;
     connPtr->id = ++poolPtr->nextId;
     connPtr->progressMs = ClusterpMonotonicMs();
     ClusterStreamInit(&connPtr->stream,
-	    poolPtr->clusterPtr->config.maxFrame);
+	    poolPtr->limitsPtr->maxFrame);
     connPtr->nextPtr = poolPtr->firstPtr;
     if (poolPtr->firstPtr != NULL) {
 	poolPtr->firstPtr->prevPtr = connPtr;
@@ -476,15 +500,15 @@ FreeConn(
 void
 ConnUnbind(
     ClusterConn *connPtr,	/* Connection to unbind. */
-    int forget)			/* 1: also clear connPtr->servicePtr. */
+    int forget)			/* 1: also clear connPtr->peerPtr. */
 {
-    ClusterService *servicePtr = connPtr->servicePtr;
+    ClusterNetPeer *peerPtr = connPtr->peerPtr;
 
-    if (servicePtr != NULL && servicePtr->conns[connPtr->proto] == connPtr) {
-	servicePtr->conns[connPtr->proto] = NULL;
+    if (peerPtr != NULL && peerPtr->conns[connPtr->proto] == connPtr) {
+	peerPtr->conns[connPtr->proto] = NULL;
     }
     if (forget) {
-	connPtr->servicePtr = NULL;
+	connPtr->peerPtr = NULL;
     }
 }
 
@@ -522,8 +546,10 @@ ConnHarvestCounters(
 	connPtr->poolPtr->counts[POOL_GARBAGE + i] +=
 		(Tcl_WideInt) (now[i] - connPtr->seen[i]);
     }
-    connPtr->clusterPtr->stats.dropped[CLUSTER_DROP_OVERSIZE] +=
-	    (Tcl_WideInt) (now[3] - connPtr->seen[3]);
+    if (now[3] != connPtr->seen[3]) {
+	connPtr->poolPtr->handlerPtr->oversizeProc(connPtr->poolPtr->owner,
+		connPtr->proto, (int) (now[3] - connPtr->seen[3]));
+    }
     memcpy(connPtr->seen, now, sizeof(now));
 }
 

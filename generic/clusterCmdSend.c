@@ -1,5 +1,5 @@
 /*
- * clusterSendCmd.c --
+ * clusterCmdSend.c --
  *
  *	The Tcl face of sending: `$cluster send` (an event to the union of
  *	the services named and resolved, directly or by one filtered

@@ -1,21 +1,21 @@
 /*
- * clusterConnIO.c --
+ * clusterNetConnIO.c --
  *
  *	Traffic on the open connections of the stream transports t and u:
  *	write queues of whole packets and their flushing, reading straight
- *	into the reassembler, delivery of whole packets to the core, the
+ *	into the reassembler, delivery of whole packets to the owner, the
  *	keepalive rule of SPEC section 4, and the file handler that drives
  *	them. The pool, and accepting, opening, binding and closing
- *	connections, live in clusterConn.c; the bounds on what a peer may
- *	send, and the timer, in clusterConnLimits.c; the declarations the
+ *	connections, live in clusterNetConn.c; the bounds on what a peer may
+ *	send, and the timer, in clusterNetLimits.c; the declarations the
  *	three files share, and the lifetimes of a connection, in
- *	clusterConnInt.h.
+ *	clusterNetInt.h.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterConnInt.h"
+#include "clusterNetInt.h"
 #include <errno.h>
 
 /*
@@ -39,7 +39,7 @@ static void		ConnWritable(ClusterConn *connPtr);
  *
  * Results:
  *	TCL_OK when queued; TCL_ERROR when the connection is closed or its
- *	queue would go over -maxqueue (counted as a send failure).
+ *	queue would go over -maxqueue (the owner counts the failure).
  *
  * Side effects:
  *	Writes or queues bytes.
@@ -57,11 +57,7 @@ ClusterConnWrite(
     if (connPtr == NULL) {
 	return TCL_ERROR;
     }
-    if (ConnQueue(connPtr, bytes, length, flags) != TCL_OK) {
-	connPtr->clusterPtr->stats.sendFailures[connPtr->proto]++;
-	return TCL_ERROR;
-    }
-    return TCL_OK;
+    return ConnQueue(connPtr, bytes, length, flags);
 }
 
 /*
@@ -70,7 +66,7 @@ ClusterConnWrite(
  * ConnWatch --
  *
  *	Make the file handler watch what the connection needs now: input
- *	unless a connect is pending or packets are being handed to the core
+ *	unless a connect is pending or packets are being handed to the owner
  *	(a nested event loop must not read into the buffer they point
  *	into); writability while connecting or while packets are queued.
  *
@@ -117,7 +113,7 @@ ConnWatch(
  *	Append a copy of a whole packet to the queue, and write at once
  *	when the queue was empty and the connection is up; a write error
  *	there is left for the writable event to find and report, so that
- *	the core is never called back from inside a send. A payload without
+ *	the owner is never called back from inside a send. A payload without
  *	keepalive makes an outgoing connection spent (ClusterConnUsable).
  *	ConnFlush writes
  *	until the socket is full; a packet leaves the queue (counted in
@@ -147,7 +143,7 @@ ConnQueue(
     if (connPtr->flags & CONN_CLOSED) {
 	return TCL_ERROR;
     }
-    maxQueue = connPtr->clusterPtr->config.maxQueue;
+    maxQueue = connPtr->poolPtr->limitsPtr->maxQueue;
     if (connPtr->queued > maxQueue || length > maxQueue - connPtr->queued) {
 	connPtr->poolPtr->counts[POOL_QUEUE_FULL]++;
 	return TCL_ERROR;
@@ -189,7 +185,6 @@ static int
 ConnFlush(
     ClusterConn *connPtr)	/* Connection to write on. */
 {
-    ClusterStats *statsPtr = &connPtr->clusterPtr->stats;
     QueuedPacket *pktPtr;
     int written;
 
@@ -208,8 +203,8 @@ ConnFlush(
 		return 0;
 	    }
 	}
-	statsPtr->packetsOut[connPtr->proto]++;
-	statsPtr->bytesOut[connPtr->proto] += (Tcl_WideInt) pktPtr->length;
+	connPtr->poolPtr->handlerPtr->sentProc(connPtr->poolPtr->owner,
+		connPtr->proto, pktPtr->length);
 	connPtr->headPtr = pktPtr->nextPtr;
 	if (connPtr->headPtr == NULL) {
 	    connPtr->tailPtr = NULL;
@@ -227,7 +222,7 @@ ConnFlush(
  *
  *	A connection failed (connect refused or timed out, write error, end
  *	of file, read error). Close it, then, when packets were still
- *	queued on it, hand them to the core as a list of whole packets (a
+ *	queued on it, hand them to the owner as a list of whole packets (a
  *	partly written one included: the receiver drops a partial frame)
  *	so that it can retry over another protocol. The core is called
  *	after the close, so that a retry over the same protocol opens a
@@ -238,7 +233,7 @@ ConnFlush(
  *	None.
  *
  * Side effects:
- *	Runs ClusterSendFailed, which may do anything: the caller holds
+ *	Runs the failedProc, which may do anything: the caller holds
  *	Tcl_Preserve on the cluster and the connection.
  *
  *----------------------------------------------------------------------
@@ -249,34 +244,56 @@ ConnFail(
     ClusterConn *connPtr,	/* Connection that failed. */
     const char *reason)		/* Static text: what went wrong. */
 {
-    Cluster *clusterPtr = connPtr->clusterPtr;
-    ClusterService *servicePtr = connPtr->servicePtr;
+    ClusterConnPool *poolPtr = connPtr->poolPtr;
+    ClusterNetPeer *peerPtr = connPtr->peerPtr;
     ClusterProto proto = connPtr->proto;
-    Tcl_Obj *unsentObj = NULL;
-    QueuedPacket *pktPtr;
+    const ClusterNetHandler *handlerPtr;
+    ClusterNetPacket small[8], *packets = small;
+    QueuedPacket *unsentPtr, *pktPtr;
+    void *owner;
+    int numPackets = 0, i;
 
     if (connPtr->flags & CONN_CLOSED) {
 	return;
     }
-    if (connPtr->headPtr != NULL) {
-	unsentObj = Tcl_NewListObj(0, NULL);
-	Tcl_IncrRefCount(unsentObj);
-	for (pktPtr = connPtr->headPtr; pktPtr != NULL;
-		pktPtr = pktPtr->nextPtr) {
-	    Tcl_ListObjAppendElement(NULL, unsentObj,
-		    Tcl_NewIntObj(pktPtr->flags));
-	    Tcl_ListObjAppendElement(NULL, unsentObj,
-		    Tcl_NewByteArrayObj(pktPtr->bytes, (int) pktPtr->length));
-	}
-	connPtr->poolPtr->counts[POOL_FAILED]++;
+    handlerPtr = poolPtr->handlerPtr;
+    owner = poolPtr->owner;
+
+    /*
+     * Take the queue out before closing: ConnClose would free it.
+     */
+
+    unsentPtr = connPtr->headPtr;
+    if (unsentPtr != NULL) {
+	poolPtr->counts[POOL_FAILED]++;
+	poolPtr->queued -= connPtr->queued;
+	connPtr->queued = 0;
+	connPtr->headPtr = connPtr->tailPtr = NULL;
     }
     ConnClose(connPtr);
-    if (unsentObj != NULL) {
-	if (!ClusterIsDeleted(clusterPtr)) {
-	    ClusterSendFailed(clusterPtr, servicePtr, proto, unsentObj,
-		    reason);
-	}
-	Tcl_DecrRefCount(unsentObj);
+    if (unsentPtr == NULL) {
+	return;
+    }
+    for (pktPtr = unsentPtr; pktPtr != NULL; pktPtr = pktPtr->nextPtr) {
+	numPackets++;
+    }
+    if (numPackets > (int) (sizeof(small) / sizeof(small[0]))) {
+	packets = ckalloc(numPackets * sizeof(ClusterNetPacket));
+    }
+    for (i = 0, pktPtr = unsentPtr; pktPtr != NULL;
+	    i++, pktPtr = pktPtr->nextPtr) {
+	packets[i].bytes = pktPtr->bytes;
+	packets[i].length = pktPtr->length;
+	packets[i].flags = pktPtr->flags;
+    }
+    handlerPtr->failedProc(owner, peerPtr, proto, packets, numPackets,
+	    reason);
+    while ((pktPtr = unsentPtr) != NULL) {
+	unsentPtr = pktPtr->nextPtr;
+	ckfree(pktPtr);
+    }
+    if (packets != small) {
+	ckfree(packets);
     }
 }
 
@@ -287,14 +304,14 @@ ConnFail(
  *
  *	The file handler of a connection. When writable: finish a pending
  *	connect, write the queue, close a closing connection once drained.
- *	When readable: read and hand packets to the core. (The timer of a
- *	connection is ConnTimeoutProc, in clusterConnLimits.c.)
+ *	When readable: read and hand packets to the owner. (The timer of a
+ *	connection is ConnTimeoutProc, in clusterNetLimits.c.)
  *
  * Results:
  *	None.
  *
  * Side effects:
- *	Anything the core does; may fail or close the connection.
+ *	Anything the owner does; may fail or close the connection.
  *
  *----------------------------------------------------------------------
  */
@@ -305,20 +322,16 @@ ConnFileProc(
     int mask)			/* Events that occurred. */
 {
     ClusterConn *connPtr = clientData;
-    Cluster *clusterPtr = connPtr->clusterPtr;
 
-    Tcl_Preserve(clusterPtr);
     Tcl_Preserve(connPtr);
     if (mask & TCL_WRITABLE) {
 	ConnWritable(connPtr);
     }
-    if ((mask & TCL_READABLE) && !ClusterIsDeleted(clusterPtr)
-	    && !(connPtr->flags
-		& (CONN_CLOSED | CONN_BUSY | CONN_CONNECTING))) {
+    if ((mask & TCL_READABLE) && !(connPtr->flags
+	    & (CONN_CLOSED | CONN_BUSY | CONN_CONNECTING))) {
 	ConnReadable(connPtr);
     }
     Tcl_Release(connPtr);
-    Tcl_Release(clusterPtr);
 }
 
 static void
@@ -358,7 +371,7 @@ ConnWritable(
  *
  *	Read what the socket has (at most CONN_READS_PER_EVENT chunks)
  *	straight into the reassembler, and after each chunk hand every
- *	whole packet to the core, noting whether the last one asked for
+ *	whole packet to the owner, noting whether the last one asked for
  *	keepalive, with input not watched meanwhile (see ConnWatch). So
  *	the reassembler never holds more than one incomplete frame and one
  *	chunk. A connection whose input breaks a bound (ConnCheckInput) is
@@ -367,11 +380,11 @@ ConnWritable(
  *
  * Results:
  *	ConnDeliver: TCL_OK, or TCL_ERROR when the cluster or the
- *	connection went away during a call into the core, or the
+ *	connection went away during a call into the owner, or the
  *	connection was cut off.
  *
  * Side effects:
- *	Anything the core does; may close or fail the connection.
+ *	Anything the owner does; may close or fail the connection.
  *
  *----------------------------------------------------------------------
  */
@@ -420,10 +433,9 @@ static int
 ConnDeliver(
     ClusterConn *connPtr)	/* Connection (preserved). */
 {
-    Cluster *clusterPtr = connPtr->clusterPtr;
     const unsigned char *bytes;
     size_t length;
-    int result;
+    int keep;
 
     while (ClusterStreamNext(&connPtr->stream, &bytes, &length) > 0) {
 	if (ConnCheckInput(connPtr, 1) != TCL_OK) {
@@ -439,13 +451,15 @@ ConnDeliver(
 		    & ~(CONN_CLOSING | CONN_IDLE);
 	    ConnWatch(connPtr);
 	}
-	result = ClusterReceivePacket(clusterPtr, connPtr->proto, bytes,
-		length, &connPtr->peer, connPtr);
-	if (ClusterIsDeleted(clusterPtr) || (connPtr->flags & CONN_CLOSED)) {
-	    return TCL_ERROR;
+	keep = 0;
+	connPtr->poolPtr->handlerPtr->packetProc(connPtr->poolPtr->owner,
+		connPtr->proto, bytes, length, &connPtr->peer, connPtr,
+		&keep);
+	if (connPtr->flags & CONN_CLOSED) {
+	    return TCL_ERROR;	/* Closed, or its owner is gone. */
 	}
 	connPtr->flags |= CONN_HANDLED;
-	if (result > 0) {
+	if (keep) {
 	    connPtr->flags |= CONN_KEEP;
 	} else {
 	    connPtr->flags &= ~CONN_KEEP;
@@ -488,7 +502,7 @@ static void
 ConnDecide(
     ClusterConn *connPtr)	/* Connection (preserved). */
 {
-    ClusterService *servicePtr = connPtr->servicePtr;
+    ClusterNetPeer *peerPtr = connPtr->peerPtr;
 
     if ((connPtr->flags & CONN_OUTGOING)
 	    || !(connPtr->flags & CONN_HANDLED)) {
@@ -497,8 +511,8 @@ ConnDecide(
     if ((connPtr->flags & CONN_KEEP)
 	    || ClusterStreamBuffered(&connPtr->stream) > 0) {
 	connPtr->flags &= ~(CONN_CLOSING | CONN_IDLE);
-	if (servicePtr != NULL && servicePtr->conns[connPtr->proto] == NULL) {
-	    servicePtr->conns[connPtr->proto] = connPtr;
+	if (peerPtr != NULL && peerPtr->conns[connPtr->proto] == NULL) {
+	    peerPtr->conns[connPtr->proto] = connPtr;
 	}
 	return;
     }

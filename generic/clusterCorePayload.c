@@ -1,5 +1,5 @@
 /*
- * clusterPayload.c --
+ * clusterCorePayload.c --
  *
  *	The payload seen from Tcl, decoding side: the dict of a decoded
  *	packet (SPEC section 1.4), its strings converted from real UTF-8
@@ -7,7 +7,7 @@
  *	characters beyond the BMP as two 3-byte surrogates); Tcl integers
  *	for varints; decode errors reported to Tcl. Also the per-thread
  *	cache of key objects that both sides use, so that decoded dicts
- *	share their keys and the encoder (clusterPayloadEncode.c)
+ *	share their keys and the encoder (clusterCorePayloadEncode.c)
  *	recognises them by address.
  *
  * Copyright (c) 2026 The cluster developers.

@@ -1,18 +1,18 @@
 /*
- * clusterStreams.c --
+ * clusterNetStream.c --
  *
  *	The stream transports t (TCP on an ephemeral port on all
  *	interfaces) and u (unix-domain stream socket at a path built from
  *	`-u {path P}` and the sid): their listening servers, the props they
- *	advertise, self-healing rebuilds (SPEC section 2, type 8), and the
- *	choice of where to connect when sending to a service. The
- *	connections themselves live in clusterConn.c and clusterConnIO.c.
+ *	advertise, self-healing rebuilds (doc/protocol.md section 2, type 8),
+ *	and the entry points of clusterNet.h for streams. The connections
+ *	themselves live in clusterNetConn.c and clusterNetConnIO.c.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterNetInt.h"
 
 #define ACCEPTS_PER_EVENT	64	/* Connections taken per readable
 					 * event of a server. */
@@ -25,7 +25,7 @@
  */
 
 typedef struct StreamServer {
-    Cluster *clusterPtr;	/* Owning cluster. */
+    ClusterNetStreams *streamsPtr;	/* Owner of the server. */
     ClusterProto proto;		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
     int fd;			/* Listening socket, or -1. */
     int watched;		/* 1 while its file handler is set. */
@@ -41,10 +41,13 @@ typedef struct StreamServer {
  * The stream transports of one cluster (clusterPtr->streamsPtr).
  */
 
-struct ClusterStreams {
+struct ClusterNetStreams {
     StreamServer servers[CLUSTER_PROTO_COUNT];
 				/* Indexed by protocol; c is unused. */
     ClusterConnPool *poolPtr;	/* Every open connection. */
+    int serve;			/* Bit (1 << proto) per protocol served. */
+    char *unixPath;		/* -u path as given, or NULL. */
+    char *name;			/* Added to it to make each member's own. */
 };
 
 /*
@@ -52,118 +55,121 @@ struct ClusterStreams {
  */
 
 static void		AcceptProc(ClientData clientData, int mask);
-static Tcl_Obj *	DictGet(Tcl_Obj *dictObj, const char *key);
-static int		Listen(Cluster *clusterPtr, ClusterProto proto,
-			    Tcl_Interp *interp, StreamServer *serverPtr);
-static int		ListenCheckFd(Tcl_Interp *interp,
+static char *		CopyString(const char *text);
+static int		Listen(ClusterNetStreams *streamsPtr,
+			    ClusterProto proto, ClusterErr *errPtr,
+			    StreamServer *serverPtr);
+static int		ListenCheckFd(ClusterErr *errPtr,
 			    StreamServer *serverPtr);
 static void		PauseEndProc(ClientData clientData);
-static int		ProtoListed(Cluster *clusterPtr, const char *name);
 static void		ServerClose(StreamServer *serverPtr);
 static void		ServerInstall(StreamServer *serverPtr,
 			    const StreamServer *newPtr);
 static void		ServerWatch(StreamServer *serverPtr, int watch);
 static void		SocketFileExitProc(ClientData clientData);
-static int		ServiceTarget(ClusterService *servicePtr,
-			    ClusterProto proto, ClusterAddr *toPtr,
-			    const char **pathPtr);
-static Tcl_Obj *	UnixServerPath(Cluster *clusterPtr);
+static Tcl_Obj *	UnixServerPath(ClusterNetStreams *streamsPtr);
 
 /*
  *----------------------------------------------------------------------
  *
- * ClusterStreamsOpen --
+ * ClusterNetStreamsOpen --
  *
- *	Open the servers of the stream protocols the cluster serves: for t
- *	a TCP server on an ephemeral port on all interfaces, for u a unix
- *	server at the path of UnixServerPath.
+ *	Open the stream transports of an owner: the servers of the
+ *	protocols in `serve` (for t a TCP server on an ephemeral port on all
+ *	interfaces, for u a unix server at the path of UnixServerPath) and
+ *	an empty pool of connections.
  *
  * Results:
- *	A standard Tcl result. On error the platform's message is in interp
- *	and nothing is left open.
+ *	A standard Tcl result. On error *errPtr says why and nothing is
+ *	left open.
  *
  * Side effects:
- *	Sockets, a socket file, file handlers; clusterPtr->streamsPtr.
+ *	Sockets, a socket file, file handlers.
  *
  *----------------------------------------------------------------------
  */
 
 int
-ClusterStreamsOpen(
-    Cluster *clusterPtr,	/* Joining cluster. */
-    Tcl_Interp *interp)		/* For errors. */
+ClusterNetStreamsOpen(
+    int serve,			/* Bit (1 << proto) per protocol to serve. */
+    const char *unixPath,	/* -u path, or NULL. */
+    const char *name,		/* Made part of the u socket's file name. */
+    const ClusterNetLimits *limitsPtr,	/* The bounds (the owner's). */
+    const ClusterNetHandler *handlerPtr,	/* The owner's callbacks. */
+    void *owner,		/* Handed to them. */
+    ClusterNetStreams **streamsPtrPtr,	/* Out: the new streams. */
+    ClusterErr *errPtr)		/* For errors. */
 {
-    ClusterStreams *streamsPtr;
+    ClusterNetStreams *streamsPtr;
     StreamServer server;
     int proto;
 
-    if (clusterPtr->streamsPtr != NULL) {
-	return TCL_OK;
-    }
-    streamsPtr = ckalloc(sizeof(ClusterStreams));
-    memset(streamsPtr, 0, sizeof(ClusterStreams));
+    streamsPtr = ckalloc(sizeof(ClusterNetStreams));
+    memset(streamsPtr, 0, sizeof(ClusterNetStreams));
     for (proto = 0; proto < CLUSTER_PROTO_COUNT; proto++) {
-	streamsPtr->servers[proto].clusterPtr = clusterPtr;
+	streamsPtr->servers[proto].streamsPtr = streamsPtr;
 	streamsPtr->servers[proto].proto = (ClusterProto) proto;
 	streamsPtr->servers[proto].fd = -1;
     }
-    streamsPtr->poolPtr = ClusterConnPoolCreate(clusterPtr);
-    clusterPtr->streamsPtr = streamsPtr;
+    streamsPtr->poolPtr = ClusterConnPoolCreate(handlerPtr, owner,
+	    limitsPtr);
+    streamsPtr->serve = serve & ((1 << CLUSTER_PROTO_T)
+	    | (1 << CLUSTER_PROTO_U));
+    streamsPtr->unixPath = CopyString(unixPath);
+    streamsPtr->name = CopyString(name);
 
     for (proto = CLUSTER_PROTO_T; proto <= CLUSTER_PROTO_U; proto++) {
-	if (!ProtoListed(clusterPtr, (proto == CLUSTER_PROTO_T) ? "t" : "u")) {
+	if (!(streamsPtr->serve & (1 << proto))) {
 	    continue;
 	}
-	if (Listen(clusterPtr, (ClusterProto) proto, interp, &server)
+	if (Listen(streamsPtr, (ClusterProto) proto, errPtr, &server)
 		!= TCL_OK) {
-	    ClusterStreamsClose(clusterPtr);
+	    ClusterNetStreamsClose(streamsPtr);
 	    return TCL_ERROR;
 	}
 	ServerInstall(&streamsPtr->servers[proto], &server);
     }
+    *streamsPtrPtr = streamsPtr;
     return TCL_OK;
 }
 
 /*
  *----------------------------------------------------------------------
  *
- * ClusterStreamsClose --
+ * ClusterNetStreamsClose --
  *
- *	Close every server and connection of a cluster, remove its unix
- *	socket file, cancel its timers and free it all. Nothing is reported
- *	to the core. Safe to call twice, and while a callback of ours is on
- *	the C stack (it holds the connection it works on).
+ *	Close every server and connection, remove the unix socket file,
+ *	cancel the timers and free it all. Nothing is reported to the
+ *	owner. Safe while a callback of ours is on the C stack (it holds
+ *	the connection it works on and checks CONN_CLOSED after).
  *
  * Results:
  *	None.
  *
  * Side effects:
- *	clusterPtr->streamsPtr becomes NULL; no service keeps a connection.
+ *	No peer keeps a connection.
  *
  *----------------------------------------------------------------------
  */
 
 void
-ClusterStreamsClose(
-    Cluster *clusterPtr)	/* Cluster being destroyed. */
+ClusterNetStreamsClose(
+    ClusterNetStreams *streamsPtr)	/* Streams to close, or NULL. */
 {
-    ClusterStreams *streamsPtr = clusterPtr->streamsPtr;
-    ClusterService *servicePtr;
     int proto;
 
     if (streamsPtr == NULL) {
 	return;
     }
-    clusterPtr->streamsPtr = NULL;
     for (proto = 0; proto < CLUSTER_PROTO_COUNT; proto++) {
 	ServerClose(&streamsPtr->servers[proto]);
     }
     ClusterConnPoolFree(streamsPtr->poolPtr);
-    for (servicePtr = clusterPtr->firstService; servicePtr != NULL;
-	    servicePtr = servicePtr->nextPtr) {
-	for (proto = 0; proto < CLUSTER_PROTO_COUNT; proto++) {
-	    servicePtr->conns[proto] = NULL;
-	}
+    if (streamsPtr->unixPath != NULL) {
+	ckfree(streamsPtr->unixPath);
+    }
+    if (streamsPtr->name != NULL) {
+	ckfree(streamsPtr->name);
     }
     ckfree(streamsPtr);
 }
@@ -171,13 +177,14 @@ ClusterStreamsClose(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterStreamProps --
+ * ClusterNetStreamServed --
  *
- *	The props a stream protocol advertises in heartbeats.
+ *	Whether a stream protocol is served, and what a peer needs to
+ *	reach it: the owner advertises these as the protocol's props.
  *
  * Results:
- *	A new dict, `port N` for t or `path P` for u; NULL when the
- *	protocol is not served.
+ *	1 with *portPtr (t) or *pathPtr (u, valid until the next rebuild)
+ *	set; 0 when the protocol is not served.
  *
  * Side effects:
  *	None.
@@ -185,78 +192,73 @@ ClusterStreamsClose(
  *----------------------------------------------------------------------
  */
 
-Tcl_Obj *
-ClusterStreamProps(
-    Cluster *clusterPtr,	/* Cluster of interest. */
-    ClusterProto proto)		/* Protocol of interest. */
+int
+ClusterNetStreamServed(
+    ClusterNetStreams *streamsPtr,	/* Streams of interest. */
+    ClusterProto proto,		/* Protocol of interest. */
+    int *portPtr,		/* Out: t's port, host order. */
+    const char **pathPtr)	/* Out: u's socket file. */
 {
     StreamServer *serverPtr;
-    Tcl_Obj *dictObj;
 
-    if (clusterPtr->streamsPtr == NULL
+    if (streamsPtr == NULL
 	    || (proto != CLUSTER_PROTO_T && proto != CLUSTER_PROTO_U)) {
-	return NULL;
+	return 0;
     }
-    serverPtr = &clusterPtr->streamsPtr->servers[proto];
+    serverPtr = &streamsPtr->servers[proto];
     if (serverPtr->fd < 0 && !serverPtr->broken) {
-	return NULL;
+	return 0;
     }
-    dictObj = Tcl_NewDictObj();
-    if (proto == CLUSTER_PROTO_T) {
-	Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("port", -1),
-		Tcl_NewIntObj(serverPtr->port));
-    } else {
-	Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("path", -1),
-		serverPtr->pathObj);
-    }
-    return dictObj;
+    *portPtr = serverPtr->port;
+    *pathPtr = serverPtr->pathObj ? Tcl_GetString(serverPtr->pathObj) : NULL;
+    return 1;
 }
 
 /*
  *----------------------------------------------------------------------
  *
- * ClusterStreamRebuild --
+ * ClusterNetStreamRebuild --
  *
- *	Self-healing (SPEC section 2, type 8): replace the server of a
- *	stream protocol by a new one. For t the new server is opened before
- *	the old one closes, so its port differs and a failure keeps the old
- *	one; for u the socket file is removed and made anew at the same
- *	path (a failure then leaves u unserved). Existing connections stay.
+ *	Self-healing (doc/protocol.md section 2, type 8): replace the
+ *	server of a stream protocol by a new one. For t the new server is
+ *	opened before the old one closes, so its port differs and a failure
+ *	keeps the old one; for u the socket file is removed and made anew
+ *	at the same path (a failure then leaves u unserved). Existing
+ *	connections stay.
  *
  * Results:
- *	A standard Tcl result; errors go to interp when it is not NULL.
+ *	A standard Tcl result; *errPtr says why on error.
  *
  * Side effects:
- *	Sockets, the socket file, file handlers. The caller announces the
+ *	Sockets, the socket file, file handlers. The owner announces the
  *	new props.
  *
  *----------------------------------------------------------------------
  */
 
 int
-ClusterStreamRebuild(
-    Cluster *clusterPtr,	/* Cluster to heal. */
+ClusterNetStreamRebuild(
+    ClusterNetStreams *streamsPtr,	/* Streams to heal. */
     ClusterProto proto,		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
-    Tcl_Interp *interp)		/* For errors, or NULL. */
+    ClusterErr *errPtr)		/* For errors, or NULL. */
 {
     StreamServer *serverPtr, server;
 
-    if (clusterPtr->streamsPtr == NULL || ClusterIsDeleted(clusterPtr)
+    if (streamsPtr == NULL
 	    || (proto != CLUSTER_PROTO_T && proto != CLUSTER_PROTO_U)) {
-	return ClusterError(interp, "SOCKET", "NOT_SERVED",
+	return ClusterErrSet(errPtr, "SOCKET", "NOT_SERVED",
 		"protocol is not served by this member");
     }
-    serverPtr = &clusterPtr->streamsPtr->servers[proto];
-    if (serverPtr->fd < 0 && !ProtoListed(clusterPtr,
-	    (proto == CLUSTER_PROTO_T) ? "t" : "u")) {
-	return ClusterError(interp, "SOCKET", "NOT_SERVED",
+    serverPtr = &streamsPtr->servers[proto];
+    if (serverPtr->fd < 0 && !(streamsPtr->serve & (1 << proto))) {
+	return ClusterErrSet(errPtr, "SOCKET", "NOT_SERVED",
 		"protocol \"%s\" is not served by this member",
 		(proto == CLUSTER_PROTO_T) ? "t" : "u");
     }
     if (proto == CLUSTER_PROTO_U) {
 	ServerClose(serverPtr);
     }
-    if (Listen(clusterPtr, proto, interp, &server) != TCL_OK) {
+    if (Listen(streamsPtr, proto, errPtr, &server) != TCL_OK) {
 	return TCL_ERROR;
     }
     ServerClose(serverPtr);
@@ -267,13 +269,13 @@ ClusterStreamRebuild(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterStreamBreak --
+ * ClusterNetStreamBreak --
  *
  *	Fault injection for tests (`$cluster debug close-server t|u`):
  *	close a server's listening socket behind everyone's back, while its
  *	props are still advertised, as a crashed accept loop or a closed
  *	port would. Peers' connects then fail, and their failure reports
- *	make this member rebuild the server (ClusterStreamRebuild).
+ *	make this member rebuild the server (ClusterNetStreamRebuild).
  *
  * Results:
  *	A standard Tcl result.
@@ -285,20 +287,20 @@ ClusterStreamRebuild(
  */
 
 int
-ClusterStreamBreak(
-    Cluster *clusterPtr,	/* Cluster to damage. */
+ClusterNetStreamBreak(
+    ClusterNetStreams *streamsPtr,	/* Streams to damage. */
     ClusterProto proto,		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
-    Tcl_Interp *interp)		/* For errors. */
+    ClusterErr *errPtr)		/* For errors. */
 {
     StreamServer *serverPtr;
 
-    if (clusterPtr->streamsPtr == NULL
+    if (streamsPtr == NULL
 	    || (proto != CLUSTER_PROTO_T && proto != CLUSTER_PROTO_U)
-	    || clusterPtr->streamsPtr->servers[proto].fd < 0) {
-	return ClusterError(interp, "SOCKET", "NOT_SERVED",
+	    || streamsPtr->servers[proto].fd < 0) {
+	return ClusterErrSet(errPtr, "SOCKET", "NOT_SERVED",
 		"no listening server to break for that protocol");
     }
-    serverPtr = &clusterPtr->streamsPtr->servers[proto];
+    serverPtr = &streamsPtr->servers[proto];
     if (serverPtr->pauseTimer != NULL) {
 	Tcl_DeleteTimerHandler(serverPtr->pauseTimer);
 	serverPtr->pauseTimer = NULL;
@@ -313,128 +315,106 @@ ClusterStreamBreak(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterStreamSend --
+ * ClusterNetStreamConnect --
  *
- *	Send one whole packet to a service over t or u: on its open
- *	connection for that protocol while usable (ClusterConnUsable), else
- *	on a new one opened without
- *	blocking, to 127.0.0.1 for a service on this machine (t), or to
- *	the socket file it advertises (u, for local services only).
- *	Delivery completes in the background; a failure found later is
- *	reported through ClusterSendFailed (clusterConnIO.c).
+ *	Open a connection to a peer without blocking, to an address and
+ *	port (t) or a socket file (u), and queue a first packet on it. The
+ *	owner uses the peer's open connection instead while it is usable
+ *	(ClusterConnUsable). Delivery completes in the background; a
+ *	failure found later goes to the failedProc (clusterNetConnIO.c).
  *
  * Results:
  *	TCL_OK when the packet is queued; TCL_ERROR at once when that is
- *	impossible (no props for the protocol, u to a remote service,
- *	immediate connect failure, queue over its bound). No interp error;
- *	the failure is counted in stats.sendFailures.
+ *	impossible (no target, immediate connect failure, -maxconns,
+ *	queue over its bound). The owner counts the failure.
  *
  * Side effects:
- *	May open a connection and set servicePtr->conns[proto].
+ *	A connection, set as peerPtr->conns[proto].
  *
  *----------------------------------------------------------------------
  */
 
 int
-ClusterStreamSend(
-    Cluster *clusterPtr,	/* Sender. */
-    ClusterService *servicePtr,	/* Service to reach. */
+ClusterNetStreamConnect(
+    ClusterNetStreams *streamsPtr,	/* Sender's streams. */
+    ClusterNetPeer *peerPtr,	/* Peer to reach. */
     ClusterProto proto,		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
-    const unsigned char *bytes,	/* The whole packet. */
+    const ClusterAddr *toPtr,	/* t: its address and port. */
+    const char *path,		/* u: its socket file. */
+    const unsigned char *bytes,	/* The first packet. */
     size_t length,		/* Its length. */
     int flags)			/* CLUSTER_SEND_* flags. */
 {
-    ClusterStreams *streamsPtr = clusterPtr->streamsPtr;
-    ClusterAddr to;
-    const char *path = NULL;
-
-    if (proto != CLUSTER_PROTO_T && proto != CLUSTER_PROTO_U) {
+    if (streamsPtr == NULL || peerPtr == NULL
+	    || (proto == CLUSTER_PROTO_T && toPtr == NULL)
+	    || (proto == CLUSTER_PROTO_U && path == NULL)
+	    || (proto != CLUSTER_PROTO_T && proto != CLUSTER_PROTO_U)) {
 	return TCL_ERROR;
     }
-    if (streamsPtr != NULL && servicePtr != NULL
-	    && !ClusterIsDeleted(clusterPtr)
-	    && !(servicePtr->flags & SERVICE_DELETED)) {
-	if (servicePtr->conns[proto] != NULL
-		&& ClusterConnUsable(servicePtr->conns[proto])) {
-	    return ClusterConnWrite(servicePtr->conns[proto], bytes, length,
-		    flags);
-	}
-	if (ServiceTarget(servicePtr, proto, &to, &path) == TCL_OK
-		&& ClusterConnOpen(streamsPtr->poolPtr, servicePtr, proto,
-		    &to, path, bytes, length, flags) == TCL_OK) {
-	    return TCL_OK;
-	}
-    }
-    clusterPtr->stats.sendFailures[proto]++;
-    return TCL_ERROR;
+    return ClusterConnOpen(streamsPtr->poolPtr, peerPtr, proto, toPtr, path,
+	    bytes, length, flags);
 }
 
 /*
  *----------------------------------------------------------------------
  *
- * ClusterStreamsForget --
+ * ClusterNetStreamsForget --
  *
- *	A service is going away: close the connections we opened to it and
+ *	A peer is going away: close the connections we opened to it and
  *	unbind those it opened to us (ClusterConnPoolForget).
  *
  * Results:
  *	None.
  *
  * Side effects:
- *	Nothing of ours points to the service afterwards.
+ *	Nothing of ours points to the peer afterwards.
  *
  *----------------------------------------------------------------------
  */
 
 void
-ClusterStreamsForget(
-    ClusterService *servicePtr)	/* Service going away. */
+ClusterNetStreamsForget(
+    ClusterNetStreams *streamsPtr,	/* Streams of the owner, or NULL. */
+    ClusterNetPeer *peerPtr)	/* Peer going away. */
 {
-    Cluster *clusterPtr = servicePtr->clusterPtr;
     int proto;
 
-    if (clusterPtr != NULL && clusterPtr->streamsPtr != NULL) {
-	ClusterConnPoolForget(clusterPtr->streamsPtr->poolPtr, servicePtr);
+    if (streamsPtr != NULL) {
+	ClusterConnPoolForget(streamsPtr->poolPtr, peerPtr);
     }
     for (proto = 0; proto < CLUSTER_PROTO_COUNT; proto++) {
-	servicePtr->conns[proto] = NULL;
+	peerPtr->conns[proto] = NULL;
     }
 }
 
 /*
  *----------------------------------------------------------------------
  *
- * ClusterStreamStats --
+ * ClusterNetStreamStats --
  *
- *	Add the stream transports' counters to a stats dict, as a dict
- *	under the key `streams`: open connections, queued bytes,
- *	connections accepted, refused, connected, connect failures,
- *	connections failed with packets unsent, what the reassemblers
- *	dropped (garbage bytes, bad trailers, bad lengths, oversized), and
- *	the bounds hit (clusterConnLimits.c): connections cut off for an
- *	oversized frame, for garbage, or for stalling; packets refused by a
- *	full queue; connections not opened for -maxconns.
+ *	The stream transports' counters as a dict: open connections,
+ *	queued bytes, connections accepted, refused, connected, connect
+ *	failures, connections failed with packets unsent, what the
+ *	reassemblers dropped (garbage bytes, bad trailers, bad lengths,
+ *	oversized), and the bounds hit (clusterNetLimits.c): connections
+ *	cut off for an oversized frame, for garbage, or for stalling;
+ *	packets refused by a full queue; connections not opened for
+ *	-maxconns.
  *
  * Results:
- *	None.
+ *	A new dict.
  *
  * Side effects:
- *	Modifies dictObj, which must be unshared.
+ *	None.
  *
  *----------------------------------------------------------------------
  */
 
-void
-ClusterStreamStats(
-    Cluster *clusterPtr,	/* Cluster of interest. */
-    Tcl_Obj *dictObj)		/* Unshared dict to add to. */
+Tcl_Obj *
+ClusterNetStreamStats(
+    ClusterNetStreams *streamsPtr)	/* Streams of interest, or NULL. */
 {
-    if (Tcl_IsShared(dictObj)) {
-	return;
-    }
-    Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("streams", -1),
-	    ClusterConnPoolStats(clusterPtr->streamsPtr
-		? clusterPtr->streamsPtr->poolPtr : NULL));
+    return ClusterConnPoolStats(streamsPtr ? streamsPtr->poolPtr : NULL);
 }
 
 /*
@@ -457,47 +437,47 @@ ClusterStreamStats(
 
 static int
 Listen(
-    Cluster *clusterPtr,	/* Owning cluster. */
+    ClusterNetStreams *streamsPtr,	/* Owner of the server. */
     ClusterProto proto,		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
-    Tcl_Interp *interp,		/* For errors, or NULL. */
+    ClusterErr *errPtr,		/* For errors, or NULL. */
     StreamServer *serverPtr)	/* Filled in. */
 {
     memset(serverPtr, 0, sizeof(StreamServer));
-    serverPtr->clusterPtr = clusterPtr;
+    serverPtr->streamsPtr = streamsPtr;
     serverPtr->proto = proto;
     serverPtr->fd = -1;
     if (proto == CLUSTER_PROTO_T) {
-	if (ClusterpTcpListen(interp, &serverPtr->fd, &serverPtr->port)
+	if (ClusterpTcpListen(errPtr, &serverPtr->fd, &serverPtr->port)
 		!= TCL_OK) {
 	    return TCL_ERROR;
 	}
-	return ListenCheckFd(interp, serverPtr);
+	return ListenCheckFd(errPtr, serverPtr);
     }
-    if (clusterPtr->config.unixPathObj == NULL) {
-	return ClusterError(interp, "INVALID_ARGS", "-u",
+    if (streamsPtr->unixPath == NULL) {
+	return ClusterErrSet(errPtr, "INVALID_ARGS", "-u",
 		"protocol \"u\" needs -u {path P}");
     }
-    serverPtr->pathObj = UnixServerPath(clusterPtr);
+    serverPtr->pathObj = UnixServerPath(streamsPtr);
     Tcl_IncrRefCount(serverPtr->pathObj);
-    if (ClusterpUnixListen(interp, Tcl_GetString(serverPtr->pathObj),
+    if (ClusterpUnixListen(errPtr, Tcl_GetString(serverPtr->pathObj),
 	    &serverPtr->fd) != TCL_OK) {
 	Tcl_DecrRefCount(serverPtr->pathObj);
 	serverPtr->pathObj = NULL;
 	return TCL_ERROR;
     }
-    return ListenCheckFd(interp, serverPtr);
+    return ListenCheckFd(errPtr, serverPtr);
 }
 
 static int
 ListenCheckFd(
-    Tcl_Interp *interp,		/* For errors, or NULL. */
+    ClusterErr *errPtr,		/* For errors, or NULL. */
     StreamServer *serverPtr)	/* Just opened by Listen. */
 {
     if (serverPtr->fd < CLUSTER_MAX_WATCHED_FD) {
 	return TCL_OK;
     }
     ServerClose(serverPtr);
-    return ClusterError(interp, "SOCKET", "TOO_MANY_FILES",
+    return ClusterErrSet(errPtr, "SOCKET", "TOO_MANY_FILES",
 	    "can't watch a socket: descriptor is %d or above",
 	    CLUSTER_MAX_WATCHED_FD);
 }
@@ -596,7 +576,7 @@ ServerWatch(
  *	None.
  *
  * Side effects:
- *	New connections (clusterConn.c). Nothing calls into the core here.
+ *	New connections (clusterNetConn.c). Nothing calls into the core here.
  *
  *----------------------------------------------------------------------
  */
@@ -607,7 +587,7 @@ AcceptProc(
     int mask)			/* Not used. */
 {
     StreamServer *serverPtr = clientData;
-    ClusterConnPool *poolPtr = serverPtr->clusterPtr->streamsPtr->poolPtr;
+    ClusterConnPool *poolPtr = serverPtr->streamsPtr->poolPtr;
     int i, status;
 
     (void) mask;
@@ -656,131 +636,50 @@ PauseEndProc(
 
 static Tcl_Obj *
 UnixServerPath(
-    Cluster *clusterPtr)	/* Cluster with a -u path. */
+    ClusterNetStreams *streamsPtr)	/* Streams with a -u path. */
 {
-    const char *path = Tcl_GetString(clusterPtr->config.unixPathObj);
+    const char *path = streamsPtr->unixPath;
+    const char *name = streamsPtr->name ? streamsPtr->name : "";
     const char *tail = strrchr(path, '/');
     const char *dot = strrchr(tail ? tail + 1 : path, '.');
     Tcl_Obj *pathObj;
 
     if (dot == NULL) {
-	return Tcl_ObjPrintf("%s-%s", path, clusterPtr->sid);
+	return Tcl_ObjPrintf("%s-%s", path, name);
     }
     pathObj = Tcl_NewStringObj(path, (int) (dot - path));
-    Tcl_AppendPrintfToObj(pathObj, "-%s%s", clusterPtr->sid, dot);
+    Tcl_AppendPrintfToObj(pathObj, "-%s%s", name, dot);
     return pathObj;
 }
 
 /*
  *----------------------------------------------------------------------
  *
- * ServiceTarget --
+ * CopyString --
  *
- *	Where to connect to reach a service over t or u, from the props it
- *	advertises (`t {port N}`, `u {path P}`). A service on this machine
- *	is reached over loopback; u is never tried for a remote one.
+ *	A copy of a string in memory of our own.
  *
  * Results:
- *	TCL_OK with *toPtr (t) or *pathPtr (u, valid while the service's
- *	props are unchanged) filled; TCL_ERROR when the service cannot be
- *	reached over that protocol.
+ *	The copy (ckalloc), or NULL for NULL.
  *
  * Side effects:
- *	None.
+ *	Memory.
  *
  *----------------------------------------------------------------------
  */
 
-static int
-ServiceTarget(
-    ClusterService *servicePtr,	/* Service to reach. */
-    ClusterProto proto,		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
-    ClusterAddr *toPtr,		/* Filled for t. */
-    const char **pathPtr)	/* Filled for u. */
+static char *
+CopyString(
+    const char *text)		/* Text to copy, or NULL. */
 {
-    int local = (servicePtr->flags & SERVICE_LOCAL) != 0;
-    Tcl_Obj *propsObj = DictGet(servicePtr->propsObj,
-	    (proto == CLUSTER_PROTO_T) ? "t" : "u");
-    Tcl_Obj *valueObj;
-    int port;
+    char *copy;
 
-    if (proto == CLUSTER_PROTO_U) {
-	valueObj = DictGet(propsObj, "path");
-	if (!local || valueObj == NULL) {
-	    return TCL_ERROR;
-	}
-	*pathPtr = Tcl_GetString(valueObj);
-	return (**pathPtr != '\0') ? TCL_OK : TCL_ERROR;
-    }
-    valueObj = DictGet(propsObj, "port");
-    if (valueObj == NULL || Tcl_GetIntFromObj(NULL, valueObj, &port)
-	    != TCL_OK || port < 1 || port > 65535) {
-	return TCL_ERROR;
-    }
-    if (local) {
-	ClusterpParseAddress("127.0.0.1", toPtr);
-    } else {
-	*toPtr = servicePtr->addr;
-    }
-    toPtr->port = ClusterPortToNet(port);
-    return (toPtr->ip != 0) ? TCL_OK : TCL_ERROR;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * DictGet, ProtoListed --
- *
- *	The value of a key in a dict (NULL when dictObj is NULL, not a
- *	dict, or lacks the key); whether the cluster serves a protocol.
- *
- * Results:
- *	As above.
- *
- * Side effects:
- *	May shimmer dictObj to a dict.
- *
- *----------------------------------------------------------------------
- */
-
-static Tcl_Obj *
-DictGet(
-    Tcl_Obj *dictObj,		/* A dict, or NULL. */
-    const char *key)		/* Key to look up. */
-{
-    Tcl_Obj *keyObj, *valueObj = NULL;
-
-    if (dictObj == NULL) {
+    if (text == NULL) {
 	return NULL;
     }
-    keyObj = Tcl_NewStringObj(key, -1);
-    Tcl_IncrRefCount(keyObj);
-    if (Tcl_DictObjGet(NULL, dictObj, keyObj, &valueObj) != TCL_OK) {
-	valueObj = NULL;
-    }
-    Tcl_DecrRefCount(keyObj);
-    return valueObj;
-}
-
-static int
-ProtoListed(
-    Cluster *clusterPtr,	/* Cluster of interest. */
-    const char *name)		/* "t" or "u". */
-{
-    Tcl_Obj **objv;
-    int objc, i;
-
-    if (clusterPtr->config.protocolsObj == NULL
-	    || Tcl_ListObjGetElements(NULL, clusterPtr->config.protocolsObj,
-		&objc, &objv) != TCL_OK) {
-	return 0;
-    }
-    for (i = 0; i < objc; i++) {
-	if (strcmp(Tcl_GetString(objv[i]), name) == 0) {
-	    return 1;
-	}
-    }
-    return 0;
+    copy = ckalloc(strlen(text) + 1);
+    strcpy(copy, text);
+    return copy;
 }
 
 /*

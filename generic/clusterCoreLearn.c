@@ -1,5 +1,5 @@
 /*
- * clusterLearn.c --
+ * clusterCoreLearn.c --
  *
  *	What a valid payload teaches of its sender: when it was last heard,
  *	its host id, address, protocols, tags and protocol props; and when

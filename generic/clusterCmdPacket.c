@@ -1,10 +1,10 @@
 /*
- * clusterPacketCmd.c --
+ * clusterCmdPacket.c --
  *
  *	The ::cluster::packet command: the codec exposed to scripts, for
  *	tests, tools and benchmarks. This file holds the ensemble, its
  *	per-interp state and the subcommands that encode and decode; the
- *	stream objects that `stream` creates are in clusterStreamCmd.c.
+ *	stream objects that `stream` creates are in clusterCmdStream.c.
  *
  *	    cluster::packet encode ?-keeporder? dict
  *	    cluster::packet decode bytes ?-self sid? ?-accept list?

@@ -1,5 +1,5 @@
 /*
- * clusterSend.c --
+ * clusterCoreSend.c --
  *
  *	The send side shared by every way of sending: the send hooks, what
  *	happens when a transport fails to reach a service, and the batched
@@ -222,13 +222,12 @@ ClusterSendFailed(
     Cluster *clusterPtr,	/* Sender. */
     ClusterService *servicePtr,	/* Service not reached, or NULL. */
     ClusterProto proto,		/* Transport that failed. */
-    Tcl_Obj *unsentObj,		/* Packets not delivered: a list of
-				 * {flags packet} pairs. */
+    const ClusterNetPacket *packets,	/* Packets not delivered. */
+    int numPackets,		/* How many. */
     const char *reason)		/* What went wrong. */
 {
     ClusterProto order[CLUSTER_PROTO_COUNT];
-    Tcl_Obj **items;
-    int numItems, numOrder, i, flags, used = -1, failedMask = 1 << proto;
+    int numOrder, i, used = -1, failedMask = 1 << proto;
 
     (void) reason;
     clusterPtr->stats.sendFailures[proto]++;
@@ -236,20 +235,12 @@ ClusterSendFailed(
 	    || ClusterIsDeleted(clusterPtr)) {
 	return;
     }
-    if (unsentObj == NULL || Tcl_ListObjGetElements(NULL, unsentObj,
-	    &numItems, &items) != TCL_OK) {
-	numItems = 0;
-    }
-    for (i = 0; i + 1 < numItems; i += 2) {
-	int length;
-	const unsigned char *bytes = Tcl_GetByteArrayFromObj(items[i + 1],
-		&length);
-
-	Tcl_GetIntFromObj(NULL, items[i], &flags);
+    for (i = 0; i < numPackets; i++) {
 	numOrder = SendOrder(clusterPtr, servicePtr, NULL,
-		!(flags & CLUSTER_SEND_NO_BROADCAST), order);
-	used = Deliver(clusterPtr, servicePtr, bytes, (size_t) length, order,
-		numOrder, flags, &failedMask);
+		!(packets[i].flags & CLUSTER_SEND_NO_BROADCAST), order);
+	used = Deliver(clusterPtr, servicePtr, packets[i].bytes,
+		packets[i].length, order, numOrder, packets[i].flags,
+		&failedMask);
 	if (used < 0) {
 	    break;
 	}
@@ -705,5 +696,53 @@ ClusterSendToService(
   done:
     Tcl_Release(servicePtr);
     Tcl_DecrRefCount(payloadObj);
+    return code;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterBroadcast --
+ *
+ *	Multicast a payload dict: run the `broadcast` and `channel N send`
+ *	hooks (either may change or cancel it), encode it with `filter`
+ *	first, and send it.
+ *
+ * Results:
+ *	A standard Tcl result. *sentPtr is 1 when the packet left, 0 when a
+ *	hook cancelled it.
+ *
+ * Side effects:
+ *	Hooks, which may destroy the cluster (the caller holds it).
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterBroadcast(
+    Cluster *clusterPtr,	/* Sender (preserved by the caller). */
+    Tcl_Obj *payloadObj,	/* Payload dict. */
+    Tcl_Interp *interp,		/* For errors, or NULL. */
+    int *sentPtr)		/* Out: 1 if sent. */
+{
+    size_t start, length;
+    int code;
+
+    *sentPtr = 0;
+    Tcl_IncrRefCount(payloadObj);
+    code = ClusterRunSendHooks(clusterPtr, &payloadObj, 1);
+    if (code != TCL_OK) {
+	Tcl_DecrRefCount(payloadObj);
+	return TCL_OK;		/* Cancelled, or the cluster is gone. */
+    }
+    code = ClusterPayloadEncode(interp, payloadObj, 0, &clusterPtr->sendBuf,
+	    &start, &length);
+    Tcl_DecrRefCount(payloadObj);
+    if (code != TCL_OK) {
+	return code;
+    }
+    code = ClusterMulticastSend(clusterPtr,
+	    clusterPtr->sendBuf.bytes + start, length, interp);
+    *sentPtr = (code == TCL_OK);
     return code;
 }

@@ -1,11 +1,11 @@
 /*
- * clusterConnLimits.c --
+ * clusterNetLimits.c --
  *
  *	The bounds on what the peer of a stream connection may send, and
  *	the one timer of a connection. SPEC section 1.1 asks that nothing
  *	arriving on the wire grow memory without bound or hold resources
  *	forever; here a connection is cut off (closed at once, its queued
- *	packets handed back to the core like any failed connection's) when
+ *	packets handed back to the owner like any failed connection's) when
  *	its peer
  *
  *	- announces a frame whose body exceeds -maxframe (counted as
@@ -25,7 +25,7 @@
  *	  peer cannot hold a connection by trickling noise.
  *
  *	The timer serves the connect timeout and the idle close of the
- *	keepalive rule (clusterConnIO.c) as well as the frame timeout. It
+ *	keepalive rule (clusterNetConnIO.c) as well as the frame timeout. It
  *	is armed for the earliest deadline that applies and re-armed
  *	lazily: a deadline that moves later (the usual case, as input
  *	arrives) changes only a field, and the timer, when it fires early,
@@ -36,7 +36,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterConnInt.h"
+#include "clusterNetInt.h"
 #include <limits.h>
 
 /*
@@ -63,7 +63,7 @@ static Tcl_WideInt	ConnDeadline(const ClusterConn *connPtr);
  *	TCL_OK, or TCL_ERROR when the connection was cut off.
  *
  * Side effects:
- *	May close the connection and call the core (ConnFail): the caller
+ *	May close the connection and call the owner (ConnFail): the caller
  *	holds Tcl_Preserve on the cluster and the connection.
  *
  *----------------------------------------------------------------------
@@ -133,7 +133,7 @@ ConnNoteInput(
  * ConnAwaiting, ConnDeadline --
  *
  *	Whether a connection owes a frame: it is open, not connecting, not
- *	handing packets to the core (nothing is read meanwhile), and holds
+ *	handing packets to the owner (nothing is read meanwhile), and holds
  *	part of a frame or was accepted and has sent no whole frame yet.
  *	The earliest deadline of a connection: the end of its pending
  *	connect, of the idle wait of a closing connection, or of the frame
@@ -178,7 +178,7 @@ ConnDeadline(
     }
     if (ConnAwaiting(connPtr)) {
 	frameMs = connPtr->progressMs
-		+ connPtr->clusterPtr->config.frameTimeoutMs;
+		+ connPtr->poolPtr->limitsPtr->frameTimeoutMs;
 	if (when < 0 || frameMs < when) {
 	    when = frameMs;
 	}
@@ -248,7 +248,7 @@ ConnArmTimer(
  *	None.
  *
  * Side effects:
- *	Anything the core does; may fail or close the connection.
+ *	Anything the owner does; may fail or close the connection.
  *
  *----------------------------------------------------------------------
  */
@@ -258,12 +258,10 @@ ConnTimeoutProc(
     ClientData clientData)	/* The ClusterConn. */
 {
     ClusterConn *connPtr = clientData;
-    Cluster *clusterPtr = connPtr->clusterPtr;
-    int frameTimeoutMs = clusterPtr->config.frameTimeoutMs;
+    int frameTimeoutMs = connPtr->poolPtr->limitsPtr->frameTimeoutMs;
     Tcl_WideInt now = ClusterpMonotonicMs();
 
     connPtr->timer = NULL;
-    Tcl_Preserve(clusterPtr);
     Tcl_Preserve(connPtr);
     if (connPtr->flags & CONN_CONNECTING) {
 	if (now >= connPtr->closeMs) {
@@ -278,11 +276,11 @@ ConnTimeoutProc(
 	connPtr->flags |= CONN_IDLE;
 	ConnReadable(connPtr);
     }
-    if (!(connPtr->flags & CONN_CLOSED) && !ClusterIsDeleted(clusterPtr)
+    if (!(connPtr->flags & CONN_CLOSED)
 	    && ConnAwaiting(connPtr)
 	    && now - connPtr->progressMs >= frameTimeoutMs) {
 	ConnReadable(connPtr);
-	if (!(connPtr->flags & CONN_CLOSED) && !ClusterIsDeleted(clusterPtr)
+	if (!(connPtr->flags & CONN_CLOSED)
 		&& ConnAwaiting(connPtr) && ClusterpMonotonicMs()
 		- connPtr->progressMs >= frameTimeoutMs) {
 	    ConnCutOff(connPtr, POOL_STALLED,
@@ -291,11 +289,10 @@ ConnTimeoutProc(
     }
 
   done:
-    if (!(connPtr->flags & CONN_CLOSED) && !ClusterIsDeleted(clusterPtr)) {
+    if (!(connPtr->flags & CONN_CLOSED)) {
 	ConnArmTimer(connPtr);
     }
     Tcl_Release(connPtr);
-    Tcl_Release(clusterPtr);
 }
 
 /*
@@ -311,7 +308,7 @@ ConnTimeoutProc(
  *	None.
  *
  * Side effects:
- *	Closes the connection; may call the core.
+ *	Closes the connection; may call the owner.
  *
  *----------------------------------------------------------------------
  */
@@ -320,7 +317,7 @@ static void
 ConnCutOff(
     ClusterConn *connPtr,	/* Connection (preserved). */
     int counter,		/* POOL_CUT_OVERSIZED, ... */
-    const char *reason)		/* Static text for ClusterSendFailed. */
+    const char *reason)		/* Static text for the failedProc. */
 {
     if (connPtr->flags & CONN_CLOSED) {
 	return;

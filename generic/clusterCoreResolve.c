@@ -1,5 +1,5 @@
 /*
- * clusterResolve.c --
+ * clusterCoreResolve.c --
  *
  *	Finding services (SPEC section 6.6) and changing our own tags
  *	(section 6.7). A service is matched against its "resolver tags": its

@@ -1,5 +1,5 @@
 /*
- * clusterStream.c --
+ * clusterCodecStream.c --
  *
  *	Reassembly of packets from a byte stream (TCP, unix sockets): bytes
  *	go in as they arrive, split or coalesced anyhow, and whole packets,

@@ -1,5 +1,5 @@
 /*
- * clusterBeacon.c --
+ * clusterCoreBeacon.c --
  *
  *	What a member says about itself: heartbeats (on a timer, on tag
  *	changes, when pinged), discoveries (at join and on request, rate
@@ -18,45 +18,21 @@ static int		ReplyQuietMs(const Cluster *clusterPtr);
 static int		SendOwn(Cluster *clusterPtr, Tcl_Obj *payloadObj);
 
 /*
- * Protocol ids, indexed by ClusterProto, NULL-terminated for
- * Tcl_GetIndexFromObj.
- */
-
-const char *const clusterProtoNames[CLUSTER_PROTO_COUNT + 1] = {
-    "c", "t", "u", NULL
-};
-
-/*
  *----------------------------------------------------------------------
  *
- * ClusterProtoFromName, ClusterServes --
+ * ClusterServes --
  *
- *	Map a protocol id to its ClusterProto; tell whether this member
- *	serves a protocol.
+ *	Tell whether this member serves a protocol (lists it in its
+ *	protocols).
  *
  * Results:
- *	ClusterProtoFromName: the protocol, or -1 for an unknown id.
- *	ClusterServes: 1 or 0.
+ *	1 or 0.
  *
  * Side effects:
  *	None.
  *
  *----------------------------------------------------------------------
  */
-
-int
-ClusterProtoFromName(
-    const char *name)		/* "c", "t" or "u". */
-{
-    if (name[0] != '\0' && name[1] == '\0') {
-	switch (name[0]) {
-	case 'c': return CLUSTER_PROTO_C;
-	case 't': return CLUSTER_PROTO_T;
-	case 'u': return CLUSTER_PROTO_U;
-	}
-    }
-    return -1;
-}
 
 int
 ClusterServes(
@@ -365,7 +341,7 @@ ClusterSendDisconnect(
     Tcl_Obj *payloadObj;
     size_t start, length;
 
-    if (clusterPtr->groupSocketPtr == NULL || clusterPtr->sidObj == NULL) {
+    if (clusterPtr->mcastPtr == NULL || clusterPtr->sidObj == NULL) {
 	return;
     }
     payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_DISCONNECT);

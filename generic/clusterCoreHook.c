@@ -1,5 +1,5 @@
 /*
- * clusterHook.c --
+ * clusterCoreHook.c --
  *
  *	Hooks: Tcl scripts an application registers under a path such as
  *	"service discovered" or "channel 5 receive" (SPEC section 6.5). This

@@ -1,11 +1,11 @@
 /*
- * clusterQuery.c --
+ * clusterCoreQuery.c --
  *
  *	Queries (SPEC section 6.4): a query object sends one type-4 payload
  *	to each resolved service, collects their type-5 responses and calls
  *	the application's command with start, response, error, timeout and
  *	finally done, exactly once. The queries of others are answered in
- *	clusterAnswer.c.
+ *	clusterCoreAnswer.c.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.

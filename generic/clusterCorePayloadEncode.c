@@ -1,5 +1,5 @@
 /*
- * clusterPayloadEncode.c --
+ * clusterCorePayloadEncode.c --
  *
  *	The payload seen from Tcl, encoding side: a dict keyed by field
  *	names turned into a packet (SPEC section 1.4), each value converted
@@ -8,7 +8,7 @@
  *	to real UTF-8 on the wire, with a fast path for the common
  *	pure-ASCII case; and Tcl integers read as varints. Keys are
  *	recognised by address when they are the shared key objects of the
- *	per-thread cache (clusterPayload.c).
+ *	per-thread cache (clusterCorePayload.c).
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -57,7 +57,7 @@ static size_t		TclToWire(const unsigned char *src, size_t length,
  *
  *	Map a dict key to its field: by its first letter to at most three
  *	candidates, then by address for the cached keys (any dict
- *	clusterPayload.c decoded), else by name. The key object is not
+ *	clusterCorePayload.c decoded), else by name. The key object is not
  *	converted to another type.
  *
  * Results:

@@ -1,5 +1,5 @@
 /*
- * clusterMulticast.c --
+ * clusterNetMcast.c --
  *
  *	The `c` transport: UDP multicast to -address:-port. One datagram
  *	carries one packet, read whole with recvfrom and decoded in place;
@@ -10,7 +10,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterNet.h"
 #include <errno.h>
 
 /*
@@ -18,7 +18,7 @@
  * event may handle before the event loop gets a turn.
  */
 
-#define MAX_DATAGRAM		65507
+#define MAX_DATAGRAM		CLUSTER_NET_MAX_DATAGRAM
 #define DATAGRAMS_PER_EVENT	64
 
 /*
@@ -37,30 +37,40 @@
  * moves past itself; and a nested read uses a buffer of its own.
  */
 
+typedef struct GroupSocket GroupSocket;
+
+struct ClusterNetMcast {
+    GroupSocket *socketPtr;	/* The shared socket. */
+    const ClusterNetHandler *handlerPtr;	/* The owner's callbacks. */
+    void *owner;		/* Handed to them. */
+    ClusterNetMcast *prevPtr;	/* The other endpoints on the socket. */
+    ClusterNetMcast *nextPtr;
+};
+
 typedef struct GroupCursor {
-    Cluster *nextPtr;		/* Member to hand the datagram to next. */
+    ClusterNetMcast *nextPtr;	/* Endpoint to hand the datagram to next. */
     struct GroupCursor *outerPtr;	/* Cursor of an enclosing hand-round. */
 } GroupCursor;
 
-struct ClusterGroupSocket {
+struct GroupSocket {
     ClusterAddr group;		/* Key: group address and port, */
     uint32_t interfaceIp;	/* interface (0: the system's choice) */
     int ttl;			/* and multicast TTL. */
     int fd;			/* The socket. */
-    Cluster *firstPtr;		/* Members on it, newest first. */
+    ClusterNetMcast *firstPtr;	/* Endpoints on it, newest first. */
     GroupCursor *cursorPtr;	/* Innermost hand-round, or NULL. */
     unsigned char *buffer;	/* Receive buffer of the outermost read. */
-    ClusterGroupSocket *nextPtr;	/* Next socket of the thread. */
+    GroupSocket *nextPtr;	/* Next socket of the thread. */
 };
 
 typedef struct ThreadGroups {
-    ClusterGroupSocket *firstPtr;	/* This thread's shared sockets. */
+    GroupSocket *firstPtr;	/* This thread's shared sockets. */
 } ThreadGroups;
 
 static Tcl_ThreadDataKey groupsKey;
 
 static void		FreeGroupSocket(char *clientData);
-static void		HandRound(ClusterGroupSocket *socketPtr,
+static void		HandRound(GroupSocket *socketPtr,
 			    const unsigned char *bytes, int length,
 			    const ClusterAddr *fromPtr);
 static void		MulticastReadableProc(ClientData clientData,
@@ -69,10 +79,11 @@ static void		MulticastReadableProc(ClientData clientData,
 /*
  *----------------------------------------------------------------------
  *
- * ClusterMulticastOpen --
+ * ClusterNetMcastOpen --
  *
- *	Put a cluster being born on the multicast socket of its group:
- *	the thread's shared one when it has one, else a new one, watched.
+ *	Make an endpoint on the multicast socket of a group: the thread's
+ *	shared one when it has one, else a new one, watched. Each datagram
+ *	read from it goes to every endpoint's packetProc.
  *
  * Results:
  *	A standard Tcl result; errors {CLUSTER SOCKET ...}.
@@ -84,37 +95,42 @@ static void		MulticastReadableProc(ClientData clientData,
  */
 
 int
-ClusterMulticastOpen(
-    Cluster *clusterPtr,	/* Cluster being born. */
-    Tcl_Interp *interp)		/* For errors. */
+ClusterNetMcastOpen(
+    const ClusterAddr *groupPtr,	/* Group address and port. */
+    const ClusterAddr *ifPtr,	/* Interface; NULL or ip 0: the system's
+				 * choice. */
+    int ttl,			/* Multicast TTL: 0 stays on the host. */
+    const ClusterNetHandler *handlerPtr,	/* The owner's callbacks. */
+    void *owner,		/* Handed to them. */
+    ClusterNetMcast **mcastPtrPtr,	/* Out: the new endpoint. */
+    ClusterErr *errPtr)		/* For errors. */
 {
     ThreadGroups *groupsPtr = Tcl_GetThreadData(&groupsKey,
 	    sizeof(ThreadGroups));
-    const ClusterConfig *configPtr = &clusterPtr->config;
-    ClusterGroupSocket *socketPtr;
+    uint32_t ifIp = (ifPtr != NULL) ? ifPtr->ip : 0;
+    GroupSocket *socketPtr;
+    ClusterNetMcast *mcastPtr;
 
     for (socketPtr = groupsPtr->firstPtr; socketPtr != NULL;
 	    socketPtr = socketPtr->nextPtr) {
-	if (socketPtr->group.ip == configPtr->group.ip
-		&& socketPtr->group.port == configPtr->group.port
-		&& socketPtr->interfaceIp == configPtr->interfaceAddr.ip
-		&& socketPtr->ttl == configPtr->remote) {
+	if (socketPtr->group.ip == groupPtr->ip
+		&& socketPtr->group.port == groupPtr->port
+		&& socketPtr->interfaceIp == ifIp && socketPtr->ttl == ttl) {
 	    break;
 	}
     }
     if (socketPtr == NULL) {
 	int fd;
 
-	if (ClusterpMulticastOpen(interp, &configPtr->group,
-		configPtr->interfaceAddr.ip ? &configPtr->interfaceAddr : NULL,
-		configPtr->remote, &fd) != TCL_OK) {
+	if (ClusterpMulticastOpen(errPtr, groupPtr, ifIp ? ifPtr : NULL, ttl,
+		&fd) != TCL_OK) {
 	    return TCL_ERROR;
 	}
-	socketPtr = ckalloc(sizeof(ClusterGroupSocket));
-	memset(socketPtr, 0, sizeof(ClusterGroupSocket));
-	socketPtr->group = configPtr->group;
-	socketPtr->interfaceIp = configPtr->interfaceAddr.ip;
-	socketPtr->ttl = configPtr->remote;
+	socketPtr = ckalloc(sizeof(GroupSocket));
+	memset(socketPtr, 0, sizeof(GroupSocket));
+	socketPtr->group = *groupPtr;
+	socketPtr->interfaceIp = ifIp;
+	socketPtr->ttl = ttl;
 	socketPtr->fd = fd;
 	socketPtr->buffer = ckalloc(MAX_DATAGRAM + 1);
 	socketPtr->nextPtr = groupsPtr->firstPtr;
@@ -122,20 +138,24 @@ ClusterMulticastOpen(
 	Tcl_CreateFileHandler(fd, TCL_READABLE, MulticastReadableProc,
 		socketPtr);
     }
-    clusterPtr->groupSocketPtr = socketPtr;
-    clusterPtr->groupPrevPtr = NULL;
-    clusterPtr->groupNextPtr = socketPtr->firstPtr;
+    mcastPtr = ckalloc(sizeof(ClusterNetMcast));
+    mcastPtr->socketPtr = socketPtr;
+    mcastPtr->handlerPtr = handlerPtr;
+    mcastPtr->owner = owner;
+    mcastPtr->prevPtr = NULL;
+    mcastPtr->nextPtr = socketPtr->firstPtr;
     if (socketPtr->firstPtr != NULL) {
-	socketPtr->firstPtr->groupPrevPtr = clusterPtr;
+	socketPtr->firstPtr->prevPtr = mcastPtr;
     }
-    socketPtr->firstPtr = clusterPtr;
+    socketPtr->firstPtr = mcastPtr;
+    *mcastPtrPtr = mcastPtr;
     return TCL_OK;
 }
 
 /*
  *----------------------------------------------------------------------
  *
- * ClusterMulticastClose --
+ * ClusterNetMcastClose --
  *
  *	Take a cluster off its multicast socket; the last member off a
  *	socket closes it. Safe to call twice.
@@ -150,37 +170,36 @@ ClusterMulticastOpen(
  */
 
 void
-ClusterMulticastClose(
-    Cluster *clusterPtr)	/* Cluster leaving. */
+ClusterNetMcastClose(
+    ClusterNetMcast *mcastPtr)	/* Endpoint to close, or NULL. */
 {
-    ClusterGroupSocket *socketPtr = clusterPtr->groupSocketPtr;
+    GroupSocket *socketPtr;
     ThreadGroups *groupsPtr;
-    ClusterGroupSocket **linkPtr;
+    GroupSocket **linkPtr;
     GroupCursor *cursorPtr;
 
-    if (socketPtr == NULL) {
+    if (mcastPtr == NULL) {
 	return;
     }
+    socketPtr = mcastPtr->socketPtr;
     for (cursorPtr = socketPtr->cursorPtr; cursorPtr != NULL;
 	    cursorPtr = cursorPtr->outerPtr) {
-	if (cursorPtr->nextPtr == clusterPtr) {
-	    cursorPtr->nextPtr = clusterPtr->groupNextPtr;
+	if (cursorPtr->nextPtr == mcastPtr) {
+	    cursorPtr->nextPtr = mcastPtr->nextPtr;
 	}
     }
-    if (clusterPtr->groupPrevPtr != NULL) {
-	clusterPtr->groupPrevPtr->groupNextPtr = clusterPtr->groupNextPtr;
+    if (mcastPtr->prevPtr != NULL) {
+	mcastPtr->prevPtr->nextPtr = mcastPtr->nextPtr;
     } else {
-	socketPtr->firstPtr = clusterPtr->groupNextPtr;
+	socketPtr->firstPtr = mcastPtr->nextPtr;
     }
-    if (clusterPtr->groupNextPtr != NULL) {
-	clusterPtr->groupNextPtr->groupPrevPtr = clusterPtr->groupPrevPtr;
+    if (mcastPtr->nextPtr != NULL) {
+	mcastPtr->nextPtr->prevPtr = mcastPtr->prevPtr;
     }
-    clusterPtr->groupSocketPtr = NULL;
-    clusterPtr->groupNextPtr = clusterPtr->groupPrevPtr = NULL;
+    ckfree(mcastPtr);
     if (socketPtr->firstPtr != NULL) {
 	return;
     }
-
     groupsPtr = Tcl_GetThreadData(&groupsKey, sizeof(ThreadGroups));
     for (linkPtr = &groupsPtr->firstPtr; *linkPtr != NULL;
 	    linkPtr = &(*linkPtr)->nextPtr) {
@@ -200,17 +219,17 @@ ClusterMulticastClose(
  */
 
 int
-ClusterMulticastFd(
-    const Cluster *clusterPtr)	/* Cluster of interest. */
+ClusterNetMcastFd(
+    const ClusterNetMcast *mcastPtr)	/* Endpoint, or NULL. */
 {
-    return clusterPtr->groupSocketPtr ? clusterPtr->groupSocketPtr->fd : -1;
+    return (mcastPtr != NULL) ? mcastPtr->socketPtr->fd : -1;
 }
 
 static void
 FreeGroupSocket(
-    char *clientData)		/* The ClusterGroupSocket. */
+    char *clientData)		/* The GroupSocket. */
 {
-    ClusterGroupSocket *socketPtr = (ClusterGroupSocket *) clientData;
+    GroupSocket *socketPtr = (GroupSocket *) clientData;
 
     ckfree(socketPtr->buffer);
     ckfree(socketPtr);
@@ -237,10 +256,10 @@ FreeGroupSocket(
 
 static void
 MulticastReadableProc(
-    ClientData clientData,	/* The ClusterGroupSocket. */
+    ClientData clientData,	/* The GroupSocket. */
     int mask)			/* Not used. */
 {
-    ClusterGroupSocket *socketPtr = clientData;
+    GroupSocket *socketPtr = clientData;
     unsigned char *buffer = socketPtr->buffer;
     int i;
 
@@ -285,29 +304,27 @@ MulticastReadableProc(
 
 static void
 HandRound(
-    ClusterGroupSocket *socketPtr,	/* Socket it came on (preserved). */
+    GroupSocket *socketPtr,	/* Socket it came on (preserved). */
     const unsigned char *bytes,	/* The datagram. */
     int length,			/* Its size, or -1 when too large. */
     const ClusterAddr *fromPtr)	/* Its source. */
 {
     GroupCursor cursor;
-    Cluster *clusterPtr;
+    ClusterNetMcast *mcastPtr;
+    int keep;
 
     cursor.nextPtr = socketPtr->firstPtr;
     cursor.outerPtr = socketPtr->cursorPtr;
     socketPtr->cursorPtr = &cursor;
-    while ((clusterPtr = cursor.nextPtr) != NULL) {
-	cursor.nextPtr = clusterPtr->groupNextPtr;
-	if (ClusterIsDeleted(clusterPtr)) {
-	    continue;
-	}
+    while ((mcastPtr = cursor.nextPtr) != NULL) {
+	cursor.nextPtr = mcastPtr->nextPtr;
 	if (length < 0) {
-	    clusterPtr->stats.packetsIn[CLUSTER_PROTO_C]++;
-	    clusterPtr->stats.dropped[CLUSTER_DROP_OVERSIZE]++;
+	    mcastPtr->handlerPtr->oversizeProc(mcastPtr->owner,
+		    CLUSTER_PROTO_C, 1);
 	    continue;
 	}
-	ClusterReceivePacket(clusterPtr, CLUSTER_PROTO_C, bytes,
-		(size_t) length, fromPtr, NULL);
+	mcastPtr->handlerPtr->packetProc(mcastPtr->owner, CLUSTER_PROTO_C,
+		bytes, (size_t) length, fromPtr, NULL, &keep);
     }
     socketPtr->cursorPtr = cursor.outerPtr;
 }
@@ -315,7 +332,7 @@ HandRound(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterMulticastSend --
+ * ClusterNetMcastSend --
  *
  *	Send one encoded packet to the group.
  *
@@ -324,83 +341,36 @@ HandRound(
  *	error {CLUSTER SEND TOO_LARGE}, never a truncation.
  *
  * Side effects:
- *	A datagram; counters.
+ *	A datagram. The owner counts what was sent.
  *
  *----------------------------------------------------------------------
  */
 
 int
-ClusterMulticastSend(
-    Cluster *clusterPtr,	/* Sender. */
+ClusterNetMcastSend(
+    ClusterNetMcast *mcastPtr,	/* Sender's endpoint. */
     const unsigned char *bytes,	/* Whole packet. */
     size_t length,		/* Its size. */
-    Tcl_Interp *interp)		/* For errors, or NULL. */
+    ClusterErr *errPtr)		/* For errors, or NULL. */
 {
     if (length > MAX_DATAGRAM) {
-	clusterPtr->stats.sendFailures[CLUSTER_PROTO_C]++;
-	return ClusterError(interp, "SEND", "TOO_LARGE",
+	return ClusterErrSet(errPtr, "SEND", "TOO_LARGE",
 		"can't multicast a packet of %lu bytes: one datagram holds"
 		" at most %d; send it to services over t or u instead",
 		(unsigned long) length, MAX_DATAGRAM);
     }
-    if (clusterPtr->groupSocketPtr == NULL || ClusterpDatagramSend(
-	    clusterPtr->groupSocketPtr->fd, &clusterPtr->config.group, bytes,
-	    length) < 0) {
-	clusterPtr->stats.sendFailures[CLUSTER_PROTO_C]++;
-	return ClusterError(interp, "SEND", "MULTICAST",
-		"can't send to the multicast group: %s",
-		clusterPtr->groupSocketPtr == NULL ? "socket closed"
-		: Tcl_ErrnoMsg(errno));
+    if (ClusterpDatagramSend(mcastPtr->socketPtr->fd,
+	    &mcastPtr->socketPtr->group, bytes, length) < 0) {
+	return ClusterErrSet(errPtr, "SEND", "MULTICAST",
+		"can't send to the multicast group: %s", Tcl_ErrnoMsg(errno));
     }
-    clusterPtr->stats.packetsOut[CLUSTER_PROTO_C]++;
-    clusterPtr->stats.bytesOut[CLUSTER_PROTO_C] += (Tcl_WideInt) length;
     return TCL_OK;
 }
 
 /*
- *----------------------------------------------------------------------
- *
- * ClusterBroadcast --
- *
- *	Multicast a payload dict: run the `broadcast` and `channel N send`
- *	hooks (either may change or cancel it), encode it with `filter`
- *	first, and send it.
- *
- * Results:
- *	A standard Tcl result. *sentPtr is 1 when the packet left, 0 when a
- *	hook cancelled it.
- *
- * Side effects:
- *	Hooks, which may destroy the cluster (the caller holds it).
- *
- *----------------------------------------------------------------------
+ * Local Variables:
+ * mode: c
+ * c-basic-offset: 4
+ * fill-column: 78
+ * End:
  */
-
-int
-ClusterBroadcast(
-    Cluster *clusterPtr,	/* Sender (preserved by the caller). */
-    Tcl_Obj *payloadObj,	/* Payload dict. */
-    Tcl_Interp *interp,		/* For errors, or NULL. */
-    int *sentPtr)		/* Out: 1 if sent. */
-{
-    size_t start, length;
-    int code;
-
-    *sentPtr = 0;
-    Tcl_IncrRefCount(payloadObj);
-    code = ClusterRunSendHooks(clusterPtr, &payloadObj, 1);
-    if (code != TCL_OK) {
-	Tcl_DecrRefCount(payloadObj);
-	return TCL_OK;		/* Cancelled, or the cluster is gone. */
-    }
-    code = ClusterPayloadEncode(interp, payloadObj, 0, &clusterPtr->sendBuf,
-	    &start, &length);
-    Tcl_DecrRefCount(payloadObj);
-    if (code != TCL_OK) {
-	return code;
-    }
-    code = ClusterMulticastSend(clusterPtr,
-	    clusterPtr->sendBuf.bytes + start, length, interp);
-    *sentPtr = (code == TCL_OK);
-    return code;
-}

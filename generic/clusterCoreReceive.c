@@ -1,13 +1,13 @@
 /*
- * clusterMembers.c --
+ * clusterCoreReceive.c --
  *
  *	The receive pipeline. Every packet, from any transport, comes
  *	through ClusterReceivePacket, which applies SPEC's order: decode
  *	(stopping early on our own echo or a filter not for us) -> remote
  *	policy -> channel -> the receive hooks -> service lookup or creation
  *	-> per-type handling. What a payload teaches of its sender is in
- *	clusterLearn.c; services are dropped by the ttl sweep, after an
- *	unanswered ping, or by a disconnect (clusterLiveness.c).
+ *	clusterCoreLearn.c; services are dropped by the ttl sweep, after an
+ *	unanswered ping, or by a disconnect (clusterCoreLiveness.c).
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -365,8 +365,8 @@ Dispatch(
 	return inPtr->keepalive;
     }
     tagsChanged = ClusterLearnFromPayload(servicePtr, inPtr);
-    if (inPtr->connPtr != NULL) {
-	ClusterConnBind(inPtr->connPtr, servicePtr);
+    if (inPtr->connPtr != NULL && !(servicePtr->flags & SERVICE_DELETED)) {
+	ClusterConnBind(inPtr->connPtr, &servicePtr->peer);
     }
 
     switch (inPtr->type) {

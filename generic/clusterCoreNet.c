@@ -1,0 +1,627 @@
+/*
+ * clusterCoreNet.c --
+ *
+ *	Where the core meets the transports (clusterNet.h): it opens and
+ *	closes a cluster's transports, hands them the callbacks through
+ *	which packets come in and failures come back, chooses where a
+ *	stream to a service goes, and counts what goes out. Every packet of
+ *	every protocol passes through here in both directions, so a step
+ *	that applies to all of them (sealing with keys, say) belongs here.
+ *
+ *	The callbacks run on the transports' stack. They hold the cluster
+ *	across the receive pipeline and the send policy, which may run
+ *	hooks, and answer CLUSTER_NET_GONE once it is destroyed.
+ *
+ * Copyright (c) 2026 The cluster developers.
+ * See the file "LICENSE" for information on usage and redistribution.
+ */
+
+#include "clusterInt.h"
+
+static int		NetFailedProc(void *owner, ClusterNetPeer *peerPtr,
+			    ClusterProto proto,
+			    const ClusterNetPacket *packets, int numPackets,
+			    const char *reason);
+static void		NetOversizeProc(void *owner, ClusterProto proto,
+			    int count);
+static int		NetPacketProc(void *owner, ClusterProto proto,
+			    const unsigned char *bytes, size_t length,
+			    const ClusterAddr *fromPtr, ClusterConn *connPtr,
+			    int *keepPtr);
+static void		NetSentProc(void *owner, ClusterProto proto,
+			    size_t length);
+static Tcl_Obj *	DictGet(Tcl_Obj *dictObj, const char *key);
+static int		ServiceTarget(ClusterService *servicePtr,
+			    ClusterProto proto, ClusterAddr *toPtr,
+			    const char **pathPtr);
+
+/*
+ * The callbacks every transport of every cluster gets.
+ */
+
+static const ClusterNetHandler netHandler = {
+    NetPacketProc, NetFailedProc, NetOversizeProc, NetSentProc
+};
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterTransportsOpen, ClusterTransportsClose --
+ *
+ *	Open a new cluster's transports from its config: its endpoint on
+ *	the multicast group, and the servers of the stream protocols it
+ *	serves; close them all (safe to call twice).
+ *
+ * Results:
+ *	A standard Tcl result; nothing is left open on error.
+ *
+ * Side effects:
+ *	Sockets, file handlers, a unix socket file.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterTransportsOpen(
+    Cluster *clusterPtr,	/* Cluster being born. */
+    Tcl_Interp *interp)		/* For errors. */
+{
+    const ClusterConfig *configPtr = &clusterPtr->config;
+    ClusterErr err;
+    int serve = 0;
+
+    if (ClusterNetMcastOpen(&configPtr->group,
+	    configPtr->interfaceAddr.ip ? &configPtr->interfaceAddr : NULL,
+	    configPtr->remote, &netHandler, clusterPtr, &clusterPtr->mcastPtr,
+	    &err) != TCL_OK) {
+	return ClusterErrToInterp(interp, &err);
+    }
+    if (ClusterServes(clusterPtr, CLUSTER_PROTO_T)) {
+	serve |= 1 << CLUSTER_PROTO_T;
+    }
+    if (ClusterServes(clusterPtr, CLUSTER_PROTO_U)) {
+	serve |= 1 << CLUSTER_PROTO_U;
+    }
+    if (ClusterNetStreamsOpen(serve, configPtr->unixPathObj
+	    ? Tcl_GetString(configPtr->unixPathObj) : NULL, clusterPtr->sid,
+	    &configPtr->limits, &netHandler, clusterPtr,
+	    &clusterPtr->streamsPtr, &err) != TCL_OK) {
+	ClusterTransportsClose(clusterPtr);
+	return ClusterErrToInterp(interp, &err);
+    }
+    return TCL_OK;
+}
+
+void
+ClusterTransportsClose(
+    Cluster *clusterPtr)	/* Cluster going away. */
+{
+    ClusterService *servicePtr;
+    int proto;
+
+    ClusterNetStreamsClose(clusterPtr->streamsPtr);
+    clusterPtr->streamsPtr = NULL;
+    ClusterNetMcastClose(clusterPtr->mcastPtr);
+    clusterPtr->mcastPtr = NULL;
+    for (servicePtr = clusterPtr->firstService; servicePtr != NULL;
+	    servicePtr = servicePtr->nextPtr) {
+	for (proto = 0; proto < CLUSTER_PROTO_COUNT; proto++) {
+	    servicePtr->peer.conns[proto] = NULL;
+	}
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * NetPacketProc --
+ *
+ *	A transport's packet arrived: run it through the receive pipeline
+ *	(ClusterReceivePacket), holding the cluster.
+ *
+ * Results:
+ *	CLUSTER_NET_GONE when the cluster was destroyed meanwhile, else
+ *	CLUSTER_NET_OK. *keepPtr is 1 when the packet asked for keepalive.
+ *
+ * Side effects:
+ *	Anything the pipeline and the hooks do.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+NetPacketProc(
+    void *owner,		/* The Cluster. */
+    ClusterProto proto,		/* Transport it came on. */
+    const unsigned char *bytes,	/* The whole packet. */
+    size_t length,		/* Its size. */
+    const ClusterAddr *fromPtr,	/* Its source. */
+    ClusterConn *connPtr,	/* Its stream, or NULL. */
+    int *keepPtr)		/* Out: keep the stream open. */
+{
+    Cluster *clusterPtr = owner;
+    int result, gone;
+
+    *keepPtr = 0;
+    if (ClusterIsDeleted(clusterPtr)) {
+	return CLUSTER_NET_GONE;
+    }
+    Tcl_Preserve(clusterPtr);
+    result = ClusterReceivePacket(clusterPtr, proto, bytes, length, fromPtr,
+	    connPtr);
+    gone = ClusterIsDeleted(clusterPtr);
+    Tcl_Release(clusterPtr);
+    *keepPtr = (result > 0);
+    return gone ? CLUSTER_NET_GONE : CLUSTER_NET_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * NetFailedProc --
+ *
+ *	Packets queued on a stream to a service were not delivered: hand
+ *	them to the send policy (ClusterSendFailed), which tries the next
+ *	protocol, reports the failure and schedules a ping.
+ *
+ * Results:
+ *	CLUSTER_NET_GONE when the cluster was destroyed meanwhile, else
+ *	CLUSTER_NET_OK.
+ *
+ * Side effects:
+ *	Anything the send hooks do.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+NetFailedProc(
+    void *owner,		/* The Cluster. */
+    ClusterNetPeer *peerPtr,	/* The service's peer record, or NULL. */
+    ClusterProto proto,		/* Transport that failed. */
+    const ClusterNetPacket *packets,	/* What was not delivered. */
+    int numPackets,		/* How many. */
+    const char *reason)		/* What went wrong. */
+{
+    Cluster *clusterPtr = owner;
+    int gone;
+
+    if (ClusterIsDeleted(clusterPtr)) {
+	return CLUSTER_NET_GONE;
+    }
+    Tcl_Preserve(clusterPtr);
+    ClusterSendFailed(clusterPtr, peerPtr ? peerPtr->data : NULL, proto,
+	    packets, numPackets, reason);
+    gone = ClusterIsDeleted(clusterPtr);
+    Tcl_Release(clusterPtr);
+    return gone ? CLUSTER_NET_GONE : CLUSTER_NET_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * NetOversizeProc, NetSentProc --
+ *
+ *	Count packets dropped by a transport for their size (a datagram
+ *	too large to read whole also counts as received), and packets a
+ *	stream wrote whole.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Counters.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+NetOversizeProc(
+    void *owner,		/* The Cluster. */
+    ClusterProto proto,		/* Transport that dropped them. */
+    int count)			/* How many. */
+{
+    Cluster *clusterPtr = owner;
+
+    if (proto == CLUSTER_PROTO_C) {
+	clusterPtr->stats.packetsIn[proto] += count;
+    }
+    clusterPtr->stats.dropped[CLUSTER_DROP_OVERSIZE] += count;
+}
+
+static void
+NetSentProc(
+    void *owner,		/* The Cluster. */
+    ClusterProto proto,		/* Transport that wrote it. */
+    size_t length)		/* The packet's size. */
+{
+    Cluster *clusterPtr = owner;
+
+    clusterPtr->stats.packetsOut[proto]++;
+    clusterPtr->stats.bytesOut[proto] += (Tcl_WideInt) length;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterMulticastSend --
+ *
+ *	Send one encoded packet to the group, and count it.
+ *
+ * Results:
+ *	A standard Tcl result. A packet too large for one datagram is an
+ *	error {CLUSTER SEND TOO_LARGE}, never a truncation.
+ *
+ * Side effects:
+ *	A datagram; counters.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterMulticastSend(
+    Cluster *clusterPtr,	/* Sender. */
+    const unsigned char *bytes,	/* Whole packet. */
+    size_t length,		/* Its size. */
+    Tcl_Interp *interp)		/* For errors, or NULL. */
+{
+    ClusterErr err;
+
+    if (clusterPtr->mcastPtr == NULL) {
+	clusterPtr->stats.sendFailures[CLUSTER_PROTO_C]++;
+	return ClusterError(interp, "SEND", "MULTICAST",
+		"can't send to the multicast group: socket closed");
+    }
+    if (ClusterNetMcastSend(clusterPtr->mcastPtr, bytes, length, &err)
+	    != TCL_OK) {
+	clusterPtr->stats.sendFailures[CLUSTER_PROTO_C]++;
+	return ClusterErrToInterp(interp, &err);
+    }
+    clusterPtr->stats.packetsOut[CLUSTER_PROTO_C]++;
+    clusterPtr->stats.bytesOut[CLUSTER_PROTO_C] += (Tcl_WideInt) length;
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterMulticastFd --
+ *
+ *	The descriptor of the cluster's multicast socket (`$c protocol c`).
+ *
+ * Results:
+ *	The descriptor, or -1.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterMulticastFd(
+    const Cluster *clusterPtr)	/* Cluster of interest. */
+{
+    return ClusterNetMcastFd(clusterPtr->mcastPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterStreamSend --
+ *
+ *	Send one whole packet to a service over t or u: on its open
+ *	connection for that protocol while usable, else on a new one
+ *	opened without blocking, to 127.0.0.1 for a service on this
+ *	machine (t), or to the socket file it advertises (u, for local
+ *	services only). A failure found later comes back through
+ *	NetFailedProc.
+ *
+ * Results:
+ *	TCL_OK when the packet is queued; TCL_ERROR at once when that is
+ *	impossible (no props for the protocol, u to a remote service,
+ *	immediate connect failure, a bound hit), counted in
+ *	stats.sendFailures.
+ *
+ * Side effects:
+ *	May open a connection.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterStreamSend(
+    Cluster *clusterPtr,	/* Sender. */
+    ClusterService *servicePtr,	/* Service to reach. */
+    ClusterProto proto,		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
+    const unsigned char *bytes,	/* The whole packet. */
+    size_t length,		/* Its length. */
+    int flags)			/* CLUSTER_SEND_* flags. */
+{
+    ClusterConn *connPtr;
+    ClusterAddr to;
+    const char *path = NULL;
+
+    if (proto != CLUSTER_PROTO_T && proto != CLUSTER_PROTO_U) {
+	return TCL_ERROR;
+    }
+    if (clusterPtr->streamsPtr != NULL && servicePtr != NULL
+	    && !ClusterIsDeleted(clusterPtr)
+	    && !(servicePtr->flags & SERVICE_DELETED)) {
+	connPtr = servicePtr->peer.conns[proto];
+	if (connPtr != NULL && ClusterConnUsable(connPtr)) {
+	    if (ClusterConnWrite(connPtr, bytes, length, flags) == TCL_OK) {
+		return TCL_OK;
+	    }
+	} else if (ServiceTarget(servicePtr, proto, &to, &path) == TCL_OK
+		&& ClusterNetStreamConnect(clusterPtr->streamsPtr,
+		    &servicePtr->peer, proto, &to, path, bytes, length,
+		    flags) == TCL_OK) {
+	    return TCL_OK;
+	}
+    }
+    clusterPtr->stats.sendFailures[proto]++;
+    return TCL_ERROR;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterStreamReply --
+ *
+ *	Write a packet on the connection a payload came on (the answer to
+ *	a query that came over a stream).
+ *
+ * Results:
+ *	A standard Tcl result; a failure is counted in stats.sendFailures.
+ *
+ * Side effects:
+ *	Queues the packet.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterStreamReply(
+    Cluster *clusterPtr,	/* Sender. */
+    ClusterConn *connPtr,	/* Connection to answer on. */
+    const unsigned char *bytes,	/* The whole packet. */
+    size_t length)		/* Its length. */
+{
+    if (ClusterConnWrite(connPtr, bytes, length, 0) != TCL_OK) {
+	clusterPtr->stats.sendFailures[ClusterConnProto(connPtr)]++;
+	return TCL_ERROR;
+    }
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterStreamProps --
+ *
+ *	The props a stream protocol advertises in heartbeats.
+ *
+ * Results:
+ *	A new dict, `port N` for t or `path P` for u; NULL when the
+ *	protocol is not served.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+Tcl_Obj *
+ClusterStreamProps(
+    Cluster *clusterPtr,	/* Cluster of interest. */
+    ClusterProto proto)		/* Protocol of interest. */
+{
+    Tcl_Obj *dictObj;
+    const char *path = NULL;
+    int port = 0;
+
+    if (!ClusterNetStreamServed(clusterPtr->streamsPtr, proto, &port,
+	    &path)) {
+	return NULL;
+    }
+    dictObj = Tcl_NewDictObj();
+    if (proto == CLUSTER_PROTO_T) {
+	Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("port", -1),
+		Tcl_NewIntObj(port));
+    } else {
+	Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("path", -1),
+		Tcl_NewStringObj(path ? path : "", -1));
+    }
+    return dictObj;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterStreamRebuild, ClusterStreamBreak --
+ *
+ *	Replace a stream protocol's server by a new one (self-healing,
+ *	doc/protocol.md section 2, type 8); close it behind everyone's back
+ *	(`$c debug close-server`).
+ *
+ * Results:
+ *	A standard Tcl result; errors go to interp when it is not NULL.
+ *
+ * Side effects:
+ *	Sockets and file handlers.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterStreamRebuild(
+    Cluster *clusterPtr,	/* Cluster to heal. */
+    ClusterProto proto,		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
+    Tcl_Interp *interp)		/* For errors, or NULL. */
+{
+    ClusterErr err;
+
+    if (ClusterIsDeleted(clusterPtr) || ClusterNetStreamRebuild(
+	    clusterPtr->streamsPtr, proto, &err) != TCL_OK) {
+	if (ClusterIsDeleted(clusterPtr)) {
+	    return ClusterError(interp, "SOCKET", "NOT_SERVED",
+		    "protocol is not served by this member");
+	}
+	return ClusterErrToInterp(interp, &err);
+    }
+    return TCL_OK;
+}
+
+int
+ClusterStreamBreak(
+    Cluster *clusterPtr,	/* Cluster to damage. */
+    ClusterProto proto,		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
+    Tcl_Interp *interp)		/* For errors. */
+{
+    ClusterErr err;
+
+    if (ClusterNetStreamBreak(clusterPtr->streamsPtr, proto, &err)
+	    != TCL_OK) {
+	return ClusterErrToInterp(interp, &err);
+    }
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterStreamsForget, ClusterStreamStats --
+ *
+ *	A service is going away: nothing of the transports may point to it
+ *	afterwards. Add the stream transports' counters to a stats dict,
+ *	under the key `streams`.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Closes or unbinds connections; modifies dictObj (unshared).
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterStreamsForget(
+    ClusterService *servicePtr)	/* Service going away. */
+{
+    Cluster *clusterPtr = servicePtr->clusterPtr;
+
+    ClusterNetStreamsForget(clusterPtr ? clusterPtr->streamsPtr : NULL,
+	    &servicePtr->peer);
+}
+
+void
+ClusterStreamStats(
+    Cluster *clusterPtr,	/* Cluster of interest. */
+    Tcl_Obj *dictObj)		/* Unshared dict to add to. */
+{
+    if (Tcl_IsShared(dictObj)) {
+	return;
+    }
+    Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("streams", -1),
+	    ClusterNetStreamStats(clusterPtr->streamsPtr));
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ServiceTarget --
+ *
+ *	Where to connect to reach a service over t or u, from the props it
+ *	advertises (`t {port N}`, `u {path P}`). A service on this machine
+ *	is reached over loopback; u is never tried for a remote one.
+ *
+ * Results:
+ *	TCL_OK with *toPtr (t) or *pathPtr (u, valid while the service's
+ *	props are unchanged) filled; TCL_ERROR when the service cannot be
+ *	reached over that protocol.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ServiceTarget(
+    ClusterService *servicePtr,	/* Service to reach. */
+    ClusterProto proto,		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
+    ClusterAddr *toPtr,		/* Filled for t. */
+    const char **pathPtr)	/* Filled for u. */
+{
+    int local = (servicePtr->flags & SERVICE_LOCAL) != 0;
+    Tcl_Obj *propsObj = DictGet(servicePtr->propsObj,
+	    (proto == CLUSTER_PROTO_T) ? "t" : "u");
+    Tcl_Obj *valueObj;
+    int port;
+
+    if (proto == CLUSTER_PROTO_U) {
+	valueObj = DictGet(propsObj, "path");
+	if (!local || valueObj == NULL) {
+	    return TCL_ERROR;
+	}
+	*pathPtr = Tcl_GetString(valueObj);
+	return (**pathPtr != '\0') ? TCL_OK : TCL_ERROR;
+    }
+    valueObj = DictGet(propsObj, "port");
+    if (valueObj == NULL || Tcl_GetIntFromObj(NULL, valueObj, &port)
+	    != TCL_OK || port < 1 || port > 65535) {
+	return TCL_ERROR;
+    }
+    if (local) {
+	ClusterpParseAddress("127.0.0.1", toPtr);
+    } else {
+	*toPtr = servicePtr->addr;
+    }
+    toPtr->port = ClusterPortToNet(port);
+    return (toPtr->ip != 0) ? TCL_OK : TCL_ERROR;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * DictGet --
+ *
+ *	The value of a key in a dict.
+ *
+ * Results:
+ *	The value; NULL when dictObj is NULL, not a dict, or lacks the key.
+ *
+ * Side effects:
+ *	May shimmer dictObj to a dict.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static Tcl_Obj *
+DictGet(
+    Tcl_Obj *dictObj,		/* A dict, or NULL. */
+    const char *key)		/* Key to look up. */
+{
+    Tcl_Obj *keyObj, *valueObj = NULL;
+
+    if (dictObj == NULL) {
+	return NULL;
+    }
+    keyObj = Tcl_NewStringObj(key, -1);
+    Tcl_IncrRefCount(keyObj);
+    if (Tcl_DictObjGet(NULL, dictObj, keyObj, &valueObj) != TCL_OK) {
+	valueObj = NULL;
+    }
+    Tcl_DecrRefCount(keyObj);
+    return valueObj;
+}
+
+/*
+ * Local Variables:
+ * mode: c
+ * c-basic-offset: 4
+ * fill-column: 78
+ * End:
+ */

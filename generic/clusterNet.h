@@ -1,0 +1,242 @@
+/*
+ * clusterNet.h --
+ *
+ *	The interface of the transports (the net layer): c, UDP multicast
+ *	(clusterNetMcast.c); t, TCP, and u, unix stream sockets
+ *	(clusterNetStream.c, clusterNetConn*.c, clusterNetLimits.c).
+ *
+ *	A transport moves bytes. It knows addresses, sockets, write queues
+ *	and the framing of streams, and nothing of payloads, hooks, services
+ *	or interpreters. Its owner (the core) hands it a table of callbacks
+ *	at open, ClusterNetHandler, and it reaches the owner only through
+ *	that table: a packet arrived, packets could not be delivered, a
+ *	packet was too large. A callback may destroy the owner and with it
+ *	the transport; it says so by returning CLUSTER_NET_GONE, and the
+ *	transport then touches nothing of the owner's again.
+ *
+ *	The owner's record of a peer embeds a ClusterNetPeer: the streams
+ *	open to that peer, which the transport keeps up to date, and a
+ *	pointer the owner chooses, handed back in callbacks.
+ *
+ *	This header sees only the codec and the platform layer below it.
+ *
+ * Copyright (c) 2026 The cluster developers.
+ * See the file "LICENSE" for information on usage and redistribution.
+ */
+
+#ifndef _CLUSTERNET_H
+#define _CLUSTERNET_H
+
+#include "cluster.h"
+#include <string.h>
+#include "clusterCodec.h"
+#include "clusterPort.h"
+
+/*
+ * Protocols (doc/protocol.md section 4), in a fixed order used to index
+ * counters and connections.
+ */
+
+typedef enum ClusterProto {
+    CLUSTER_PROTO_C = 0,	/* UDP multicast. */
+    CLUSTER_PROTO_T = 1,	/* TCP. */
+    CLUSTER_PROTO_U = 2,	/* Unix-domain stream socket. */
+    CLUSTER_PROTO_COUNT = 3
+} ClusterProto;
+
+extern const char *const clusterProtoNames[CLUSTER_PROTO_COUNT + 1];
+int		ClusterProtoFromName(const char *name);
+
+#define CLUSTER_NET_MAX_DATAGRAM 65507	/* Largest UDP payload over IPv4. */
+
+#define CLUSTER_MAX_WATCHED_FD	1024	/* Tcl 8.6 watches descriptors with
+					 * select(): one at or above
+					 * FD_SETSIZE would abort. */
+
+/*
+ * Byte order of ports, without the platform's headers.
+ */
+
+static inline uint16_t
+ClusterPortToNet(
+    int port)			/* Host order. */
+{
+    unsigned char bytes[2];
+    uint16_t result;
+
+    bytes[0] = (unsigned char) ((port >> 8) & 0xff);
+    bytes[1] = (unsigned char) (port & 0xff);
+    memcpy(&result, bytes, 2);
+    return result;
+}
+
+static inline int
+ClusterPortFromNet(
+    uint16_t port)		/* Network order. */
+{
+    unsigned char bytes[2];
+
+    memcpy(bytes, &port, 2);
+    return (bytes[0] << 8) | bytes[1];
+}
+
+typedef struct ClusterConn ClusterConn;
+typedef struct ClusterNetMcast ClusterNetMcast;
+typedef struct ClusterNetStreams ClusterNetStreams;
+
+/*
+ * Flags a packet travels with in a write queue, handed back with it when
+ * its connection fails.
+ */
+
+#define CLUSTER_SEND_NO_BROADCAST (1<<0)	/* Never retry over `c`. */
+#define CLUSTER_SEND_KEEPALIVE	(1<<1)	/* The packet asks for keepalive. */
+
+/*
+ * The bounds on stream connections, part of the owner's configuration
+ * (options of `cluster join`); the transport reads them when it needs
+ * them, so a change applies from then on.
+ */
+
+typedef struct ClusterNetLimits {
+    size_t maxFrame;		/* -maxframe: largest frame on a stream;
+				 * a peer announcing a larger one, or
+				 * sending more garbage than this between
+				 * two frames, is cut off. */
+    size_t maxQueue;		/* -maxqueue: unwritten bytes per stream
+				 * connection. */
+    int maxConns;		/* -maxconns: accepted stream connections
+				 * kept open, and outgoing ones. */
+    int frameTimeoutMs;		/* -frametimeout: a stream connection
+				 * making no progress towards a frame for
+				 * this long is cut off. */
+    int connectTimeoutMs;	/* -connecttimeout for stream connects. */
+} ClusterNetLimits;
+
+#define CLUSTER_DEFAULT_MAX_QUEUE	(64 * 1024 * 1024)	/* -maxqueue */
+#define CLUSTER_DEFAULT_MAX_CONNS	384	/* -maxconns */
+#define CLUSTER_DEFAULT_FRAME_TIMEOUT	10000	/* -frametimeout, ms */
+
+/*
+ * The owner's view of one peer: what the transport keeps for it.
+ */
+
+typedef struct ClusterNetPeer {
+    ClusterConn *conns[CLUSTER_PROTO_COUNT];
+				/* Open stream to it per protocol, or NULL;
+				 * set and cleared by the transport. */
+    void *data;			/* The owner's record of the peer. */
+} ClusterNetPeer;
+
+/*
+ * One packet that could not be delivered.
+ */
+
+typedef struct ClusterNetPacket {
+    const unsigned char *bytes;	/* The whole packet. */
+    size_t length;		/* Its size. */
+    int flags;			/* CLUSTER_SEND_* flags it was sent with. */
+} ClusterNetPacket;
+
+/*
+ * What the callbacks return.
+ */
+
+#define CLUSTER_NET_OK		0	/* Go on. */
+#define CLUSTER_NET_GONE	1	/* The owner is gone: stop. */
+
+/*
+ * The callbacks. `owner` is the pointer given at open.
+ *
+ * packetProc: a packet arrived: one datagram (connPtr NULL) or one frame
+ *	of a stream (connPtr is its connection, valid during the call).
+ *	*keepPtr is set to 1 when the packet asks that the connection stay
+ *	open (the keepalive rule, doc/protocol.md section 4).
+ * failedProc: packets queued for a peer could not be delivered: its
+ *	connection failed (peerPtr may be NULL for a connection no peer
+ *	was bound to). The packets are valid during the call only.
+ * oversizeProc: count packets dropped for their size before decoding:
+ *	a datagram larger than CLUSTER_NET_MAX_DATAGRAM, or frames over
+ *	-maxframe skipped by a stream's reassembler.
+ * sentProc: count a packet written whole to a stream.
+ *
+ * Only packetProc and failedProc may run scripts (and so destroy the
+ * owner); the other two only count.
+ */
+
+typedef struct ClusterNetHandler {
+    int (*packetProc)(void *owner, ClusterProto proto,
+	    const unsigned char *bytes, size_t length,
+	    const ClusterAddr *fromPtr, ClusterConn *connPtr, int *keepPtr);
+    int (*failedProc)(void *owner, ClusterNetPeer *peerPtr,
+	    ClusterProto proto, const ClusterNetPacket *packets,
+	    int numPackets, const char *reason);
+    void (*oversizeProc)(void *owner, ClusterProto proto, int count);
+    void (*sentProc)(void *owner, ClusterProto proto, size_t length);
+} ClusterNetHandler;
+
+/*
+ * c: UDP multicast (clusterNetMcast.c). Members of one thread on the same
+ * group, port, interface and TTL share one socket; each is an endpoint.
+ */
+
+int		ClusterNetMcastOpen(const ClusterAddr *groupPtr,
+		    const ClusterAddr *ifPtr, int ttl,
+		    const ClusterNetHandler *handlerPtr, void *owner,
+		    ClusterNetMcast **mcastPtrPtr, ClusterErr *errPtr);
+void		ClusterNetMcastClose(ClusterNetMcast *mcastPtr);
+int		ClusterNetMcastSend(ClusterNetMcast *mcastPtr,
+		    const unsigned char *bytes, size_t length,
+		    ClusterErr *errPtr);
+int		ClusterNetMcastFd(const ClusterNetMcast *mcastPtr);
+
+/*
+ * t and u: stream servers and connections (clusterNetStream.c and
+ * clusterNetConn*.c). `serve` has bit (1 << proto) set for each protocol
+ * to listen on; unixPath is the socket file for u (NULL: a fresh one
+ * under /tmp named after `name`).
+ */
+
+int		ClusterNetStreamsOpen(int serve, const char *unixPath,
+		    const char *name, const ClusterNetLimits *limitsPtr,
+		    const ClusterNetHandler *handlerPtr, void *owner,
+		    ClusterNetStreams **streamsPtrPtr, ClusterErr *errPtr);
+void		ClusterNetStreamsClose(ClusterNetStreams *streamsPtr);
+int		ClusterNetStreamServed(ClusterNetStreams *streamsPtr,
+		    ClusterProto proto, int *portPtr, const char **pathPtr);
+int		ClusterNetStreamRebuild(ClusterNetStreams *streamsPtr,
+		    ClusterProto proto, ClusterErr *errPtr);
+int		ClusterNetStreamBreak(ClusterNetStreams *streamsPtr,
+		    ClusterProto proto, ClusterErr *errPtr);
+int		ClusterNetStreamConnect(ClusterNetStreams *streamsPtr,
+		    ClusterNetPeer *peerPtr, ClusterProto proto,
+		    const ClusterAddr *toPtr, const char *path,
+		    const unsigned char *bytes, size_t length, int flags);
+void		ClusterNetStreamsForget(ClusterNetStreams *streamsPtr,
+		    ClusterNetPeer *peerPtr);
+Tcl_Obj *	ClusterNetStreamStats(ClusterNetStreams *streamsPtr);
+
+int		ClusterConnWrite(ClusterConn *connPtr,
+		    const unsigned char *bytes, size_t length, int flags);
+int		ClusterConnUsable(ClusterConn *connPtr);
+ClusterProto	ClusterConnProto(const ClusterConn *connPtr);
+void		ClusterConnBind(ClusterConn *connPtr,
+		    ClusterNetPeer *peerPtr);
+ClusterNetPeer *ClusterConnPeer(const ClusterConn *connPtr);
+Tcl_Obj *	ClusterConnName(const ClusterConn *connPtr);
+
+/*
+ * Clock (unix/clusterUnixTime.c).
+ */
+
+Tcl_WideInt	ClusterpMonotonicMs(void);
+
+#endif /* _CLUSTERNET_H */
+
+/*
+ * Local Variables:
+ * mode: c
+ * c-basic-offset: 4
+ * fill-column: 78
+ * End:
+ */
