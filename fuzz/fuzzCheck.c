@@ -2,7 +2,7 @@
  * fuzzCheck.c --
  *
  *	The checks the fuzz harnesses share: a reference decoder written
- *	from SPEC section 1 (varints, strict UTF-8, framing, fields, the
+ *	from doc/protocol.md section 1 (varints, strict UTF-8, framing, fields, the
  *	early stops on our own sid and on a filter not for us), against
  *	which every decode is compared field by field and error by error;
  *	a walk over every field as the receive path does; and re-encoding
@@ -23,7 +23,7 @@
 #include <string.h>
 
 /*
- * The payload template of SPEC section 1.4, written out again rather than
+ * The payload template of doc/protocol.md section 1.4, written out again rather than
  * taken from clusterFieldInfo, so that the codec's table is checked too.
  */
 
@@ -189,7 +189,7 @@ FuzzFail(
  *
  * FuzzVarintRead --
  *
- *	The reference varint reader (SPEC section 1.2): unsigned LEB128, at
+ *	The reference varint reader (doc/protocol.md section 1.2): unsigned LEB128, at
  *	most ten bytes, at most 2^64-1.
  *
  * Results:
@@ -612,7 +612,7 @@ SameBytes(
  *
  * RefNamesUs, RefStop --
  *
- *	The early stops of SPEC section 1.4. RefNamesUs: whether a filter
+ *	The early stops of doc/protocol.md section 1.4. RefNamesUs: whether a filter
  *	names the identity (one element equals its non-empty sid, its
  *	non-empty hid or one of its tags). RefStop: the first of the
  *	fields the reference decoded at which a receiver with this

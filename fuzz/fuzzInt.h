@@ -6,7 +6,7 @@
  *	(fuzzCheck.c). See fuzz/README for how to build and run them.
  *
  *	The checks compare the codec with a reference written here from
- *	SPEC section 1, as plainly as possible (one byte at a time, no fast
+ *	doc/protocol.md section 1, as plainly as possible (one byte at a time, no fast
  *	paths), and abort() on the first difference, which libFuzzer reports
  *	as a crash with the input that caused it.
  *

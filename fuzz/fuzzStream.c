@@ -186,7 +186,7 @@ NextChunk(
  *
  * RefReassemble --
  *
- *	The reference reassembler (SPEC section 1.1), on all the stream
+ *	The reference reassembler (doc/protocol.md section 1.1), on all the stream
  *	bytes at once: skip to a C0 8D (a C0 at the very end may start
  *	one); a length varint too long drops the header; a frame whose body
  *	exceeds maxFrame is skipped whole; one without a 00 00 trailer is

@@ -1,7 +1,7 @@
 /*
  * clusterCmd.c --
  *
- *	The cluster object command (SPEC section 6.2): one small function
+ *	The cluster object command (doc/protocol.md section 6.2): one small function
  *	per subcommand, dispatched through a table.
  *
  * Copyright (c) 2026 The cluster developers.
@@ -235,7 +235,7 @@ BroadcastCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
 /*
  * $cluster resolve ?filter ...?
  * $cluster resolver ?modifier? ?op list ...?
- *	Services matching the filters (SPEC 6.6).
+ *	Services matching the filters (doc/protocol.md section 6.6).
  */
 
 static int
@@ -325,7 +325,7 @@ ResolverSelfCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
 
 /*
  * $cluster tags ?action? ?value ...?
- *	Read or change our tags (SPEC 6.7).
+ *	Read or change our tags (doc/protocol.md section 6.7).
  */
 
 static int
@@ -563,7 +563,7 @@ IsLocalCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
 
 /*
  * $cluster stats
- *	Counters since join (SPEC section 9).
+ *	Counters since join (doc/protocol.md section 9).
  */
 
 static int
@@ -664,7 +664,7 @@ DebugCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
 
 /*
  * $cluster destroy
- *	Leave the cluster (SPEC section 5).
+ *	Leave the cluster (doc/protocol.md section 5).
  */
 
 static int

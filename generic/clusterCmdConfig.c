@@ -1,7 +1,7 @@
 /*
  * clusterCmdConfig.c --
  *
- *	The options of `cluster join` (SPEC section 6.1): parsed and checked
+ *	The options of `cluster join` (doc/protocol.md section 6.1): parsed and checked
  *	once into a ClusterConfig, which the core reads and `$cluster
  *	config` renders back as a dict.
  *
@@ -14,7 +14,7 @@
 
 /*
  * The options of `cluster join`. The first nine are those of the pure-Tcl
- * package (SPEC section 6.1); the rest are ours, each with a default that
+ * package (doc/protocol.md section 6.1); the rest are ours, each with a default that
  * keeps the old behaviour. Integer options are read straight into their
  * field of ClusterConfig, within their range.
  */
@@ -88,7 +88,7 @@ static int		GetBoundedInt(Tcl_Interp *interp, Tcl_Obj *objPtr,
  * ClusterParseConfig --
  *
  *	Fill a ClusterConfig from the options of `cluster join`, with the
- *	defaults of SPEC section 6.1 for what is not given.
+ *	defaults of doc/protocol.md section 6.1 for what is not given.
  *
  * Results:
  *	A standard Tcl result; on error the message names the option (and
@@ -142,7 +142,7 @@ ClusterParseConfig(
  *
  * SetDefaults --
  *
- *	The defaults of SPEC section 6.1, and of our own options: a
+ *	The defaults of doc/protocol.md section 6.1, and of our own options: a
  *	heartbeat drawn between 110 and 140 seconds, the old package's
  *	timings for discovery and pings.
  *

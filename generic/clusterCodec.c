@@ -1,7 +1,7 @@
 /*
  * clusterCodec.c --
  *
- *	The bpacket wire format (SPEC section 1), encoding side: the field
+ *	The bpacket wire format (doc/protocol.md section 1), encoding side: the field
  *	table, growable buffers, varints, the writing of fields into a
  *	buffer and framing. The decoder is in clusterCodecDecode.c, strict
  *	UTF-8 in clusterCodecUtf8.c. Pure C: these files know nothing of
@@ -23,7 +23,7 @@
 #endif
 
 /*
- * The payload template, indexed by field id (SPEC section 1.4).
+ * The payload template, indexed by field id (doc/protocol.md section 1.4).
  */
 
 const ClusterFieldInfo clusterFieldInfo[CLUSTER_F_COUNT] = {

@@ -8,7 +8,7 @@
  *	benchmarked on its own.
  *
  *	A packet is  C0 8D | varint(N) | body (N bytes) | 00 00  and a body is
- *	a sequence of  varint(field id) value  pairs (SPEC section 1).
+ *	a sequence of  varint(field id) value  pairs (doc/protocol.md section 1).
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -29,7 +29,7 @@
 #define CLUSTER_DEFAULT_MAX_FRAME (16u * 1024u * 1024u)
 
 /*
- * Field types and the cluster payload template (SPEC section 1.4).
+ * Field types and the cluster payload template (doc/protocol.md section 1.4).
  */
 
 typedef enum ClusterFieldType {

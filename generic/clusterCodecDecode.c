@@ -1,7 +1,7 @@
 /*
  * clusterCodecDecode.c --
  *
- *	The bpacket decoder (SPEC section 1): checks a packet's framing and
+ *	The bpacket decoder (doc/protocol.md section 1): checks a packet's framing and
  *	turns its body into a view of its fields, which points into the
  *	decoded bytes; stops early on one's own echo and on a filter that
  *	does not name us; steps through the elements of list fields. Pure C,

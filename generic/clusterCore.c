@@ -332,7 +332,7 @@ ClusterChannelSubscribe(
  *
  * ClusterDeleteProc --
  *
- *	Leave the cluster (SPEC section 5): broadcast a disconnect, close
+ *	Leave the cluster (doc/protocol.md section 5): broadcast a disconnect, close
  *	every socket, remove unix socket files, cancel every timer and
  *	destroy every service and query object. Runs when the object
  *	command is deleted, however that happened, possibly from inside

@@ -1,7 +1,7 @@
 /*
  * clusterCoreAnswer.c --
  *
- *	Answering the queries of others (SPEC section 2, type 4): the
+ *	Answering the queries of others (doc/protocol.md section 2, type 4): the
  *	`query` hook's result goes back as a type-5 response carrying the
  *	same ruid, or its error message as `error`, over the protocol the
  *	query came in on.

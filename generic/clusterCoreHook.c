@@ -2,7 +2,7 @@
  * clusterCoreHook.c --
  *
  *	Hooks: Tcl scripts an application registers under a path such as
- *	"service discovered" or "channel 5 receive" (SPEC section 6.5). This
+ *	"service discovered" or "channel 5 receive" (doc/protocol.md section 6.5). This
  *	file stores them and is the only place that runs them.
  *
  *	A hook runs like the body of a procedure: in a scope of its own where

@@ -2,7 +2,7 @@
  * clusterCorePayload.c --
  *
  *	The payload seen from Tcl, decoding side: the dict of a decoded
- *	packet (SPEC section 1.4), its strings converted from real UTF-8
+ *	packet (doc/protocol.md section 1.4), its strings converted from real UTF-8
  *	on the wire to Tcl's internal "modified UTF-8" (NUL as C0 80,
  *	characters beyond the BMP as two 3-byte surrogates); Tcl integers
  *	for varints; decode errors reported to Tcl. Also the per-thread

@@ -2,7 +2,7 @@
  * clusterCorePayloadEncode.c --
  *
  *	The payload seen from Tcl, encoding side: a dict keyed by field
- *	names turned into a packet (SPEC section 1.4), each value converted
+ *	names turned into a packet (doc/protocol.md section 1.4), each value converted
  *	by its field's type, strings from Tcl's internal "modified UTF-8"
  *	(NUL as C0 80, characters beyond the BMP as two 3-byte surrogates)
  *	to real UTF-8 on the wire, with a fast path for the common
@@ -542,8 +542,8 @@ EncodeField(
  * ClusterPayloadEncode --
  *
  *	Encode a payload dict as a whole packet, fields in the dict's order,
- *	except that `filter` goes first unless keepOrder is set (SPEC
- *	section 1.4).
+ *	except that `filter` goes first unless keepOrder is set
+ *	(doc/protocol.md section 1.4).
  *
  * Results:
  *	A standard Tcl result. On success the packet is in the buffer at

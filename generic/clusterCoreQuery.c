@@ -1,7 +1,7 @@
 /*
  * clusterCoreQuery.c --
  *
- *	Queries (SPEC section 6.4): a query object sends one type-4 payload
+ *	Queries (doc/protocol.md section 6.4): a query object sends one type-4 payload
  *	to each resolved service, collects their type-5 responses and calls
  *	the application's command with start, response, error, timeout and
  *	finally done, exactly once. The queries of others are answered in

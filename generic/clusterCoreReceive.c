@@ -2,7 +2,7 @@
  * clusterCoreReceive.c --
  *
  *	The receive pipeline. Every packet, from any transport, comes
- *	through ClusterReceivePacket, which applies SPEC's order: decode
+ *	through ClusterReceivePacket, which applies the order of doc/protocol.md section 5.2: decode
  *	(stopping early on our own echo or a filter not for us) -> remote
  *	policy -> channel -> the receive hooks -> service lookup or creation
  *	-> per-type handling. What a payload teaches of its sender is in
@@ -246,7 +246,7 @@ ReadFields(
  *
  * AcceptedByPolicy --
  *
- *	Apply the remote policy (SPEC section 5) and the channel rules
+ *	Apply the remote policy (doc/protocol.md section 5) and the channel rules
  *	(section 3): with -remote 0 only this machine is heard, by source
  *	address and by hid; channel 1 only from this machine; channel 2 only
  *	from this machine or a directly connected subnet; other channels
@@ -340,7 +340,7 @@ RunFilterHook(
  * Dispatch --
  *
  *	Update the sender's service from the payload and act on its type
- *	(SPEC section 2).
+ *	(doc/protocol.md section 2).
  *
  * Results:
  *	1 when the payload asked for keepalive, else 0; -1 if it was lost

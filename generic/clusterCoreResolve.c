@@ -1,7 +1,7 @@
 /*
  * clusterCoreResolve.c --
  *
- *	Finding services (SPEC section 6.6) and changing our own tags
+ *	Finding services (doc/protocol.md section 6.6) and changing our own tags
  *	(section 6.7). A service is matched against its "resolver tags": its
  *	tags, sid, hid and address, and `localhost` when it is on this
  *	machine.
@@ -499,7 +499,7 @@ ListIndexOf(
  *	$cluster tags ?-append|-lappend|-remove|-replace|-map|-mappend?
  *		?value ...? ...
  *
- *	Change our tags, handling the words left to right (SPEC 6.7). A tag
+ *	Change our tags, handling the words left to right (doc/protocol.md section 6.7). A tag
  *	never appears twice. A change is announced by a heartbeat in the
  *	next turn of the event loop.
  *

@@ -291,7 +291,7 @@ AfterDelivery(
  *
  * ClusterCompletePayload --
  *
- *	Fill in what every payload from us carries (SPEC section 2): sid,
+ *	Fill in what every payload from us carries (doc/protocol.md section 2): sid,
  *	hid and protocols always; type (6, event) and channel (0) where the
  *	caller gave none.
  *
@@ -335,7 +335,7 @@ ClusterCompletePayload(
  *
  * SendOrder --
  *
- *	The protocols to try for a service, in order (SPEC section 4): the
+ *	The protocols to try for a service, in order (doc/protocol.md section 4): the
  *	caller's list, else the service's own preference; without those we
  *	do not serve ourselves, without `u` for a service on another
  *	machine, and with `c` last unless broadcasting is not allowed.
@@ -615,7 +615,7 @@ AsksKeepalive(
  * ClusterSendToService --
  *
  *	Send a payload to one service over the best protocol that works
- *	(SPEC section 4): encode it once, with a filter naming the service
+ *	(doc/protocol.md section 4): encode it once, with a filter naming the service
  *	unless the caller gave one, try the protocols in order, report the
  *	ones that failed to the service when a later one worked, and
  *	schedule a ping when none did.

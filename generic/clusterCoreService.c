@@ -2,7 +2,7 @@
  * clusterCoreService.c --
  *
  *	Service objects: what a cluster knows of another member, and the
- *	object command (SPEC section 6.3) through which scripts see it.
+ *	object command (doc/protocol.md section 6.3) through which scripts see it.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -586,7 +586,7 @@ ServiceLastSeenCmd(ClusterService *servicePtr, Tcl_Interp *interp,
 /*
  * $service resolve tag ?modifier?
  * $service resolver tags ?modifier? ?op?
- *	1 if the service matches, else 0 (SPEC section 6.6).
+ *	1 if the service matches, else 0 (doc/protocol.md section 6.6).
  */
 
 static int

@@ -22,7 +22,7 @@
 #endif
 
 /*
- * Payload types (SPEC section 2).
+ * Payload types (doc/protocol.md section 2).
  */
 
 enum {
@@ -38,7 +38,7 @@ enum {
 };
 
 /*
- * Channels that are always subscribed (SPEC section 3).
+ * Channels that are always subscribed (doc/protocol.md section 3).
  */
 
 enum {
@@ -64,7 +64,7 @@ typedef enum ClusterDrop {
 } ClusterDrop;
 
 /*
- * Counters since join, rendered by `$cluster stats` (SPEC section 9).
+ * Counters since join, rendered by `$cluster stats` (doc/protocol.md section 9).
  */
 
 typedef struct ClusterStats {
@@ -83,7 +83,7 @@ typedef struct ClusterStats {
 } ClusterStats;
 
 /*
- * The parsed options of `cluster join` (SPEC section 6.1), plus the
+ * The parsed options of `cluster join` (doc/protocol.md section 6.1), plus the
  * internal timings that tests shorten. Nobody re-parses options: the core
  * reads this struct and `$cluster config` renders it back.
  */

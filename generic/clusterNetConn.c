@@ -6,7 +6,7 @@
  *	opening them with non-blocking connects and a timeout, binding them
  *	to peers, closing them, and their counters. Traffic on an open
  *	connection (write queues, reading and reassembly, delivery to the
- *	core, the keepalive rule of SPEC section 4, the event callbacks)
+ *	core, the keepalive rule of doc/protocol.md section 4, the event callbacks)
  *	lives in clusterNetConnIO.c; the declarations the two files share, and
  *	the lifetimes of a connection, in clusterNetInt.h. The servers that
  *	accept connections, and the choice of where to connect, live in

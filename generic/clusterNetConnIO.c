@@ -4,7 +4,7 @@
  *	Traffic on the open connections of the stream transports t and u:
  *	write queues of whole packets and their flushing, reading straight
  *	into the reassembler, delivery of whole packets to the owner, the
- *	keepalive rule of SPEC section 4, and the file handler that drives
+ *	keepalive rule of doc/protocol.md section 4, and the file handler that drives
  *	them. The pool, and accepting, opening, binding and closing
  *	connections, live in clusterNetConn.c; the bounds on what a peer may
  *	send, and the timer, in clusterNetLimits.c; the declarations the
@@ -477,7 +477,7 @@ ConnDeliver(
  *
  * ConnDecide --
  *
- *	The keepalive rule (SPEC section 4) for a connection we accepted:
+ *	The keepalive rule (doc/protocol.md section 4) for a connection we accepted:
  *	once everything read has been handled, and no partial frame waits,
  *	if the last payload handled did not ask for keepalive (or was
  *	dropped), close our end, after writing any queued reply. The close

@@ -2,7 +2,7 @@
  * clusterNetLimits.c --
  *
  *	The bounds on what the peer of a stream connection may send, and
- *	the one timer of a connection. SPEC section 1.1 asks that nothing
+ *	the one timer of a connection. doc/protocol.md section 1.1 asks that nothing
  *	arriving on the wire grow memory without bound or hold resources
  *	forever; here a connection is cut off (closed at once, its queued
  *	packets handed back to the owner like any failed connection's) when
@@ -14,7 +14,7 @@
  *	  gigabyte of reads;
  *	- sends more than -maxframe bytes that are not frames since its
  *	  last whole frame (garbage_cutoffs): resynchronising on C0 8D
- *	  (SPEC section 1.1) is for glitches, not for a stream of noise;
+ *	  (doc/protocol.md section 1.1) is for glitches, not for a stream of noise;
  *	- makes no progress towards a frame for -frametimeout ms while a
  *	  frame is owed (stalled): part of a frame is buffered, or the
  *	  connection was accepted and has not yet sent a whole frame (so a

@@ -222,7 +222,7 @@ ReadFully(
  *
  * ClusterpHostId --
  *
- *	Choose the host id, in the order of SPEC §1.5: eth0's MAC when eth0
+ *	Choose the host id, in the order of doc/protocol.md section 1.5: eth0's MAC when eth0
  *	exists (as the old package read it); else the MAC of the interface
  *	that carries the default IPv4 route; else the MAC of the first up,
  *	non-loopback, non-virtual interface in name order with a non-zero
