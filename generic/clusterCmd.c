@@ -8,7 +8,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterCmd.h"
 
 typedef int (ClusterSubcommand)(Cluster *clusterPtr, Tcl_Interp *interp,
 	int objc, Tcl_Obj *const objv[]);

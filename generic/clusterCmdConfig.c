@@ -9,7 +9,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterCmd.h"
 #include <stddef.h>
 
 /*
@@ -428,38 +428,6 @@ GetBoundedInt(
     }
     *valuePtr = value;
     return TCL_OK;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * ClusterFreeConfig --
- *
- *	Drop the references a ClusterConfig holds.
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	The Tcl_Obj slots are released and set to NULL.
- *
- *----------------------------------------------------------------------
- */
-
-void
-ClusterFreeConfig(
-    ClusterConfig *configPtr)	/* Config whose references to drop. */
-{
-    Tcl_Obj **slots[] = {
-	&configPtr->interfaceObj, &configPtr->channelsObj,
-	&configPtr->tagsObj, &configPtr->protocolsObj, &configPtr->unixObj,
-	&configPtr->unixPathObj, &configPtr->hidObj
-    };
-    size_t i;
-
-    for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
-	ClusterSetObj(slots[i], NULL);
-    }
 }
 
 /*

@@ -18,7 +18,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterCmd.h"
 #include <stdio.h>
 #include <tclTomMath.h>
 

@@ -9,7 +9,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterCmd.h"
 
 /*
  * Above this many targets, one filtered multicast replaces direct sends
@@ -102,42 +102,6 @@ ClusterAddTargets(
     }
     Tcl_DecrRefCount(foundObj);
     return TCL_OK;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * ClusterTargetSids --
- *
- *	The sids of a list of service names: the filter that names them.
- *
- * Results:
- *	A new list with a zero reference count.
- *
- * Side effects:
- *	None.
- *
- *----------------------------------------------------------------------
- */
-
-Tcl_Obj *
-ClusterTargetSids(
-    Cluster *clusterPtr,	/* Sender. */
-    Tcl_Obj *targetsObj)	/* Service names. */
-{
-    Tcl_Obj *sidsObj = Tcl_NewListObj(0, NULL), **names;
-    int numNames, i;
-
-    Tcl_ListObjGetElements(NULL, targetsObj, &numNames, &names);
-    for (i = 0; i < numNames; i++) {
-	ClusterService *servicePtr =
-		ClusterServiceFromObj(clusterPtr, names[i]);
-
-	if (servicePtr != NULL) {
-	    Tcl_ListObjAppendElement(NULL, sidsObj, servicePtr->sidObj);
-	}
-    }
-    return sidsObj;
 }
 
 /*

@@ -1,10 +1,11 @@
 /*
  * clusterCore.c --
  *
- *	`cluster join`: the birth of a cluster object (identities, sockets,
- *	first beacons, timers) from a parsed ClusterConfig, and its
- *	death, which happens in one place, ClusterDeleteProc, whatever
- *	triggered it: `destroy`, `rename $c {}` or deleting the interpreter.
+ *	The life of a cluster: its birth (identities, channels, sockets,
+ *	first beacons, timers) from a parsed ClusterConfig, and its death,
+ *	which happens in one place, ClusterDestroy, whatever triggered it:
+ *	`destroy`, `rename $c {}` or deleting the interpreter. The face
+ *	(clusterCmdJoin.c) parses the options and makes the command.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -17,7 +18,6 @@
 
 #define INTERP_DATA_KEY "cluster::interpData"
 
-static void		ClusterDeleteProc(ClientData clientData);
 static void		FreeCluster(char *blockPtr);
 static void		FreeInterpData(ClientData clientData,
 			    Tcl_Interp *interp);
@@ -70,47 +70,45 @@ FreeInterpData(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterJoinObjCmd --
+ * ClusterCreate --
  *
- *	cluster join ?-option value ...?
- *
- *	Join the cluster: validate every option, open the sockets, announce
- *	ourselves and create the cluster object command.
+ *	The birth of a cluster from a parsed configuration: its identity,
+ *	channels and tags, and its transports. It is not yet announced:
+ *	the face gives it its command first, then calls ClusterStart.
  *
  * Results:
- *	A standard Tcl result: the object command's fully qualified name,
- *	or an error {CLUSTER INVALID_ARGS ...} or {CLUSTER SOCKET ...}.
- *	Nothing stays open after a failed join.
+ *	The new cluster; NULL with an error {CLUSTER ...} in interp, in
+ *	which case nothing stays open.
  *
  * Side effects:
- *	Sockets, timers, a command; a heartbeat and a discovery broadcast.
+ *	Takes over the references of *configPtr, whatever the outcome.
+ *	Sockets, a unix socket file, file handlers.
  *
  *----------------------------------------------------------------------
  */
 
-int
-ClusterJoinObjCmd(
-    ClientData clientData,	/* Not used. */
-    Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of arguments. */
-    Tcl_Obj *const objv[])	/* "join" and its options. */
+Cluster *
+ClusterCreate(
+    Tcl_Interp *interp,		/* Where the cluster lives. */
+    ClusterConfig *configPtr,	/* Parsed options; taken over. */
+    const ClusterFaceProcs *faceProcsPtr)	/* How the face is told of
+				 * services and queries. */
 {
-    ClusterInterpData *dataPtr = ClusterGetInterpData(interp);
     Cluster *clusterPtr;
-    Tcl_Obj *nameObj;
 
-    (void) clientData;
     clusterPtr = ckalloc(sizeof(Cluster));
     memset(clusterPtr, 0, sizeof(Cluster));
     clusterPtr->interp = interp;
+    clusterPtr->faceProcsPtr = faceProcsPtr;
+    clusterPtr->config = *configPtr;
+    memset(configPtr, 0, sizeof(ClusterConfig));
     Tcl_InitHashTable(&clusterPtr->channels, TCL_ONE_WORD_KEYS);
     Tcl_InitHashTable(&clusterPtr->services, TCL_STRING_KEYS);
+    Tcl_InitHashTable(&clusterPtr->serviceNames, TCL_STRING_KEYS);
     clusterPtr->hooksPtr = ClusterHooksCreate();
     ClusterBufInit(&clusterPtr->sendBuf);
 
-    if (ClusterParseConfig(interp, objc - 1, objv + 1, &clusterPtr->config)
-	    != TCL_OK
-	    || SetupIdentity(interp, clusterPtr) != TCL_OK
+    if (SetupIdentity(interp, clusterPtr) != TCL_OK
 	    || SubscribeChannels(interp, clusterPtr,
 		    clusterPtr->config.channelsObj) != TCL_OK) {
 	goto failed;
@@ -120,30 +118,41 @@ ClusterJoinObjCmd(
     if (ClusterTransportsOpen(clusterPtr, interp) != TCL_OK) {
 	goto failed;
     }
-
-    nameObj = Tcl_ObjPrintf("::cluster::cluster%lu", ++dataPtr->nextCluster);
-    clusterPtr->nameObj = nameObj;
-    Tcl_IncrRefCount(nameObj);
-    clusterPtr->token = Tcl_CreateObjCommand(interp, Tcl_GetString(nameObj),
-	    ClusterObjCmd, clusterPtr, ClusterDeleteProc);
-
-    /*
-     * Announce ourselves with a discovery: it carries our tags and props,
-     * every member takes it as a heartbeat, and it asks them to answer.
-     * (The old package sent a heartbeat first with the same news; one
-     * datagram fewer per member matters when hundreds join at once.)
-     */
-
-    ClusterSendDiscovery(clusterPtr, 1);
-    ClusterScheduleHeartbeat(clusterPtr, clusterPtr->config.heartbeatMs);
-    Tcl_SetObjResult(interp, nameObj);
-    return TCL_OK;
+    return clusterPtr;
 
   failed:
     clusterPtr->flags |= CLUSTER_DELETED;
     ClusterTransportsClose(clusterPtr);
     FreeCluster((char *) clusterPtr);
-    return TCL_ERROR;
+    return NULL;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterStart --
+ *
+ *	Announce a new cluster with a discovery: it carries our tags and
+ *	props, every member takes it as a heartbeat, and it asks them to
+ *	answer. (The old package sent a heartbeat first with the same news;
+ *	one datagram fewer per member matters when hundreds join at once.)
+ *	Then heartbeat on.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	A datagram; the heartbeat timer.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterStart(
+    Cluster *clusterPtr)	/* Cluster just created. */
+{
+    ClusterSendDiscovery(clusterPtr, 1);
+    ClusterScheduleHeartbeat(clusterPtr, clusterPtr->config.heartbeatMs);
 }
 
 /*
@@ -330,14 +339,14 @@ ClusterChannelSubscribe(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterDeleteProc --
+ * ClusterDestroy --
  *
- *	Leave the cluster (doc/protocol.md section 5): broadcast a disconnect, close
- *	every socket, remove unix socket files, cancel every timer and
- *	destroy every service and query object. Runs when the object
- *	command is deleted, however that happened, possibly from inside
- *	one of the cluster's own hooks: the memory is freed only when the
- *	last Tcl_Preserve is released.
+ *	Leave the cluster (doc/protocol.md section 5): broadcast a
+ *	disconnect, close every socket, remove unix socket files, cancel
+ *	every timer and remove every service and query. The face calls it
+ *	when the object command is deleted, however that happened, possibly
+ *	from inside one of the cluster's own hooks: the memory is freed only
+ *	when the last Tcl_Preserve is released.
  *
  * Results:
  *	None.
@@ -348,12 +357,10 @@ ClusterChannelSubscribe(
  *----------------------------------------------------------------------
  */
 
-static void
-ClusterDeleteProc(
-    ClientData clientData)	/* The Cluster. */
+void
+ClusterDestroy(
+    Cluster *clusterPtr)	/* Cluster to destroy. */
 {
-    Cluster *clusterPtr = clientData;
-
     if (clusterPtr->flags & CLUSTER_DELETED) {
 	return;
     }
@@ -392,6 +399,38 @@ ClusterDeleteProc(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterFreeConfig --
+ *
+ *	Drop the references a ClusterConfig holds.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	The Tcl_Obj slots are released and set to NULL.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterFreeConfig(
+    ClusterConfig *configPtr)	/* Config whose references to drop. */
+{
+    Tcl_Obj **slots[] = {
+	&configPtr->interfaceObj, &configPtr->channelsObj,
+	&configPtr->tagsObj, &configPtr->protocolsObj, &configPtr->unixObj,
+	&configPtr->unixPathObj, &configPtr->hidObj
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+	ClusterSetObj(slots[i], NULL);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * FreeCluster --
  *
  *	Free the memory of a cluster once nobody holds it.
@@ -425,6 +464,7 @@ FreeCluster(
     }
     Tcl_DeleteHashTable(&clusterPtr->channels);
     Tcl_DeleteHashTable(&clusterPtr->services);
+    Tcl_DeleteHashTable(&clusterPtr->serviceNames);
     ClusterHooksFree(clusterPtr->hooksPtr);
     ClusterBufFree(&clusterPtr->sendBuf);
     ckfree(clusterPtr);

@@ -73,18 +73,6 @@ typedef struct Hook {
  * service of the hook that calls it.
  */
 
-static const char hookNamespaceScript[] =
-    "namespace eval ::cluster::hook {\n"
-    "    proc my {args} {\n"
-    "        upvar 1 service service\n"
-    "        if {![info exists service] || $service eq {}} {\n"
-    "            return -code error -errorcode {CLUSTER HOOK NO_SERVICE} \\\n"
-    "                {\"my\" needs a service: this hook has none}\n"
-    "        }\n"
-    "        tailcall $service {*}$args\n"
-    "    }\n"
-    "}\n";
-
 static const char lambdaUnpack[] = "dict with payload {}\n";
 static const char lambdaPrologue[] = "list [catch {";
 static const char lambdaEpilogue[] =
@@ -105,30 +93,6 @@ static int		PayloadShape(Tcl_Obj *payloadObj, HookShape *shapePtr,
 			    Tcl_Obj *values[CLUSTER_F_COUNT]);
 static void		ReportHookError(Cluster *clusterPtr, const char *path,
 			    Tcl_Obj *resultObj, Tcl_Obj *optionsObj);
-
-/*
- *----------------------------------------------------------------------
- *
- * ClusterHookPrepare --
- *
- *	Create the ::cluster::hook namespace and its `my` command in an
- *	interpreter. Called once by Cluster_Init.
- *
- * Results:
- *	A standard Tcl result.
- *
- * Side effects:
- *	Defines ::cluster::hook::my.
- *
- *----------------------------------------------------------------------
- */
-
-int
-ClusterHookPrepare(
-    Tcl_Interp *interp)		/* Interpreter being initialised. */
-{
-    return Tcl_EvalEx(interp, hookNamespaceScript, -1, TCL_EVAL_GLOBAL);
-}
 
 /*
  *----------------------------------------------------------------------
@@ -569,6 +533,88 @@ ClusterHookRun(
     Tcl_Release(clusterPtr);
     Tcl_Release(interp);
     return outcome;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterHookCall --
+ *
+ *	Call a command prefix given by the application (a query's
+ *	-command) with more words, the way every script of the core runs:
+ *	at global level, holding the interpreter and the command's words,
+ *	its error reported to bgerror with `context` and counted in
+ *	stats.hookErrors, the interpreter's result left clean.
+ *
+ * Results:
+ *	TCL_OK, TCL_BREAK when the command returned break, or TCL_ERROR
+ *	(already reported). With resultPtr, *resultPtr is the command's
+ *	result with a reference for the caller (NULL after an error).
+ *
+ * Side effects:
+ *	Whatever the command does, which may destroy the cluster: the
+ *	caller holds what it touches afterwards.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterHookCall(
+    Cluster *clusterPtr,	/* Cluster whose callback it is. */
+    Tcl_Obj *prefixObj,		/* Command prefix (a list). */
+    int objc,			/* Words to append. */
+    Tcl_Obj *const objv[],
+    const char *context,	/* For errorInfo: what was called. */
+    Tcl_Obj **resultPtr)	/* Out: the result, or NULL. */
+{
+    Tcl_Interp *interp = clusterPtr->interp;
+    Tcl_Obj *small[8], **words = small, **prefix;
+    int code, numPrefix, numWords, i;
+
+    if (resultPtr != NULL) {
+	*resultPtr = NULL;
+    }
+    Tcl_Preserve(interp);
+    Tcl_IncrRefCount(prefixObj);
+    if (Tcl_ListObjGetElements(NULL, prefixObj, &numPrefix, &prefix)
+	    != TCL_OK) {
+	numPrefix = 1;
+	prefix = &prefixObj;
+    }
+
+    /*
+     * The words are copied and held: the command may change the prefix
+     * object's internal representation while it runs.
+     */
+
+    numWords = numPrefix + objc;
+    if (numWords > (int) (sizeof(small) / sizeof(small[0]))) {
+	words = (Tcl_Obj **) ckalloc(sizeof(Tcl_Obj *) * numWords);
+    }
+    for (i = 0; i < numWords; i++) {
+	words[i] = (i < numPrefix) ? prefix[i] : objv[i - numPrefix];
+	Tcl_IncrRefCount(words[i]);
+    }
+    code = Tcl_EvalObjv(interp, numWords, words, TCL_EVAL_GLOBAL);
+    for (i = 0; i < numWords; i++) {
+	Tcl_DecrRefCount(words[i]);
+    }
+    if (words != small) {
+	ckfree((char *) words);
+    }
+    if (code == TCL_ERROR) {
+	Tcl_AppendObjToErrorInfo(interp, Tcl_ObjPrintf("\n    (%s)",
+		context));
+	Tcl_BackgroundException(interp, code);
+	clusterPtr->stats.hookErrors++;
+    } else if (resultPtr != NULL) {
+	*resultPtr = Tcl_GetObjResult(interp);
+	Tcl_IncrRefCount(*resultPtr);
+    }
+    Tcl_ResetResult(interp);
+    Tcl_DecrRefCount(prefixObj);
+    Tcl_Release(interp);
+    return code;
 }
 
 /*

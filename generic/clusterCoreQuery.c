@@ -1,10 +1,12 @@
 /*
  * clusterCoreQuery.c --
  *
- *	Queries (doc/protocol.md section 6.4): a query object sends one type-4 payload
- *	to each resolved service, collects their type-5 responses and calls
- *	the application's command with start, response, error, timeout and
- *	finally done, exactly once. The queries of others are answered in
+ *	Queries (doc/protocol.md section 6.4): a query sends one type-4
+ *	payload to each resolved service, collects their type-5 responses
+ *	and calls the application's command, through the hook runner, with
+ *	start, response, error, timeout and finally done, exactly once. The
+ *	face parses `$cluster query` and owns the query's object command
+ *	(clusterCmdQuery.c); the queries of others are answered in
  *	clusterCoreAnswer.c.
  *
  * Copyright (c) 2026 The cluster developers.
@@ -13,48 +15,8 @@
 
 #include "clusterInt.h"
 
-#define QUERY_DELETED	(1<<0)	/* Its command is gone. */
-#define QUERY_DONE	(1<<1)	/* `done` has been delivered. */
-#define QUERY_COLLECT	(1<<2)	/* -collect was given. */
-
-struct ClusterQuery {
-    Cluster *clusterPtr;	/* Cluster that asked. */
-    Tcl_Command token;		/* Its object command. */
-    Tcl_Obj *nameObj;		/* Fully qualified command name. */
-    int flags;			/* QUERY_* bits. */
-    ClusterQuery *nextPtr;	/* In clusterPtr->firstQuery. */
-    Tcl_Obj *idObj;		/* Query id: the ruid of its payloads. */
-    Tcl_Obj *queryObj;		/* What was asked. */
-    Tcl_Obj *commandObj;	/* Called with {event query}. */
-    int channel;		/* Channel it was sent on. */
-    int timeoutMs;		/* -timeout. */
-    Tcl_Obj *remainingObj;	/* Dict: sid -> service name, not yet
-				 * answered. */
-    Tcl_Obj *resultsObj;	/* Dict: service -> {event E result R}. */
-    Tcl_Obj *payloadsObj;	/* Dict: service -> response payload. */
-    Tcl_Obj *payloadObj;	/* Current response payload, or NULL. */
-    Tcl_Obj *serviceObj;	/* Current responder, or NULL. */
-    Tcl_TimerToken timer;	/* Timeout. */
-};
-
-static const char *const queryOptions[] = {
-    "-collect", "-resolve", "-resolver", "-query", "-command", "-timeout",
-    "-id", "-broadcast", "-channel", "-protocols", NULL
-};
-
-enum QueryOption {
-    Q_COLLECT, Q_RESOLVE, Q_RESOLVER, Q_QUERY, Q_COMMAND, Q_TIMEOUT, Q_ID,
-    Q_BROADCAST, Q_CHANNEL, Q_PROTOCOLS
-};
-
-static int		EvalPrefix(Tcl_Interp *interp, Tcl_Obj *prefixObj,
-			    Tcl_Obj *argObj);
 static int		Notify(ClusterQuery *queryPtr, const char *event);
-static void		Finish(ClusterQuery *queryPtr);
-static void		QueryDeleteProc(ClientData clientData);
 static void		FreeQuery(char *blockPtr);
-static int		QueryObjCmd(ClientData clientData, Tcl_Interp *interp,
-			    int objc, Tcl_Obj *const objv[]);
 static void		TimeoutProc(ClientData clientData);
 static ClusterQuery *	FindQuery(Cluster *clusterPtr, const char *id);
 static void		SendQuery(ClusterQuery *queryPtr, Tcl_Obj *targetsObj,
@@ -63,159 +25,73 @@ static void		SendQuery(ClusterQuery *queryPtr, Tcl_Obj *targetsObj,
 /*
  *----------------------------------------------------------------------
  *
- * ClusterQueryObjCmd --
+ * ClusterQueryStart --
  *
- *	$cluster query ?-collect? -resolve l | -resolver l -query q
- *		-command cmd ?-timeout ms? ?-id id? ?-broadcast b?
- *		?-channel n? ?-protocols l?
+ *	Start a query (doc/protocol.md section 6.4): send the question to
+ *	each target and wait for their answers. The face parsed the options
+ *	and resolved the targets; it makes the query's object command when
+ *	told to (queryCreatedProc).
  *
  * Results:
- *	The query object's name, or empty when nothing resolves. Errors
- *	{CLUSTER QUERY ...} for missing options.
+ *	The query's command name, with a reference for the caller.
  *
  * Side effects:
- *	Packets; a query object; the `start` event.
+ *	Packets; a query; the `start` event; a query with the same id that
+ *	is still live is finished first.
  *
  *----------------------------------------------------------------------
  */
 
-int
-ClusterQueryObjCmd(
+Tcl_Obj *
+ClusterQueryStart(
     Cluster *clusterPtr,	/* Cluster asking (preserved). */
-    Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Options and values. */
-    Tcl_Obj *const objv[])
+    Tcl_Obj *targetsObj,	/* Service names (at least one). */
+    const ClusterQuerySpec *specPtr)	/* What to ask, and how. */
 {
-    Tcl_Obj *targetsObj = Tcl_NewListObj(0, NULL), *protocolsObj = NULL;
-    Tcl_Obj *queryObj = NULL, *commandObj = NULL, *idObj = NULL;
     ClusterQuery *queryPtr, *oldPtr;
-    unsigned long serial;
-    char name[64];
-    int collect = 0, resolved = 0, timeoutMs = 30000, broadcast = -1;
-    int channel = 0, i, index, numTargets, code = TCL_OK;
-
-    Tcl_IncrRefCount(targetsObj);
-    for (i = 0; i < objc && code == TCL_OK; i++) {
-	if (Tcl_GetIndexFromObj(interp, objv[i], queryOptions, "option", 0,
-		&index) != TCL_OK) {
-	    Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
-		    Tcl_GetString(objv[i]), (char *) NULL);
-	    code = TCL_ERROR;
-	    break;
-	}
-	if (index == Q_COLLECT) {
-	    collect = 1;
-	    continue;
-	}
-	if (++i >= objc) {
-	    code = ClusterError(interp, "INVALID_ARGS", queryOptions[index],
-		    "option \"%s\" needs a value", queryOptions[index]);
-	    break;
-	}
-	switch ((enum QueryOption) index) {
-	case Q_RESOLVE:
-	case Q_RESOLVER:
-	    resolved = 1;
-	    code = ClusterAddTargets(clusterPtr, interp,
-		    index == Q_RESOLVE ? 1 : 2, objv[i], targetsObj);
-	    break;
-	case Q_QUERY:
-	    queryObj = objv[i];
-	    break;
-	case Q_COMMAND:
-	    commandObj = objv[i];
-	    break;
-	case Q_ID:
-	    idObj = objv[i];
-	    break;
-	case Q_PROTOCOLS:
-	    protocolsObj = objv[i];
-	    break;
-	case Q_TIMEOUT:
-	case Q_CHANNEL:
-	    if (Tcl_GetIntFromObj(NULL, objv[i], index == Q_TIMEOUT
-		    ? &timeoutMs : &channel) != TCL_OK
-		    || (index == Q_TIMEOUT ? timeoutMs : channel) < 0) {
-		code = ClusterError(interp, "INVALID_ARGS",
-			queryOptions[index], "bad %s \"%s\": must be a"
-			" non-negative integer", queryOptions[index],
-			Tcl_GetString(objv[i]));
-	    }
-	    break;
-	case Q_BROADCAST:
-	    if (Tcl_GetBooleanFromObj(NULL, objv[i], &broadcast) != TCL_OK) {
-		code = ClusterError(interp, "INVALID_ARGS", "-broadcast",
-			"bad -broadcast \"%s\": must be a boolean",
-			Tcl_GetString(objv[i]));
-	    }
-	    break;
-	case Q_COLLECT:
-	    break;
-	}
-    }
-    if (code == TCL_OK && (!resolved || queryObj == NULL
-	    || commandObj == NULL)) {
-	code = ClusterError(interp, "QUERY", !resolved ? "NO_RESOLVE"
-		: queryObj == NULL ? "NO_QUERY" : "NO_COMMAND",
-		"query needs %s: $cluster query -resolve services -query"
-		" script -command callback", !resolved ? "-resolve or"
-		" -resolver" : queryObj == NULL ? "-query" : "-command");
-    }
-    Tcl_ListObjLength(NULL, targetsObj, &numTargets);
-    if (code != TCL_OK || numTargets == 0) {
-	if (code == TCL_OK) {
-	    Tcl_ResetResult(interp);
-	}
-	Tcl_DecrRefCount(targetsObj);
-	return code;
-    }
-
-    /*
-     * Starting a query with the id of a live one ends the live one.
-     */
+    Tcl_Obj *idObj = specPtr->idObj, *nameObj;
+    char id[64];
 
     if (idObj != NULL
 	    && (oldPtr = FindQuery(clusterPtr, Tcl_GetString(idObj))) != NULL) {
-	Finish(oldPtr);
+	ClusterQueryFinish(oldPtr);
     }
 
     queryPtr = ckalloc(sizeof(ClusterQuery));
     memset(queryPtr, 0, sizeof(ClusterQuery));
     queryPtr->clusterPtr = clusterPtr;
-    queryPtr->flags = collect ? QUERY_COLLECT : 0;
-    queryPtr->channel = channel;
-    queryPtr->timeoutMs = timeoutMs;
-    serial = ++ClusterGetInterpData(interp)->nextQuery;
+    queryPtr->flags = specPtr->collect ? QUERY_COLLECT : 0;
+    queryPtr->channel = specPtr->channel;
+    queryPtr->timeoutMs = specPtr->timeoutMs;
+    queryPtr->serial = ++ClusterGetInterpData(clusterPtr->interp)->nextQuery;
     if (idObj == NULL) {
-	snprintf(name, sizeof(name), "q%lu#%s", serial, clusterPtr->sid);
-	idObj = Tcl_NewStringObj(name, -1);
+	snprintf(id, sizeof(id), "q%lu#%s", queryPtr->serial,
+		clusterPtr->sid);
+	idObj = Tcl_NewStringObj(id, -1);
     }
     ClusterSetObj(&queryPtr->idObj, idObj);
-    ClusterSetObj(&queryPtr->queryObj, queryObj);
-    ClusterSetObj(&queryPtr->commandObj, commandObj);
+    ClusterSetObj(&queryPtr->queryObj, specPtr->queryObj);
+    ClusterSetObj(&queryPtr->commandObj, specPtr->commandObj);
     ClusterSetObj(&queryPtr->remainingObj, Tcl_NewDictObj());
     ClusterSetObj(&queryPtr->resultsObj, Tcl_NewDictObj());
     ClusterSetObj(&queryPtr->payloadsObj, Tcl_NewDictObj());
-    snprintf(name, sizeof(name), "::cluster::query%lu", serial);
-    ClusterSetObj(&queryPtr->nameObj, Tcl_NewStringObj(name, -1));
-    queryPtr->token = Tcl_CreateObjCommand(interp,
-	    Tcl_GetString(queryPtr->nameObj), QueryObjCmd, queryPtr,
-	    QueryDeleteProc);
+    clusterPtr->faceProcsPtr->queryCreatedProc(queryPtr);
     queryPtr->nextPtr = clusterPtr->firstQuery;
     clusterPtr->firstQuery = queryPtr;
     clusterPtr->stats.queriesStarted++;
 
     Tcl_Preserve(queryPtr);
-    SendQuery(queryPtr, targetsObj, broadcast, protocolsObj);
-    Tcl_DecrRefCount(targetsObj);
+    SendQuery(queryPtr, targetsObj, specPtr->broadcast,
+	    specPtr->protocolsObj);
     if (!(queryPtr->flags & QUERY_DELETED)) {
-	queryPtr->timer = Tcl_CreateTimerHandler(timeoutMs, TimeoutProc,
-		queryPtr);
+	queryPtr->timer = Tcl_CreateTimerHandler(specPtr->timeoutMs,
+		TimeoutProc, queryPtr);
 	Notify(queryPtr, "start");
     }
-    Tcl_SetObjResult(interp, queryPtr->nameObj);
+    nameObj = queryPtr->nameObj;
+    Tcl_IncrRefCount(nameObj);
     Tcl_Release(queryPtr);
-    return TCL_OK;
+    return nameObj;
 }
 
 /*
@@ -262,7 +138,7 @@ SendQuery(
 
     Tcl_ListObjGetElements(NULL, targetsObj, &numNames, &names);
     for (i = 0; i < numNames; i++) {
-	ClusterService *servicePtr = ClusterServiceFromObj(clusterPtr,
+	ClusterService *servicePtr = ClusterServiceFind(clusterPtr,
 		names[i]);
 
 	if (servicePtr != NULL) {
@@ -280,7 +156,7 @@ SendQuery(
 		    || (queryPtr->flags & QUERY_DELETED)) {
 		break;
 	    }
-	    servicePtr = ClusterServiceFromObj(clusterPtr, names[i]);
+	    servicePtr = ClusterServiceFind(clusterPtr, names[i]);
 	    if (servicePtr != NULL) {
 		ClusterSendToService(clusterPtr, servicePtr, payloadObj,
 			protocolsObj, broadcast != 0, NULL, &used);
@@ -348,11 +224,11 @@ ClusterQueryResponse(
     Tcl_Preserve(queryPtr);
     if (Notify(queryPtr, errorObj != NULL ? "error" : "response")
 	    == TCL_BREAK) {
-	Finish(queryPtr);
+	ClusterQueryFinish(queryPtr);
     } else if (!(queryPtr->flags & QUERY_DELETED)) {
 	Tcl_DictObjSize(NULL, queryPtr->remainingObj, &remaining);
 	if (remaining == 0) {
-	    Finish(queryPtr);
+	    ClusterQueryFinish(queryPtr);
 	}
     }
     Tcl_Release(queryPtr);
@@ -381,8 +257,8 @@ Notify(
     ClusterQuery *queryPtr,	/* Query (preserved by the caller). */
     const char *event)		/* Event name. */
 {
-    Tcl_Interp *interp = queryPtr->clusterPtr->interp;
-    Tcl_Obj *argObj[2];
+    Tcl_Obj *argObj[2], *wordObj, *resultObj = NULL;
+    char context[200];
     int code, keep;
 
     if ((queryPtr->flags & QUERY_DONE) && strcmp(event, "done") != 0) {
@@ -391,24 +267,20 @@ Notify(
     keep = (queryPtr->flags & QUERY_COLLECT) && queryPtr->serviceObj
 	    && (strcmp(event, "response") == 0 || strcmp(event, "error") == 0);
     argObj[0] = Tcl_NewStringObj(event, -1);
-    Tcl_IncrRefCount(argObj[0]);
     argObj[1] = queryPtr->nameObj;
-    Tcl_Preserve(interp);
-    code = EvalPrefix(interp, queryPtr->commandObj,
-	    Tcl_NewListObj(2, argObj));
-    if (code == TCL_ERROR) {
-	Tcl_AppendObjToErrorInfo(interp, Tcl_ObjPrintf(
-		"\n    (cluster query %s, event \"%s\")",
-		Tcl_GetString(queryPtr->nameObj), event));
-	Tcl_BackgroundException(interp, code);
-	queryPtr->clusterPtr->stats.hookErrors++;
-    } else if (keep && !(queryPtr->flags & QUERY_DELETED)) {
+    wordObj = Tcl_NewListObj(2, argObj);
+    Tcl_IncrRefCount(wordObj);
+    snprintf(context, sizeof(context), "cluster query %s, event \"%s\"",
+	    Tcl_GetString(queryPtr->nameObj), event);
+    code = ClusterHookCall(queryPtr->clusterPtr, queryPtr->commandObj, 1,
+	    &wordObj, context, keep ? &resultObj : NULL);
+    if (resultObj != NULL && !(queryPtr->flags & QUERY_DELETED)) {
 	Tcl_Obj *entry[4];
 
 	entry[0] = Tcl_NewStringObj("event", -1);
-	entry[1] = argObj[0];
+	entry[1] = Tcl_NewStringObj(event, -1);
 	entry[2] = Tcl_NewStringObj("result", -1);
-	entry[3] = Tcl_GetObjResult(interp);
+	entry[3] = resultObj;
 	if (Tcl_IsShared(queryPtr->resultsObj)) {
 	    ClusterSetObj(&queryPtr->resultsObj,
 		    Tcl_DuplicateObj(queryPtr->resultsObj));
@@ -416,75 +288,17 @@ Notify(
 	Tcl_DictObjPut(NULL, queryPtr->resultsObj, queryPtr->serviceObj,
 		Tcl_NewListObj(4, entry));
     }
-    Tcl_DecrRefCount(argObj[0]);
-    Tcl_ResetResult(interp);
-    Tcl_Release(interp);
+    if (resultObj != NULL) {
+	Tcl_DecrRefCount(resultObj);
+    }
+    Tcl_DecrRefCount(wordObj);
     return code == TCL_BREAK ? TCL_BREAK : TCL_OK;
 }
 
 /*
  *----------------------------------------------------------------------
  *
- * EvalPrefix --
- *
- *	Evaluate a command prefix with one more word at global level, as
- *	words (Tcl_EvalObjv) rather than as a list copied and appended to
- *	each time. A prefix that is not a list is evaluated as it is, as a
- *	script (where it then fails).
- *
- * Results:
- *	The completion code; the interp holds the result.
- *
- * Side effects:
- *	Whatever the command does. argObj is released if nothing holds it.
- *
- *----------------------------------------------------------------------
- */
-
-static int
-EvalPrefix(
-    Tcl_Interp *interp,		/* Where to evaluate. */
-    Tcl_Obj *prefixObj,		/* Command prefix (a list). */
-    Tcl_Obj *argObj)		/* Word to append. */
-{
-    Tcl_Obj *small[8], **objv = small, **words;
-    int code, numWords, i;
-
-    Tcl_IncrRefCount(argObj);
-    if (Tcl_ListObjGetElements(NULL, prefixObj, &numWords, &words)
-	    != TCL_OK) {
-	code = Tcl_EvalObjEx(interp, prefixObj, TCL_EVAL_GLOBAL);
-	Tcl_DecrRefCount(argObj);
-	return code;
-    }
-
-    /*
-     * The words are copied and held: the command may change the prefix
-     * object's internal representation while it runs.
-     */
-
-    if (numWords + 1 > (int) (sizeof(small) / sizeof(small[0]))) {
-	objv = (Tcl_Obj **) ckalloc(sizeof(Tcl_Obj *) * (numWords + 1));
-    }
-    for (i = 0; i < numWords; i++) {
-	objv[i] = words[i];
-	Tcl_IncrRefCount(objv[i]);
-    }
-    objv[numWords] = argObj;
-    code = Tcl_EvalObjv(interp, numWords + 1, objv, TCL_EVAL_GLOBAL);
-    for (i = 0; i <= numWords; i++) {
-	Tcl_DecrRefCount(objv[i]);
-    }
-    if (objv != small) {
-	ckfree((char *) objv);
-    }
-    return code;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * Finish --
+ * ClusterQueryFinish --
  *
  *	End a query: deliver `done` (once), then delete its command. The
  *	results stay readable from inside the `done` event.
@@ -498,8 +312,8 @@ EvalPrefix(
  *----------------------------------------------------------------------
  */
 
-static void
-Finish(
+void
+ClusterQueryFinish(
     ClusterQuery *queryPtr)	/* Query to end. */
 {
     Tcl_Preserve(queryPtr);
@@ -513,12 +327,7 @@ Finish(
 	ClusterSetObj(&queryPtr->serviceObj, NULL);
 	Notify(queryPtr, "done");
     }
-    if (queryPtr->token != NULL) {
-	Tcl_Command token = queryPtr->token;
-
-	queryPtr->token = NULL;
-	Tcl_DeleteCommandFromToken(queryPtr->clusterPtr->interp, token);
-    }
+    queryPtr->clusterPtr->faceProcsPtr->queryDeletedProc(queryPtr);
     Tcl_Release(queryPtr);
 }
 
@@ -534,7 +343,7 @@ TimeoutProc(
     ClusterSetObj(&queryPtr->payloadObj, NULL);
     ClusterSetObj(&queryPtr->serviceObj, NULL);
     Notify(queryPtr, "timeout");
-    Finish(queryPtr);
+    ClusterQueryFinish(queryPtr);
     Tcl_Release(queryPtr);
 }
 
@@ -577,33 +386,34 @@ ClusterQueriesDeleteAll(
     Cluster *clusterPtr)	/* Cluster being destroyed. */
 {
     while (clusterPtr->firstQuery != NULL) {
-	Finish(clusterPtr->firstQuery);
+	ClusterQueryFinish(clusterPtr->firstQuery);
     }
 }
 
 /*
  *----------------------------------------------------------------------
  *
- * QueryDeleteProc, FreeQuery --
+ * ClusterQueryForget, FreeQuery --
  *
- *	The query command is gone (finished, `destroy`, rename, interp
- *	deletion): unlink it, deliver `done` if it has not been, and free
- *	it when released.
+ *	The query's command is gone (finished, `destroy`, rename, interp
+ *	deletion; the face has delivered `done` if it had not been): unlink
+ *	the query and free it when released.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	The query is no longer found by its id; its timer is cancelled.
  *
  *----------------------------------------------------------------------
  */
 
-static void
-QueryDeleteProc(
-    ClientData clientData)	/* The ClusterQuery. */
+void
+ClusterQueryForget(
+    ClusterQuery *queryPtr)	/* Query whose command is gone. */
 {
-    ClusterQuery *queryPtr = clientData;
     ClusterQuery **linkPtr = &queryPtr->clusterPtr->firstQuery;
 
-    if (queryPtr->token != NULL) {
-	queryPtr->token = NULL;
-	Finish(queryPtr);
-    }
     queryPtr->flags |= QUERY_DELETED;
     if (queryPtr->timer != NULL) {
 	Tcl_DeleteTimerHandler(queryPtr->timer);
@@ -638,111 +448,9 @@ FreeQuery(
 }
 
 /*
- *----------------------------------------------------------------------
- *
- * QueryObjCmd --
- *
- *	$query results | result | data | error | payload | payloads |
- *		service | remaining | query | channel | props | destroy
- *
- *----------------------------------------------------------------------
+ * Local Variables:
+ * mode: c
+ * c-basic-offset: 4
+ * fill-column: 78
+ * End:
  */
-
-static int
-QueryObjCmd(
-    ClientData clientData,	/* The ClusterQuery. */
-    Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of arguments. */
-    Tcl_Obj *const objv[])	/* Argument objects. */
-{
-    static const char *const subcommands[] = {
-	"channel", "data", "destroy", "error", "payload", "payloads", "props",
-	"query", "remaining", "result", "results", "service", NULL
-    };
-    enum {
-	Q_CHANNEL_, Q_DATA, Q_DESTROY, Q_ERROR, Q_PAYLOAD, Q_PAYLOADS,
-	Q_PROPS, Q_QUERY_, Q_REMAINING, Q_RESULT, Q_RESULTS, Q_SERVICE
-    };
-    ClusterQuery *queryPtr = clientData;
-    Tcl_Obj *valueObj = NULL, *resultObj = NULL;
-    int index;
-
-    if (objc != 2) {
-	Tcl_WrongNumArgs(interp, 1, objv, "subcommand");
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS", (char *) NULL);
-	return TCL_ERROR;
-    }
-    if (Tcl_GetIndexFromObj(interp, objv[1], subcommands, "subcommand", 0,
-	    &index) != TCL_OK) {
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
-		Tcl_GetString(objv[1]), (char *) NULL);
-	return TCL_ERROR;
-    }
-    switch (index) {
-    case Q_RESULTS:
-	if (!(queryPtr->flags & QUERY_COLLECT)) {
-	    return ClusterError(interp, "QUERY", "NOT_COLLECTING",
-		    "query %s keeps no results: start it with -collect",
-		    Tcl_GetString(queryPtr->nameObj));
-	}
-	resultObj = queryPtr->resultsObj;
-	break;
-    case Q_RESULT:
-    case Q_DATA:
-    case Q_ERROR:
-	if (queryPtr->payloadObj != NULL) {
-	    Tcl_DictObjGet(NULL, queryPtr->payloadObj, ClusterFieldKey(
-		    index == Q_ERROR ? CLUSTER_F_ERROR : CLUSTER_F_DATA),
-		    &valueObj);
-	}
-	resultObj = valueObj;
-	break;
-    case Q_PAYLOAD:
-	resultObj = queryPtr->payloadObj;
-	break;
-    case Q_PAYLOADS:
-	resultObj = queryPtr->payloadsObj;
-	break;
-    case Q_SERVICE:
-	resultObj = queryPtr->serviceObj;
-	break;
-    case Q_REMAINING: {
-	Tcl_DictSearch search;
-	Tcl_Obj *keyObj;
-	int done;
-
-	resultObj = Tcl_NewListObj(0, NULL);
-	Tcl_DictObjFirst(NULL, queryPtr->remainingObj, &search, &keyObj,
-		&valueObj, &done);
-	for (; !done; Tcl_DictObjNext(&search, &keyObj, &valueObj, &done)) {
-	    Tcl_ListObjAppendElement(NULL, resultObj, valueObj);
-	}
-	Tcl_DictObjDone(&search);
-	break;
-    }
-    case Q_QUERY_:
-	resultObj = queryPtr->queryObj;
-	break;
-    case Q_CHANNEL_:
-	resultObj = Tcl_NewIntObj(queryPtr->channel);
-	break;
-    case Q_PROPS:
-	resultObj = Tcl_NewDictObj();
-	Tcl_DictObjPut(NULL, resultObj, Tcl_NewStringObj("id", -1),
-		queryPtr->idObj);
-	Tcl_DictObjPut(NULL, resultObj, Tcl_NewStringObj("timeout", -1),
-		Tcl_NewIntObj(queryPtr->timeoutMs));
-	Tcl_DictObjPut(NULL, resultObj, Tcl_NewStringObj("collect", -1),
-		Tcl_NewBooleanObj(queryPtr->flags & QUERY_COLLECT));
-	break;
-    case Q_DESTROY:
-	Finish(queryPtr);
-	break;
-    }
-    if (resultObj != NULL) {
-	Tcl_SetObjResult(interp, resultObj);
-    } else {
-	Tcl_ResetResult(interp);
-    }
-    return TCL_OK;
-}

@@ -746,3 +746,47 @@ ClusterBroadcast(
     *sentPtr = (code == TCL_OK);
     return code;
 }
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterTargetSids --
+ *
+ *	The sids of a list of service names: the filter that names them.
+ *
+ * Results:
+ *	A new list with a zero reference count.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+Tcl_Obj *
+ClusterTargetSids(
+    Cluster *clusterPtr,	/* Sender. */
+    Tcl_Obj *targetsObj)	/* Service names. */
+{
+    Tcl_Obj *sidsObj = Tcl_NewListObj(0, NULL), **names;
+    int numNames, i;
+
+    Tcl_ListObjGetElements(NULL, targetsObj, &numNames, &names);
+    for (i = 0; i < numNames; i++) {
+	ClusterService *servicePtr =
+		ClusterServiceFind(clusterPtr, names[i]);
+
+	if (servicePtr != NULL) {
+	    Tcl_ListObjAppendElement(NULL, sidsObj, servicePtr->sidObj);
+	}
+    }
+    return sidsObj;
+}
+
+/*
+ * Local Variables:
+ * mode: c
+ * c-basic-offset: 4
+ * fill-column: 78
+ * End:
+ */

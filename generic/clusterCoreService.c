@@ -1,8 +1,10 @@
 /*
  * clusterCoreService.c --
  *
- *	Service objects: what a cluster knows of another member, and the
- *	object command (doc/protocol.md section 6.3) through which scripts see it.
+ *	Services: what a cluster knows of another member, the record of
+ *	it. Its object command (doc/protocol.md section 6.3) is the face's
+ *	(clusterCmdService.c), made and deleted when the core tells the face
+ *	through ClusterFaceProcs.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -10,64 +12,22 @@
 
 #include "clusterInt.h"
 
-typedef int (ServiceSubcommand)(ClusterService *servicePtr,
-	Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
-static ServiceSubcommand ServiceInfoCmd, ServiceSidCmd, ServiceHidCmd,
-	ServiceIpCmd, ServiceLocalCmd, ServiceTagsCmd, ServicePropsCmd,
-	ServiceProtoPropsCmd, ServiceProtocolsCmd, ServiceLastSeenCmd,
-	ServiceResolveCmd, ServiceResolverCmd, ServiceResolverTagsCmd,
-	ServiceSendCmd, ServiceQueryCmd, ServiceSocketCmd, ServiceExpectedCmd,
-	ServiceDestroyCmd;
-
-typedef struct ServiceCommand {
-    const char *name;		/* Subcommand name. */
-    ServiceSubcommand *proc;	/* Its implementation. */
-    int minArgs, maxArgs;	/* Arguments after the subcommand. */
-    const char *usage;		/* For Tcl_WrongNumArgs. */
-} ServiceCommand;
-
-static const ServiceCommand serviceCommands[] = {
-    {"destroy",		ServiceDestroyCmd,	0, 0, ""},
-    {"expected",	ServiceExpectedCmd,	0, 1, "?within?"},
-    {"hid",		ServiceHidCmd,		0, 0, ""},
-    {"info",		ServiceInfoCmd,		0, 0, ""},
-    {"ip",		ServiceIpCmd,		0, 0, ""},
-    {"last_seen",	ServiceLastSeenCmd,	0, 0, ""},
-    {"local",		ServiceLocalCmd,	0, 0, ""},
-    {"props",		ServicePropsCmd,	0, 0, ""},
-    {"proto_props",	ServiceProtoPropsCmd,	1, 1, "id"},
-    {"protocols",	ServiceProtocolsCmd,	0, 0, ""},
-    {"query",		ServiceQueryCmd,	2, 2, "ruid query"},
-    {"resolve",		ServiceResolveCmd,	1, 2, "tag ?modifier?"},
-    {"resolver",	ServiceResolverCmd,	1, 3, "tags ?modifier? ?op?"},
-    {"resolver_tags",	ServiceResolverTagsCmd,	0, 0, ""},
-    {"send",		ServiceSendCmd,		1, 2, "payload ?protocols?"},
-    {"sid",		ServiceSidCmd,		0, 0, ""},
-    {"socket",		ServiceSocketCmd,	1, 1, "id"},
-    {"tags",		ServiceTagsCmd,		0, 0, ""},
-    {NULL,		NULL,			0, 0, NULL}
-};
-
-static int		ServiceObjCmd(ClientData clientData,
-			    Tcl_Interp *interp, int objc,
-			    Tcl_Obj *const objv[]);
-static void		ServiceDeleteProc(ClientData clientData);
 static void		FreeService(char *blockPtr);
-static const Tcl_ObjType *CmdNameType(void);
 
 /*
  *----------------------------------------------------------------------
  *
  * ClusterServiceCreate --
  *
- *	Make the service object for a sender heard for the first time.
+ *	Make the service record for a sender heard for the first time, and
+ *	have the face make its object command.
  *
  * Results:
  *	The new service, linked into the cluster.
  *
  * Side effects:
- *	Creates its object command ::cluster::serviceN.
+ *	The face's serviceCreatedProc; the service is found by its name.
  *
  *----------------------------------------------------------------------
  */
@@ -77,9 +37,8 @@ ClusterServiceCreate(
     Cluster *clusterPtr,	/* Cluster that learns of it. */
     Tcl_Obj *sidObj)		/* Its sid. */
 {
-    ClusterInterpData *dataPtr = ClusterGetInterpData(clusterPtr->interp);
     ClusterService *servicePtr = ckalloc(sizeof(ClusterService));
-    char name[48];
+    Tcl_HashEntry *entryPtr;
     int isNew;
 
     memset(servicePtr, 0, sizeof(ClusterService));
@@ -102,12 +61,12 @@ ClusterServiceCreate(
     clusterPtr->lastService = servicePtr;
     clusterPtr->numServices++;
 
-    snprintf(name, sizeof(name), "::cluster::service%lu",
-	    ++dataPtr->nextService);
-    ClusterSetObj(&servicePtr->nameObj, Tcl_NewStringObj(name, -1));
-    servicePtr->token = Tcl_CreateObjCommand(clusterPtr->interp,
-	    Tcl_GetString(servicePtr->nameObj), ServiceObjCmd, servicePtr,
-	    ServiceDeleteProc);
+    clusterPtr->faceProcsPtr->serviceCreatedProc(servicePtr);
+    if (servicePtr->nameObj != NULL) {
+	entryPtr = Tcl_CreateHashEntry(&clusterPtr->serviceNames,
+		Tcl_GetString(servicePtr->nameObj), &isNew);
+	Tcl_SetHashValue(entryPtr, servicePtr);
+    }
     return servicePtr;
 }
 
@@ -139,6 +98,14 @@ ClusterServiceUnlink(
     }
     Tcl_DeleteHashEntry(servicePtr->entryPtr);
     servicePtr->entryPtr = NULL;
+    if (servicePtr->nameObj != NULL) {
+	Tcl_HashEntry *entryPtr = Tcl_FindHashEntry(&clusterPtr->serviceNames,
+		Tcl_GetString(servicePtr->nameObj));
+
+	if (entryPtr != NULL && Tcl_GetHashValue(entryPtr) == servicePtr) {
+	    Tcl_DeleteHashEntry(entryPtr);
+	}
+    }
     if (servicePtr->prevPtr) {
 	servicePtr->prevPtr->nextPtr = servicePtr->nextPtr;
     } else {
@@ -163,13 +130,15 @@ ClusterServiceUnlink(
  *
  * ClusterServiceDelete --
  *
- *	Delete the object command of an unlinked service.
+ *	An unlinked service is gone: have the face delete its object
+ *	command, whose delete proc releases the record
+ *	(ClusterServiceRelease).
  *
  * Results:
  *	None.
  *
  * Side effects:
- *	The delete proc frees the service once nobody holds it.
+ *	The face's serviceDeletedProc.
  *
  *----------------------------------------------------------------------
  */
@@ -178,44 +147,33 @@ void
 ClusterServiceDelete(
     ClusterService *servicePtr)	/* Unlinked service. */
 {
-    if (servicePtr->token != NULL) {
-	Tcl_Command token = servicePtr->token;
-
-	servicePtr->token = NULL;
-	Tcl_DeleteCommandFromToken(servicePtr->clusterPtr->interp, token);
-    }
+    servicePtr->clusterPtr->faceProcsPtr->serviceDeletedProc(servicePtr);
 }
 
 /*
  *----------------------------------------------------------------------
  *
- * ServiceDeleteProc, FreeService --
+ * ClusterServiceRelease, FreeService --
  *
- *	The command is gone: by `$service destroy`, rename, the cluster's
- *	removal of the service or the interpreter's deletion. A service
- *	destroyed by a script is removed like one that expired.
+ *	Nothing refers to a removed service any more but those who hold it
+ *	with Tcl_Preserve: free it once they let go.
  *
  * Results:
  *	None.
  *
  * Side effects:
- *	May run `service lost`; frees the service when released.
+ *	Frees the service when released.
  *
  *----------------------------------------------------------------------
  */
 
-static void
-ServiceDeleteProc(
-    ClientData clientData)	/* The ClusterService. */
+void
+ClusterServiceRelease(
+    ClusterService *servicePtr)	/* Removed service. */
 {
-    ClusterService *servicePtr = clientData;
-
-    if (servicePtr->token != NULL) {
-	servicePtr->token = NULL;
-	ClusterRemoveService(servicePtr);
-    }
     Tcl_EventuallyFree(servicePtr, FreeService);
 }
+
 
 static void
 FreeService(
@@ -235,93 +193,6 @@ FreeService(
     ckfree(servicePtr);
 }
 
-/*
- *----------------------------------------------------------------------
- *
- * ClusterServiceFromObj --
- *
- *	Find a service of a cluster by its command name or its sid.
- *
- * Results:
- *	The service, or NULL.
- *
- * Side effects:
- *	None.
- *
- *----------------------------------------------------------------------
- */
-
-ClusterService *
-ClusterServiceFromObj(
-    Cluster *clusterPtr,	/* Cluster of interest. */
-    Tcl_Obj *objPtr)		/* Command name or sid. */
-{
-    Tcl_CmdInfo info;
-    Tcl_HashEntry *entryPtr;
-    Tcl_Command token;
-
-    entryPtr = Tcl_FindHashEntry(&clusterPtr->services,
-	    Tcl_GetString(objPtr));
-    if (entryPtr != NULL) {
-	return Tcl_GetHashValue(entryPtr);
-    }
-
-    /*
-     * By command. A pure string, or a name already used as a command,
-     * caches the command it names, so that the same object given again
-     * (a service name in a targets list) is not looked up again; any
-     * other object is looked up by its string, not converted, since a
-     * name also serves as a list (-services $service) and the two would
-     * convert each other back and forth.
-     */
-
-    if (objPtr->typePtr == NULL || objPtr->typePtr == CmdNameType()) {
-	token = Tcl_GetCommandFromObj(clusterPtr->interp, objPtr);
-    } else {
-	token = Tcl_FindCommand(clusterPtr->interp, Tcl_GetString(objPtr),
-		NULL, 0);
-    }
-    if (token != NULL && Tcl_GetCommandInfoFromToken(token, &info)
-	    && info.objProc == ServiceObjCmd) {
-	ClusterService *servicePtr = info.objClientData;
-
-	if (servicePtr->clusterPtr == clusterPtr
-		&& !(servicePtr->flags & SERVICE_DELETED)) {
-	    return servicePtr;
-	}
-    }
-    return NULL;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * CmdNameType --
- *
- *	Tcl's type of command names, which caches the command an object
- *	names (looked up once: it is the same for every interp).
- *
- * Results:
- *	The type, or NULL if Tcl does not register it.
- *
- * Side effects:
- *	None.
- *
- *----------------------------------------------------------------------
- */
-
-static const Tcl_ObjType *
-CmdNameType(void)
-{
-    static const Tcl_ObjType *typePtr = NULL;
-    static int known = 0;
-
-    if (!known) {
-	typePtr = Tcl_GetObjType("cmdName");
-	known = 1;
-    }
-    return typePtr;
-}
 
 /*
  *----------------------------------------------------------------------
@@ -412,305 +283,46 @@ ClusterServiceInfo(
 /*
  *----------------------------------------------------------------------
  *
- * ServiceObjCmd --
+ * ClusterServiceFind --
  *
- *	$service subcommand ?arg ...?
+ *	Find a service of a cluster by its sid or by the name of its
+ *	object command as the face made it (names from `services`,
+ *	`resolve` and the like). Names given by a user, relative or
+ *	renamed, are the face's to resolve (ClusterServiceFromObj).
  *
  * Results:
- *	A standard Tcl result.
+ *	The service, or NULL.
  *
  * Side effects:
- *	Those of the subcommand.
+ *	None.
  *
  *----------------------------------------------------------------------
  */
 
-static int
-ServiceObjCmd(
-    ClientData clientData,	/* The ClusterService. */
-    Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of arguments. */
-    Tcl_Obj *const objv[])	/* Argument objects. */
+ClusterService *
+ClusterServiceFind(
+    Cluster *clusterPtr,	/* Cluster of interest. */
+    Tcl_Obj *keyObj)		/* Sid or command name. */
 {
-    ClusterService *servicePtr = clientData;
-    const ServiceCommand *cmdPtr;
-    int index, code;
+    const char *key = Tcl_GetString(keyObj);
+    Tcl_HashEntry *entryPtr;
+    ClusterService *servicePtr;
 
-    if (objc < 2) {
-	Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?");
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS", (char *) NULL);
-	return TCL_ERROR;
+    entryPtr = Tcl_FindHashEntry(&clusterPtr->services, key);
+    if (entryPtr == NULL) {
+	entryPtr = Tcl_FindHashEntry(&clusterPtr->serviceNames, key);
     }
-    if (Tcl_GetIndexFromObjStruct(interp, objv[1], serviceCommands,
-	    sizeof(ServiceCommand), "subcommand", 0, &index) != TCL_OK) {
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
-		Tcl_GetString(objv[1]), (char *) NULL);
-	return TCL_ERROR;
+    if (entryPtr == NULL) {
+	return NULL;
     }
-    cmdPtr = &serviceCommands[index];
-    if (objc - 2 < cmdPtr->minArgs || objc - 2 > cmdPtr->maxArgs) {
-	Tcl_WrongNumArgs(interp, 2, objv,
-		cmdPtr->usage[0] ? cmdPtr->usage : NULL);
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS", cmdPtr->name,
-		(char *) NULL);
-	return TCL_ERROR;
-    }
-    Tcl_Preserve(servicePtr);
-    Tcl_Preserve(servicePtr->clusterPtr);
-    code = cmdPtr->proc(servicePtr, interp, objc - 2, objv + 2);
-    Tcl_Release(servicePtr->clusterPtr);
-    Tcl_Release(servicePtr);
-    return code;
+    servicePtr = Tcl_GetHashValue(entryPtr);
+    return (servicePtr->flags & SERVICE_DELETED) ? NULL : servicePtr;
 }
 
 /*
- * $service info | sid | hid | ip | local | tags | props | protocols
- *	Read what is known of the service.
+ * Local Variables:
+ * mode: c
+ * c-basic-offset: 4
+ * fill-column: 78
+ * End:
  */
-
-static int
-ServiceInfoCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
-	Tcl_Obj *const objv[])
-{
-    (void) objc; (void) objv;
-    Tcl_SetObjResult(interp, ClusterServiceInfo(servicePtr));
-    return TCL_OK;
-}
-
-static void
-SetResultOrEmpty(Tcl_Interp *interp, Tcl_Obj *objPtr)
-{
-    if (objPtr != NULL) {
-	Tcl_SetObjResult(interp, objPtr);
-    } else {
-	Tcl_ResetResult(interp);
-    }
-}
-
-static int
-ServiceSidCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
-	Tcl_Obj *const objv[])
-{
-    (void) objc; (void) objv;
-    SetResultOrEmpty(interp, servicePtr->sidObj);
-    return TCL_OK;
-}
-
-static int
-ServiceHidCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
-	Tcl_Obj *const objv[])
-{
-    (void) objc; (void) objv;
-    SetResultOrEmpty(interp, servicePtr->hidObj);
-    return TCL_OK;
-}
-
-static int
-ServiceIpCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
-	Tcl_Obj *const objv[])
-{
-    (void) objc; (void) objv;
-    SetResultOrEmpty(interp, servicePtr->addrObj);
-    return TCL_OK;
-}
-
-static int
-ServiceLocalCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
-	Tcl_Obj *const objv[])
-{
-    (void) objc; (void) objv;
-    Tcl_SetObjResult(interp, Tcl_NewBooleanObj(
-	    (servicePtr->flags & SERVICE_LOCAL) != 0));
-    return TCL_OK;
-}
-
-static int
-ServiceTagsCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
-	Tcl_Obj *const objv[])
-{
-    (void) objc; (void) objv;
-    SetResultOrEmpty(interp, servicePtr->tagsObj);
-    return TCL_OK;
-}
-
-static int
-ServicePropsCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
-	Tcl_Obj *const objv[])
-{
-    (void) objc; (void) objv;
-    SetResultOrEmpty(interp, servicePtr->propsObj);
-    return TCL_OK;
-}
-
-static int
-ServiceProtocolsCmd(ClusterService *servicePtr, Tcl_Interp *interp,
-	int objc, Tcl_Obj *const objv[])
-{
-    (void) objc; (void) objv;
-    SetResultOrEmpty(interp, servicePtr->protocolsObj);
-    return TCL_OK;
-}
-
-/*
- * $service proto_props id
- *	The props the service advertised for one protocol, or empty.
- */
-
-static int
-ServiceProtoPropsCmd(ClusterService *servicePtr, Tcl_Interp *interp,
-	int objc, Tcl_Obj *const objv[])
-{
-    Tcl_Obj *valueObj = NULL;
-
-    (void) objc;
-    Tcl_DictObjGet(NULL, servicePtr->propsObj, objv[0], &valueObj);
-    SetResultOrEmpty(interp, valueObj);
-    return TCL_OK;
-}
-
-/*
- * $service last_seen
- *	Seconds since the service was last heard from.
- */
-
-static int
-ServiceLastSeenCmd(ClusterService *servicePtr, Tcl_Interp *interp,
-	int objc, Tcl_Obj *const objv[])
-{
-    (void) objc; (void) objv;
-    Tcl_SetObjResult(interp, Tcl_NewWideIntObj(
-	    (ClusterpMonotonicMs() - servicePtr->lastSeenMs) / 1000));
-    return TCL_OK;
-}
-
-/*
- * $service resolve tag ?modifier?
- * $service resolver tags ?modifier? ?op?
- *	1 if the service matches, else 0 (doc/protocol.md section 6.6).
- */
-
-static int
-ServiceResolveCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
-	Tcl_Obj *const objv[])
-{
-    return ClusterResolveTest(interp, ClusterServiceResolverTags(servicePtr),
-	    servicePtr->tagsObj, Tcl_NewListObj(1, &objv[0]),
-	    (objc > 1) ? objv[1] : NULL, NULL);
-}
-
-static int
-ServiceResolverCmd(ClusterService *servicePtr, Tcl_Interp *interp,
-	int objc, Tcl_Obj *const objv[])
-{
-    return ClusterResolveTest(interp, ClusterServiceResolverTags(servicePtr),
-	    servicePtr->tagsObj, objv[0], (objc > 1) ? objv[1] : NULL,
-	    (objc > 2) ? objv[2] : NULL);
-}
-
-static int
-ServiceResolverTagsCmd(ClusterService *servicePtr, Tcl_Interp *interp,
-	int objc, Tcl_Obj *const objv[])
-{
-    (void) objc; (void) objv;
-    Tcl_SetObjResult(interp, ClusterServiceResolverTags(servicePtr));
-    return TCL_OK;
-}
-
-/*
- * $service send payload ?protocols?
- *	Send a payload dict to this service; the protocol used, or empty.
- * $service query ruid query
- *	Send it a query (type 4) with the given request id.
- */
-
-static int
-ServiceSendCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
-	Tcl_Obj *const objv[])
-{
-    return ClusterSendToServiceCmd(servicePtr, interp, objv[0],
-	    objc > 1 ? objv[1] : NULL);
-}
-
-static int
-ServiceQueryCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
-	Tcl_Obj *const objv[])
-{
-    Tcl_Obj *payloadObj = Tcl_NewDictObj();
-    int code;
-
-    (void) objc;
-    Tcl_IncrRefCount(payloadObj);
-    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_TYPE),
-	    Tcl_NewIntObj(CLUSTER_TYPE_QUERY));
-    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_RUID),
-	    objv[0]);
-    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_DATA),
-	    objv[1]);
-    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_KEEPALIVE),
-	    Tcl_NewIntObj(1));
-    code = ClusterSendToServiceCmd(servicePtr, interp, payloadObj, NULL);
-    Tcl_DecrRefCount(payloadObj);
-    return code;
-}
-
-/*
- * $service socket id
- *	An identifier of the open stream to the service over protocol id,
- *	or empty when none is open.
- */
-
-static int
-ServiceSocketCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
-	Tcl_Obj *const objv[])
-{
-    int proto = ClusterProtoFromName(Tcl_GetString(objv[0]));
-
-    (void) objc;
-    if (proto > CLUSTER_PROTO_C && servicePtr->peer.conns[proto] != NULL) {
-	Tcl_SetObjResult(interp, ClusterConnName(servicePtr->peer.conns[proto]));
-    } else {
-	Tcl_ResetResult(interp);
-    }
-    return TCL_OK;
-}
-
-/*
- * $service expected ?within?
- *	Without an argument: 1 if the service must speak up by a deadline
- *	(after a ping), else 0. With one: expect it within `within` ms.
- */
-
-static int
-ServiceExpectedCmd(ClusterService *servicePtr, Tcl_Interp *interp,
-	int objc, Tcl_Obj *const objv[])
-{
-    int within;
-
-    if (objc == 1) {
-	if (Tcl_GetIntFromObj(NULL, objv[0], &within) != TCL_OK
-		|| within < 0) {
-	    return ClusterError(interp, "INVALID_ARGS", "within",
-		    "bad within \"%s\": must be a number of milliseconds",
-		    Tcl_GetString(objv[0]));
-	}
-	servicePtr->expectedByMs = ClusterpMonotonicMs() + within;
-	ClusterScheduleSweep(servicePtr->clusterPtr, within + 1);
-    }
-    Tcl_SetObjResult(interp, Tcl_NewBooleanObj(
-	    servicePtr->expectedByMs != 0));
-    return TCL_OK;
-}
-
-/*
- * $service destroy
- *	Forget the service (it is rediscovered when heard from again).
- */
-
-static int
-ServiceDestroyCmd(ClusterService *servicePtr, Tcl_Interp *interp,
-	int objc, Tcl_Obj *const objv[])
-{
-    (void) objc; (void) objv; (void) interp;
-    ClusterRemoveService(servicePtr);
-    return TCL_OK;
-}

@@ -8,25 +8,13 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterCmd.h"
 
 /*
  * `cluster join ...` and `cluster packet ...`: the ::cluster command is an
  * ensemble over the namespace's commands. A safe interpreter gets only
  * the codec: joining opens sockets, which is for its master to allow.
  */
-
-static const char ensembleScript[] =
-    "namespace eval ::cluster {\n"
-    "    namespace export join packet\n"
-    "    namespace ensemble create -subcommands {join packet}\n"
-    "}\n";
-
-static const char safeEnsembleScript[] =
-    "namespace eval ::cluster {\n"
-    "    namespace export packet\n"
-    "    namespace ensemble create -subcommands {packet}\n"
-    "}\n";
 
 static int		InitCommands(Tcl_Interp *interp, int withNetwork);
 
@@ -81,26 +69,33 @@ Cluster_SafeInit(
 static int
 InitCommands(
     Tcl_Interp *interp,		/* Interpreter to initialise. */
-    int withNetwork)		/* Also `cluster join` and the hooks. */
+    int withNetwork)		/* Also `cluster join`. */
 {
+    Tcl_Namespace *nsPtr;
+    Tcl_Command ensemble;
+    Tcl_Obj *subcommandsObj;
+
     if (Tcl_InitStubs(interp, "8.6", 0) == NULL) {
 	return TCL_ERROR;
     }
-    if (Tcl_CreateNamespace(interp, "::cluster", NULL, NULL) == NULL) {
+    nsPtr = Tcl_CreateNamespace(interp, "::cluster", NULL, NULL);
+    if (nsPtr == NULL || ClusterPacketInit(interp) != TCL_OK) {
 	return TCL_ERROR;
     }
-    if (ClusterPacketInit(interp) != TCL_OK) {
-	return TCL_ERROR;
-    }
+    subcommandsObj = Tcl_NewListObj(0, NULL);
     if (withNetwork) {
-	if (ClusterHookPrepare(interp) != TCL_OK) {
-	    return TCL_ERROR;
-	}
 	Tcl_CreateObjCommand(interp, "::cluster::join", ClusterJoinObjCmd,
 		NULL, NULL);
+	Tcl_ListObjAppendElement(NULL, subcommandsObj,
+		Tcl_NewStringObj("join", -1));
     }
-    if (Tcl_EvalEx(interp, withNetwork ? ensembleScript : safeEnsembleScript,
-	    -1, TCL_EVAL_GLOBAL) != TCL_OK) {
+    Tcl_ListObjAppendElement(NULL, subcommandsObj,
+	    Tcl_NewStringObj("packet", -1));
+    ensemble = Tcl_CreateEnsemble(interp, "::cluster", nsPtr,
+	    TCL_ENSEMBLE_PREFIX);
+    if (ensemble == NULL || Tcl_SetEnsembleSubcommandList(interp, ensemble,
+	    subcommandsObj) != TCL_OK) {
+	Tcl_DecrRefCount(subcommandsObj);
 	return TCL_ERROR;
     }
     return Tcl_PkgProvide(interp, PACKAGE_NAME, PACKAGE_VERSION);

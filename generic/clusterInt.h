@@ -123,6 +123,25 @@ typedef struct ClusterService ClusterService;
 typedef struct ClusterHookTable ClusterHookTable;
 typedef struct ClusterQuery ClusterQuery;
 
+/*
+ * How the core tells the face (the Tcl commands) of the objects it makes
+ * and drops: the face gives each service and query its object command.
+ * The core itself creates and deletes no command.
+ */
+
+typedef struct ClusterFaceProcs {
+    void (*serviceCreatedProc)(ClusterService *servicePtr);
+				/* Set its nameObj and token. */
+    void (*serviceDeletedProc)(ClusterService *servicePtr);
+				/* Delete its command; the command's delete
+				 * proc calls ClusterServiceRelease. */
+    void (*queryCreatedProc)(ClusterQuery *queryPtr);
+				/* Set its nameObj and token. */
+    void (*queryDeletedProc)(ClusterQuery *queryPtr);
+				/* Delete its command; the command's delete
+				 * proc calls ClusterQueryForget. */
+} ClusterFaceProcs;
+
 #define CLUSTER_INT2PTR(i)	((void *) (intptr_t) (i))
 #define CLUSTER_PTR2INT(p)	((int) (intptr_t) (p))
 
@@ -136,7 +155,7 @@ typedef struct ClusterQuery ClusterQuery;
 
 struct ClusterService {
     Cluster *clusterPtr;	/* The cluster that knows it. */
-    Tcl_Command token;		/* Its object command. */
+    Tcl_Command token;		/* Its object command (the face's). */
     Tcl_Obj *nameObj;		/* Fully qualified command name. */
     int flags;			/* SERVICE_* bits. */
     Tcl_HashEntry *entryPtr;	/* In clusterPtr->services, by sid. */
@@ -181,6 +200,8 @@ struct Cluster {
     Tcl_Obj *tagsObj;		/* Current tags (a list, unshared). */
     Tcl_HashTable channels;	/* Subscribed channels: key = number. */
     Tcl_HashTable services;	/* Known services: key = sid string. */
+    Tcl_HashTable serviceNames;	/* The same: key = command name. */
+    const ClusterFaceProcs *faceProcsPtr;	/* The face's callbacks. */
     ClusterService *firstService;	/* In discovery order. */
     ClusterService *lastService;
     int numServices;		/* Entries in services. */
@@ -231,6 +252,51 @@ typedef struct ClusterInterpData {
 } ClusterInterpData;
 
 /*
+ * A query asked by this member (clusterCoreQuery.c); its object command
+ * is the face's (clusterCmdQuery.c).
+ */
+
+#define QUERY_DELETED	(1<<0)	/* Its command is gone. */
+#define QUERY_DONE	(1<<1)	/* `done` has been delivered. */
+#define QUERY_COLLECT	(1<<2)	/* -collect was given. */
+
+struct ClusterQuery {
+    Cluster *clusterPtr;	/* Cluster that asked. */
+    Tcl_Command token;		/* Its object command (the face's). */
+    Tcl_Obj *nameObj;		/* Fully qualified command name. */
+    unsigned long serial;	/* Number of the query in its interp. */
+    int flags;			/* QUERY_* bits. */
+    ClusterQuery *nextPtr;	/* In clusterPtr->firstQuery. */
+    Tcl_Obj *idObj;		/* Query id: the ruid of its payloads. */
+    Tcl_Obj *queryObj;		/* What was asked. */
+    Tcl_Obj *commandObj;	/* Called with {event query}. */
+    int channel;		/* Channel it was sent on. */
+    int timeoutMs;		/* -timeout. */
+    Tcl_Obj *remainingObj;	/* Dict: sid -> service name, not yet
+				 * answered. */
+    Tcl_Obj *resultsObj;	/* Dict: service -> {event E result R}. */
+    Tcl_Obj *payloadsObj;	/* Dict: service -> response payload. */
+    Tcl_Obj *payloadObj;	/* Current response payload, or NULL. */
+    Tcl_Obj *serviceObj;	/* Current responder, or NULL. */
+    Tcl_TimerToken timer;	/* Timeout. */
+};
+
+/*
+ * What a query asks and how (the options of `$cluster query`).
+ */
+
+typedef struct ClusterQuerySpec {
+    Tcl_Obj *queryObj;		/* -query: what to ask. */
+    Tcl_Obj *commandObj;	/* -command: called with {event query}. */
+    Tcl_Obj *idObj;		/* -id, or NULL for a new one. */
+    Tcl_Obj *protocolsObj;	/* -protocols, or NULL. */
+    int collect;		/* -collect: keep the command's results. */
+    int timeoutMs;		/* -timeout. */
+    int broadcast;		/* -broadcast, or -1 when not given. */
+    int channel;		/* -channel. */
+} ClusterQuerySpec;
+
+/*
  * Results of running a hook.
  */
 
@@ -266,7 +332,6 @@ int		ClusterPayloadEncode(Tcl_Interp *interp, Tcl_Obj *dictObj,
 Tcl_Obj *	ClusterPayloadFromView(const ClusterPacketView *viewPtr);
 int		ClusterDecodeErrorToInterp(Tcl_Interp *interp,
 		    const ClusterCodecError *errPtr);
-int		ClusterPacketInit(Tcl_Interp *interp);
 Tcl_Obj *	ClusterFieldKey(ClusterFieldId id);
 int		ClusterGetVarintFromObj(Tcl_Interp *interp, Tcl_Obj *objPtr,
 		    uint64_t *valuePtr);
@@ -292,45 +357,15 @@ typedef struct ClusterPayloadCache {
 ClusterPayloadCache *ClusterGetPayloadCache(void);
 
 /*
- * Between the files of ::cluster::packet only: clusterCmdPacket.c (the
- * ensemble and its per-interp state) and clusterCmdStream.c (the stream
- * objects).
+ * The life of a cluster (clusterCore.c); per-interp state.
  */
 
-typedef struct ClusterPacketData {
-    ClusterBuf buf;		/* Reused by `encode`. */
-    unsigned long streamCount;	/* Streams created so far, to name the
-				 * next one. */
-} ClusterPacketData;
-
-typedef struct ClusterSubCommand {
-    const char *name;		/* Subcommand name. */
-    Tcl_ObjCmdProc *proc;	/* Its implementation. */
-} ClusterSubCommand;
-
-int		ClusterPacketDispatch(ClientData clientData,
-		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[],
-		    int first, const ClusterSubCommand *table);
-int		ClusterPacketWrongArgs(Tcl_Interp *interp, int objc,
-		    Tcl_Obj *const objv[], const char *message);
-int		ClusterPacketStreamCmd(ClientData clientData,
-		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
-
-/*
- * Options (clusterCmdConfig.c); joining and teardown (clusterCore.c); the
- * cluster object command (clusterCmd.c).
- */
-
-ClusterInterpData *ClusterGetInterpData(Tcl_Interp *interp);
-int		ClusterJoinObjCmd(ClientData clientData, Tcl_Interp *interp,
-		    int objc, Tcl_Obj *const objv[]);
-int		ClusterObjCmd(ClientData clientData, Tcl_Interp *interp,
-		    int objc, Tcl_Obj *const objv[]);
-int		ClusterParseConfig(Tcl_Interp *interp, int objc,
-		    Tcl_Obj *const objv[], ClusterConfig *configPtr);
+Cluster *	ClusterCreate(Tcl_Interp *interp, ClusterConfig *configPtr,
+		    const ClusterFaceProcs *faceProcsPtr);
+void		ClusterStart(Cluster *clusterPtr);
+void		ClusterDestroy(Cluster *clusterPtr);
 void		ClusterFreeConfig(ClusterConfig *configPtr);
-Tcl_Obj *	ClusterConfigDict(const Cluster *clusterPtr);
-Tcl_Obj *	ClusterStatsDict(const Cluster *clusterPtr);
+ClusterInterpData *ClusterGetInterpData(Tcl_Interp *interp);
 
 /*
  * Beacons: heartbeats, discovery, disconnect (clusterCoreBeacon.c).
@@ -383,14 +418,7 @@ void		ClusterSchedulePing(Cluster *clusterPtr,
 		    ClusterService *servicePtr);
 Tcl_Obj *	ClusterCompletePayload(Cluster *clusterPtr,
 		    Tcl_Obj *givenObj);
-int		ClusterSendObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
-		    int objc, Tcl_Obj *const objv[]);
-int		ClusterAddTargets(Cluster *clusterPtr, Tcl_Interp *interp,
-		    int how, Tcl_Obj *argObj, Tcl_Obj *targetsObj);
 Tcl_Obj *	ClusterTargetSids(Cluster *clusterPtr, Tcl_Obj *targetsObj);
-int		ClusterSendToServiceCmd(ClusterService *servicePtr,
-		    Tcl_Interp *interp, Tcl_Obj *payloadObj,
-		    Tcl_Obj *protocolsObj);
 int		ClusterSendToService(Cluster *clusterPtr,
 		    ClusterService *servicePtr, Tcl_Obj *payloadObj,
 		    Tcl_Obj *protocolsObj, int allowBroadcast,
@@ -404,9 +432,11 @@ void		ClusterSendFailed(Cluster *clusterPtr,
  * Queries (clusterCoreQuery.c) and answers to those of others (clusterCoreAnswer.c).
  */
 
+Tcl_Obj *	ClusterQueryStart(Cluster *clusterPtr, Tcl_Obj *targetsObj,
+		    const ClusterQuerySpec *specPtr);
+void		ClusterQueryFinish(ClusterQuery *queryPtr);
+void		ClusterQueryForget(ClusterQuery *queryPtr);
 void		ClusterQueriesDeleteAll(Cluster *clusterPtr);
-int		ClusterQueryObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
-		    int objc, Tcl_Obj *const objv[]);
 void		ClusterQueryIncoming(Cluster *clusterPtr,
 		    ClusterService *servicePtr, Tcl_Obj *payloadObj,
 		    ClusterProto proto, ClusterConn *connPtr);
@@ -465,13 +495,14 @@ void		ClusterRemoveService(ClusterService *servicePtr);
 void		ClusterRemoveAllServices(Cluster *clusterPtr);
 
 /*
- * Service objects (clusterCoreService.c).
+ * Service records (clusterCoreService.c).
  */
 
 ClusterService *ClusterServiceCreate(Cluster *clusterPtr, Tcl_Obj *sidObj);
 void		ClusterServiceUnlink(ClusterService *servicePtr);
 void		ClusterServiceDelete(ClusterService *servicePtr);
-ClusterService *ClusterServiceFromObj(Cluster *clusterPtr, Tcl_Obj *objPtr);
+void		ClusterServiceRelease(ClusterService *servicePtr);
+ClusterService *ClusterServiceFind(Cluster *clusterPtr, Tcl_Obj *keyObj);
 Tcl_Obj *	ClusterServiceInfo(ClusterService *servicePtr);
 Tcl_Obj *	ClusterServiceResolverTags(ClusterService *servicePtr);
 
@@ -488,7 +519,9 @@ int		ClusterHookExists(ClusterHookTable *hooksPtr,
 ClusterHookResult ClusterHookRun(Cluster *clusterPtr, const char *path,
 		    ClusterService *servicePtr, Tcl_Obj **payloadPtr,
 		    Tcl_Obj **resultPtr);
-int		ClusterHookPrepare(Tcl_Interp *interp);
+int		ClusterHookCall(Cluster *clusterPtr, Tcl_Obj *prefixObj,
+		    int objc, Tcl_Obj *const objv[], const char *context,
+		    Tcl_Obj **resultPtr);
 int		ClusterHookIsFilter(const char *path);
 
 /*

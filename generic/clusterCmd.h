@@ -1,0 +1,92 @@
+/*
+ * clusterCmd.h --
+ *
+ *	Declarations of the face: the Tcl commands of the extension
+ *	(clusterInit.c, clusterCmd*.c). The face parses arguments, builds
+ *	results and errors, and makes and deletes the object commands of
+ *	clusters, services, queries and packet streams; it calls the core
+ *	(clusterInt.h) and nothing calls it but Tcl.
+ *
+ * Copyright (c) 2026 The cluster developers.
+ * See the file "LICENSE" for information on usage and redistribution.
+ */
+
+#ifndef _CLUSTERCMD_H
+#define _CLUSTERCMD_H
+
+#include "clusterInt.h"
+
+/*
+ * Between the files of ::cluster::packet only: clusterCmdPacket.c (the
+ * ensemble and its per-interp state) and clusterCmdStream.c (the stream
+ * objects).
+ */
+
+typedef struct ClusterPacketData {
+    ClusterBuf buf;		/* Reused by `encode`. */
+    unsigned long streamCount;	/* Streams created so far, to name the
+				 * next one. */
+} ClusterPacketData;
+
+typedef struct ClusterSubCommand {
+    const char *name;		/* Subcommand name. */
+    Tcl_ObjCmdProc *proc;	/* Its implementation. */
+} ClusterSubCommand;
+
+int		ClusterPacketDispatch(ClientData clientData,
+		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[],
+		    int first, const ClusterSubCommand *table);
+int		ClusterPacketWrongArgs(Tcl_Interp *interp, int objc,
+		    Tcl_Obj *const objv[], const char *message);
+int		ClusterPacketStreamCmd(ClientData clientData,
+		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
+int		ClusterPacketInit(Tcl_Interp *interp);
+
+/*
+ * `cluster join` and the cluster object (clusterCmdJoin.c, clusterCmd.c);
+ * its options (clusterCmdConfig.c).
+ */
+
+int		ClusterJoinObjCmd(ClientData clientData, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+int		ClusterObjCmd(ClientData clientData, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+int		ClusterParseConfig(Tcl_Interp *interp, int objc,
+		    Tcl_Obj *const objv[], ClusterConfig *configPtr);
+Tcl_Obj *	ClusterConfigDict(const Cluster *clusterPtr);
+Tcl_Obj *	ClusterStatsDict(const Cluster *clusterPtr);
+
+/*
+ * Sending and querying (clusterCmdSend.c, clusterCmdQuery.c).
+ */
+
+int		ClusterSendObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+int		ClusterAddTargets(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int how, Tcl_Obj *argObj, Tcl_Obj *targetsObj);
+int		ClusterSendToServiceCmd(ClusterService *servicePtr,
+		    Tcl_Interp *interp, Tcl_Obj *payloadObj,
+		    Tcl_Obj *protocolsObj);
+int		ClusterQueryObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+void		ClusterQueryCommandCreate(ClusterQuery *queryPtr);
+void		ClusterQueryCommandDelete(ClusterQuery *queryPtr);
+
+/*
+ * Service objects (clusterCmdService.c).
+ */
+
+void		ClusterServiceCommandCreate(ClusterService *servicePtr);
+void		ClusterServiceCommandDelete(ClusterService *servicePtr);
+ClusterService *ClusterServiceFromObj(Cluster *clusterPtr, Tcl_Obj *objPtr);
+
+#endif /* _CLUSTERCMD_H */
+
+/*
+ * Local Variables:
+ * mode: c
+ * c-basic-offset: 4
+ * fill-column: 78
+ * End:
+ */
