@@ -5,7 +5,7 @@
  *	(clusterInit.c, clusterCmd*.c). The face parses arguments, builds
  *	results and errors, and makes and deletes the object commands of
  *	clusters, services, queries and packet streams; it calls the core
- *	(clusterInt.h) and nothing calls it but Tcl.
+ *	(clusterCore.h) and nothing calls it but Tcl.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -14,7 +14,7 @@
 #ifndef _CLUSTERCMD_H
 #define _CLUSTERCMD_H
 
-#include "clusterInt.h"
+#include "clusterCore.h"
 
 /*
  * Between the files of ::cluster::packet only: clusterCmdPacket.c (the

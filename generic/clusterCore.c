@@ -11,7 +11,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterCore.h"
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>

@@ -10,7 +10,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterCore.h"
 
 static void		HeartbeatTimerProc(ClientData clientData);
 static void		ReplyTimerProc(ClientData clientData);

@@ -30,7 +30,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterCore.h"
 #include <string.h>
 
 /*

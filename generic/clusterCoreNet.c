@@ -16,7 +16,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterCore.h"
 
 static int		NetFailedProc(void *owner, ClusterNetPeer *peerPtr,
 			    ClusterProto proto,

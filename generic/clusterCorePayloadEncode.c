@@ -14,7 +14,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterCore.h"
 #include <stdio.h>
 #include <tclTomMath.h>
 

@@ -13,7 +13,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterCore.h"
 
 static int		Notify(ClusterQuery *queryPtr, const char *event);
 static void		FreeQuery(char *blockPtr);

@@ -13,7 +13,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterCore.h"
 
 /*
  * How long a read of the machine's addresses stays fresh.

@@ -9,7 +9,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterCore.h"
 
 static int		AsksKeepalive(Tcl_Obj *payloadObj,
 			    Tcl_Obj *keepaliveKey);

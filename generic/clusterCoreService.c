@@ -10,7 +10,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterCore.h"
 
 
 static void		FreeService(char *blockPtr);

@@ -427,7 +427,7 @@ ClusterNetStreamStats(
  *	the notifier cannot watch.
  *
  * Results:
- *	A standard Tcl result; errors go to interp when it is not NULL.
+ *	A standard Tcl result; *errPtr says why on error.
  *
  * Side effects:
  *	A socket; for u a socket file.

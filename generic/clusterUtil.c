@@ -9,7 +9,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterCore.h"
 #include <stdarg.h>
 #include <stdio.h>
 

@@ -11,7 +11,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterInt.h"
+#include "clusterCore.h"
 #include "clusterUnixPort.h"
 
 #ifdef __APPLE__

@@ -20,7 +20,7 @@
 #   define _GNU_SOURCE 1
 #endif
 
-#include "clusterInt.h"
+#include "clusterCore.h"
 #include "clusterUnixPort.h"
 
 #include <sys/types.h>

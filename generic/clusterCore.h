@@ -1,16 +1,18 @@
 /*
- * clusterInt.h --
+ * clusterCore.h --
  *
- *	Declarations shared by the files of the cluster extension: the
- *	structures of clusters, services, queries and transports, and the
- *	prototypes that cross file boundaries.
+ *	Declarations of the core (clusterCore*.c): the structures of
+ *	clusters, services and queries, the configuration, the counters,
+ *	and the prototypes that cross the core's files. The core sits on
+ *	the transports (clusterNet.h), the codec (clusterCodec.h) and the
+ *	platform (clusterPort.h); the face (clusterCmd.h) sits on it.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#ifndef _CLUSTERINT_H
-#define _CLUSTERINT_H
+#ifndef _CLUSTERCORE_H
+#define _CLUSTERCORE_H
 
 #include "clusterNet.h"
 
@@ -541,4 +543,4 @@ int		ClusterResolveTest(Tcl_Interp *interp,
 int		ClusterTagsObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
 		    int objc, Tcl_Obj *const objv[]);
 
-#endif /* _CLUSTERINT_H */
+#endif /* _CLUSTERCORE_H */
