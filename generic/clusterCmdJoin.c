@@ -25,7 +25,8 @@ static void		JoinDeleteProc(ClientData clientData);
 
 static const ClusterFaceProcs faceProcs = {
     ClusterServiceCommandCreate, ClusterServiceCommandDelete,
-    ClusterQueryCommandCreate, ClusterQueryCommandDelete
+    ClusterQueryCommandCreate, ClusterQueryCommandDelete,
+    ClusterServiceFromObj
 };
 
 /*

@@ -10,6 +10,7 @@
  */
 
 #include "clusterCmd.h"
+#include <stdio.h>
 
 static const char *const queryOptions[] = {
     "-collect", "-resolve", "-resolver", "-query", "-command", "-timeout",
@@ -163,8 +164,10 @@ void
 ClusterQueryCommandCreate(
     ClusterQuery *queryPtr)	/* New query. */
 {
-    ClusterSetObj(&queryPtr->nameObj, Tcl_ObjPrintf("::cluster::query%lu",
-	    queryPtr->serial));
+    char name[48];
+
+    snprintf(name, sizeof(name), "::cluster::query%lu", queryPtr->serial);
+    ClusterSetObj(&queryPtr->nameObj, Tcl_NewStringObj(name, -1));
     queryPtr->token = Tcl_CreateObjCommand(queryPtr->clusterPtr->interp,
 	    Tcl_GetString(queryPtr->nameObj), QueryObjCmd, queryPtr,
 	    QueryDeleteProc);

@@ -11,13 +11,6 @@
 
 #include "clusterCmd.h"
 
-/*
- * Above this many targets, one filtered multicast replaces direct sends
- * (unless -broadcast says otherwise).
- */
-
-#define DIRECT_SEND_MAX 3
-
 static const char *const sendOptions[] = {
     "-services", "-resolve", "-resolver", "-broadcast", "-protocols",
     "-channel", "-ruid", "-data", NULL
@@ -136,7 +129,7 @@ ClusterSendObjCmd(
     int objc,			/* Options and values. */
     Tcl_Obj *const objv[])
 {
-    Tcl_Obj *targetsObj = Tcl_NewListObj(0, NULL), *payloadObj, **names;
+    Tcl_Obj *targetsObj = Tcl_NewListObj(0, NULL), *payloadObj;
     Tcl_Obj *protocolsObj = NULL, *usedObj = Tcl_NewListObj(0, NULL);
     int broadcast = -1, channel = 0, i, index, numNames, code = TCL_OK;
 
@@ -198,41 +191,13 @@ ClusterSendObjCmd(
     if (code != TCL_OK) {
 	goto done;
     }
-    Tcl_ListObjGetElements(NULL, targetsObj, &numNames, &names);
+    Tcl_ListObjLength(NULL, targetsObj, &numNames);
     if (numNames == 0 && broadcast != 1) {
 	Tcl_ResetResult(interp);
 	goto done;
     }
-    if (broadcast == 1 || (broadcast == -1 && numNames > DIRECT_SEND_MAX)) {
-	int sent;
-
-	if (numNames > 0) {
-	    Tcl_DictObjPut(NULL, payloadObj,
-		    ClusterFieldKey(CLUSTER_F_FILTER),
-		    ClusterTargetSids(clusterPtr, targetsObj));
-	}
-	code = ClusterBroadcast(clusterPtr, payloadObj, interp, &sent);
-	Tcl_ListObjAppendElement(NULL, usedObj,
-		Tcl_NewStringObj(sent ? "c" : "", -1));
-    } else {
-	for (i = 0; i < numNames && code == TCL_OK; i++) {
-	    ClusterService *servicePtr;
-	    int used;
-
-	    if (ClusterIsDeleted(clusterPtr)) {
-		break;
-	    }
-	    servicePtr = ClusterServiceFromObj(clusterPtr, names[i]);
-	    if (servicePtr == NULL) {
-		Tcl_ListObjAppendElement(NULL, usedObj, Tcl_NewObj());
-		continue;
-	    }
-	    code = ClusterSendToService(clusterPtr, servicePtr, payloadObj,
-		    protocolsObj, broadcast != 0, interp, &used);
-	    Tcl_ListObjAppendElement(NULL, usedObj, Tcl_NewStringObj(
-		    used >= 0 ? clusterProtoNames[used] : "", -1));
-	}
-    }
+    code = ClusterSendEvent(clusterPtr, targetsObj, payloadObj, broadcast,
+	    protocolsObj, interp, usedObj);
     if (code == TCL_OK) {
 	Tcl_Obj *resultObj = Tcl_NewDictObj();
 

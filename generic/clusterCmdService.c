@@ -11,6 +11,7 @@
  */
 
 #include "clusterCmd.h"
+#include <stdio.h>
 
 typedef int (ServiceSubcommand)(ClusterService *servicePtr,
 	Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
@@ -80,9 +81,16 @@ ClusterServiceCommandCreate(
 {
     Tcl_Interp *interp = servicePtr->clusterPtr->interp;
     ClusterInterpData *dataPtr = ClusterGetInterpData(interp);
+    char name[48];
 
-    ClusterSetObj(&servicePtr->nameObj, Tcl_ObjPrintf(
-	    "::cluster::service%lu", ++dataPtr->nextService));
+    /*
+     * Not Tcl_ObjPrintf: its string keeps room to grow, and a process
+     * knows hundreds of services.
+     */
+
+    snprintf(name, sizeof(name), "::cluster::service%lu",
+	    ++dataPtr->nextService);
+    ClusterSetObj(&servicePtr->nameObj, Tcl_NewStringObj(name, -1));
     servicePtr->token = Tcl_CreateObjCommand(interp,
 	    Tcl_GetString(servicePtr->nameObj), ServiceObjCmd, servicePtr,
 	    ServiceDeleteProc);
@@ -154,12 +162,14 @@ ClusterServiceFromObj(
     Tcl_Obj *objPtr)		/* Command name or sid. */
 {
     ClusterService *servicePtr;
+    Tcl_HashEntry *entryPtr;
     Tcl_CmdInfo info;
     Tcl_Command token;
 
-    servicePtr = ClusterServiceFind(clusterPtr, objPtr);
-    if (servicePtr != NULL) {
-	return servicePtr;
+    entryPtr = Tcl_FindHashEntry(&clusterPtr->services,
+	    Tcl_GetString(objPtr));
+    if (entryPtr != NULL) {
+	return Tcl_GetHashValue(entryPtr);
     }
 
     /*

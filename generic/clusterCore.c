@@ -104,7 +104,6 @@ ClusterCreate(
     memset(configPtr, 0, sizeof(ClusterConfig));
     Tcl_InitHashTable(&clusterPtr->channels, TCL_ONE_WORD_KEYS);
     Tcl_InitHashTable(&clusterPtr->services, TCL_STRING_KEYS);
-    Tcl_InitHashTable(&clusterPtr->serviceNames, TCL_STRING_KEYS);
     clusterPtr->hooksPtr = ClusterHooksCreate();
     ClusterBufInit(&clusterPtr->sendBuf);
 
@@ -464,7 +463,6 @@ FreeCluster(
     }
     Tcl_DeleteHashTable(&clusterPtr->channels);
     Tcl_DeleteHashTable(&clusterPtr->services);
-    Tcl_DeleteHashTable(&clusterPtr->serviceNames);
     ClusterHooksFree(clusterPtr->hooksPtr);
     ClusterBufFree(&clusterPtr->sendBuf);
     ckfree(clusterPtr);

@@ -142,6 +142,9 @@ typedef struct ClusterFaceProcs {
     void (*queryDeletedProc)(ClusterQuery *queryPtr);
 				/* Delete its command; the command's delete
 				 * proc calls ClusterQueryForget. */
+    ClusterService *(*serviceFromNameProc)(Cluster *clusterPtr,
+	    Tcl_Obj *nameObj);	/* The live service a command name (as the
+				 * face made it) stands for, or NULL. */
 } ClusterFaceProcs;
 
 #define CLUSTER_INT2PTR(i)	((void *) (intptr_t) (i))
@@ -202,7 +205,6 @@ struct Cluster {
     Tcl_Obj *tagsObj;		/* Current tags (a list, unshared). */
     Tcl_HashTable channels;	/* Subscribed channels: key = number. */
     Tcl_HashTable services;	/* Known services: key = sid string. */
-    Tcl_HashTable serviceNames;	/* The same: key = command name. */
     const ClusterFaceProcs *faceProcsPtr;	/* The face's callbacks. */
     ClusterService *firstService;	/* In discovery order. */
     ClusterService *lastService;
@@ -310,18 +312,14 @@ typedef enum ClusterHookResult {
 } ClusterHookResult;
 
 /*
- * Errors (clusterCoreError.c); object slots (clusterUtil.c).
+ * Errors (clusterCoreError.c): the one place that builds CLUSTER errors
+ * in an interpreter.
  */
 
 int		ClusterError(Tcl_Interp *interp, const char *category,
 		    const char *detail, const char *format, ...);
 int		ClusterErrToInterp(Tcl_Interp *interp,
 		    const ClusterErr *errPtr);
-void		ClusterSetObj(Tcl_Obj **slotPtr, Tcl_Obj *valueObj);
-#define CLUSTER_HOOK_PATH_SIZE 48
-void		ClusterChannelHookPath(char *path, const char *direction,
-		    int channel);
-int		ClusterRandomUpTo(int limit);
 
 /*
  * The packet codec seen from Tcl (clusterCorePayload.c, clusterCorePayloadEncode.c,
@@ -421,6 +419,16 @@ void		ClusterSchedulePing(Cluster *clusterPtr,
 Tcl_Obj *	ClusterCompletePayload(Cluster *clusterPtr,
 		    Tcl_Obj *givenObj);
 Tcl_Obj *	ClusterTargetSids(Cluster *clusterPtr, Tcl_Obj *targetsObj);
+int		ClusterSendEvent(Cluster *clusterPtr, Tcl_Obj *targetsObj,
+		    Tcl_Obj *payloadObj, int broadcast, Tcl_Obj *protocolsObj,
+		    Tcl_Interp *interp, Tcl_Obj *usedObj);
+
+/*
+ * More targets than this are reached by one filtered multicast, unless
+ * -broadcast says otherwise.
+ */
+
+#define CLUSTER_DIRECT_SEND_MAX	3
 int		ClusterSendToService(Cluster *clusterPtr,
 		    ClusterService *servicePtr, Tcl_Obj *payloadObj,
 		    Tcl_Obj *protocolsObj, int allowBroadcast,

@@ -11,6 +11,7 @@
 
 #include "clusterCore.h"
 
+static void		PingTimerProc(ClientData clientData);
 static void		PingSweepProc(ClientData clientData);
 
 /*
@@ -249,3 +250,111 @@ ClusterRemoveAllServices(
 	Tcl_Release(servicePtr);
     }
 }
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterSchedulePing --
+ *
+ *	Note that a service could not be reached on any protocol. Every
+ *	service that fails within -pingbatch ms is named in one ping.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Adds to the pending ping; may start its timer.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterSchedulePing(
+    Cluster *clusterPtr,	/* Sender. */
+    ClusterService *servicePtr)	/* Service that could not be reached. */
+{
+    Tcl_Obj **sids;
+    int numSids, i;
+
+    if (ClusterIsDeleted(clusterPtr)) {
+	return;
+    }
+    if (clusterPtr->pingSidsObj == NULL) {
+	clusterPtr->pingSidsObj = Tcl_NewListObj(0, NULL);
+	Tcl_IncrRefCount(clusterPtr->pingSidsObj);
+    }
+    Tcl_ListObjGetElements(NULL, clusterPtr->pingSidsObj, &numSids, &sids);
+    for (i = 0; i < numSids; i++) {
+	if (strcmp(Tcl_GetString(sids[i]),
+		Tcl_GetString(servicePtr->sidObj)) == 0) {
+	    return;
+	}
+    }
+    Tcl_ListObjAppendElement(NULL, clusterPtr->pingSidsObj,
+	    servicePtr->sidObj);
+    if (clusterPtr->pingTimer == NULL) {
+	clusterPtr->pingTimer = Tcl_CreateTimerHandler(
+		clusterPtr->config.pingBatchMs, PingTimerProc, clusterPtr);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PingTimerProc --
+ *
+ *	Broadcast the batched ping, and expect its services ourselves: they
+ *	must be heard from within -pingdeadline.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	A datagram; expectations on services.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+PingTimerProc(
+    ClientData clientData)	/* The Cluster. */
+{
+    Cluster *clusterPtr = clientData;
+    Tcl_Obj *sidsObj = clusterPtr->pingSidsObj, *payloadObj, **sids;
+    Tcl_WideInt deadline;
+    int numSids, i, sent;
+
+    clusterPtr->pingTimer = NULL;
+    clusterPtr->pingSidsObj = NULL;
+    if (sidsObj == NULL) {
+	return;
+    }
+    deadline = ClusterpMonotonicMs() + clusterPtr->config.pingDeadlineMs;
+    Tcl_ListObjGetElements(NULL, sidsObj, &numSids, &sids);
+    for (i = 0; i < numSids; i++) {
+	Tcl_HashEntry *entryPtr = Tcl_FindHashEntry(&clusterPtr->services,
+		Tcl_GetString(sids[i]));
+
+	if (entryPtr != NULL) {
+	    ClusterService *servicePtr = Tcl_GetHashValue(entryPtr);
+
+	    if (servicePtr->expectedByMs == 0
+		    || servicePtr->expectedByMs > deadline) {
+		servicePtr->expectedByMs = deadline;
+	    }
+	}
+    }
+    payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_PING);
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_DATA),
+	    sidsObj);
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_KNOWN),
+	    Tcl_NewIntObj(clusterPtr->numServices));
+    Tcl_DecrRefCount(sidsObj);
+    Tcl_IncrRefCount(payloadObj);
+    Tcl_Preserve(clusterPtr);
+    ClusterBroadcast(clusterPtr, payloadObj, NULL, &sent);
+    Tcl_DecrRefCount(payloadObj);
+    ClusterScheduleSweep(clusterPtr, clusterPtr->config.pingSweepMs);
+    Tcl_Release(clusterPtr);
+}
+

@@ -24,7 +24,6 @@ static void		AfterDelivery(Cluster *clusterPtr,
 static int		HasField(Tcl_Obj *payloadObj, Tcl_Obj *keyObj);
 static int		MulticastPacket(Cluster *clusterPtr,
 			    const unsigned char *bytes, size_t length);
-static void		PingTimerProc(ClientData clientData);
 static void		ReportFailure(Cluster *clusterPtr,
 			    ClusterService *servicePtr, int failedMask,
 			    ClusterProto via);
@@ -92,118 +91,11 @@ ClusterRunSendHooks(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterSchedulePing --
- *
- *	Note that a service could not be reached on any protocol. Every
- *	service that fails within -pingbatch ms is named in one ping.
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	Adds to the pending ping; may start its timer.
- *
- *----------------------------------------------------------------------
- */
-
-void
-ClusterSchedulePing(
-    Cluster *clusterPtr,	/* Sender. */
-    ClusterService *servicePtr)	/* Service that could not be reached. */
-{
-    Tcl_Obj **sids;
-    int numSids, i;
-
-    if (ClusterIsDeleted(clusterPtr)) {
-	return;
-    }
-    if (clusterPtr->pingSidsObj == NULL) {
-	clusterPtr->pingSidsObj = Tcl_NewListObj(0, NULL);
-	Tcl_IncrRefCount(clusterPtr->pingSidsObj);
-    }
-    Tcl_ListObjGetElements(NULL, clusterPtr->pingSidsObj, &numSids, &sids);
-    for (i = 0; i < numSids; i++) {
-	if (strcmp(Tcl_GetString(sids[i]),
-		Tcl_GetString(servicePtr->sidObj)) == 0) {
-	    return;
-	}
-    }
-    Tcl_ListObjAppendElement(NULL, clusterPtr->pingSidsObj,
-	    servicePtr->sidObj);
-    if (clusterPtr->pingTimer == NULL) {
-	clusterPtr->pingTimer = Tcl_CreateTimerHandler(
-		clusterPtr->config.pingBatchMs, PingTimerProc, clusterPtr);
-    }
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * PingTimerProc --
- *
- *	Broadcast the batched ping, and expect its services ourselves: they
- *	must be heard from within -pingdeadline.
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	A datagram; expectations on services.
- *
- *----------------------------------------------------------------------
- */
-
-static void
-PingTimerProc(
-    ClientData clientData)	/* The Cluster. */
-{
-    Cluster *clusterPtr = clientData;
-    Tcl_Obj *sidsObj = clusterPtr->pingSidsObj, *payloadObj, **sids;
-    Tcl_WideInt deadline;
-    int numSids, i, sent;
-
-    clusterPtr->pingTimer = NULL;
-    clusterPtr->pingSidsObj = NULL;
-    if (sidsObj == NULL) {
-	return;
-    }
-    deadline = ClusterpMonotonicMs() + clusterPtr->config.pingDeadlineMs;
-    Tcl_ListObjGetElements(NULL, sidsObj, &numSids, &sids);
-    for (i = 0; i < numSids; i++) {
-	Tcl_HashEntry *entryPtr = Tcl_FindHashEntry(&clusterPtr->services,
-		Tcl_GetString(sids[i]));
-
-	if (entryPtr != NULL) {
-	    ClusterService *servicePtr = Tcl_GetHashValue(entryPtr);
-
-	    if (servicePtr->expectedByMs == 0
-		    || servicePtr->expectedByMs > deadline) {
-		servicePtr->expectedByMs = deadline;
-	    }
-	}
-    }
-    payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_PING);
-    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_DATA),
-	    sidsObj);
-    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_KNOWN),
-	    Tcl_NewIntObj(clusterPtr->numServices));
-    Tcl_DecrRefCount(sidsObj);
-    Tcl_IncrRefCount(payloadObj);
-    Tcl_Preserve(clusterPtr);
-    ClusterBroadcast(clusterPtr, payloadObj, NULL, &sent);
-    Tcl_DecrRefCount(payloadObj);
-    ClusterScheduleSweep(clusterPtr, clusterPtr->config.pingSweepMs);
-    Tcl_Release(clusterPtr);
-}
-
-/*
- *----------------------------------------------------------------------
- *
  * ClusterSendFailed --
  *
- *	A transport could not deliver packets to a service. Called by the
- *	stream transports when a connection fails; `unsentObj` lists the
- *	whole packets that did not get through. They are sent again over
+ *	A transport could not deliver packets to a service. Called back
+ *	by the stream transports (through clusterCoreNet.c) when a
+ *	connection fails, with the whole packets that did not get through. They are sent again over
  *	the service's other protocols (the connection's own excepted); when
  *	one works the service hears which failed, and when none does a ping
  *	is scheduled.
@@ -744,6 +636,77 @@ ClusterBroadcast(
     code = ClusterMulticastSend(clusterPtr,
 	    clusterPtr->sendBuf.bytes + start, length, interp);
     *sentPtr = (code == TCL_OK);
+    return code;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterSendEvent --
+ *
+ *	Deliver an event payload to services (`$cluster send`): one
+ *	filtered multicast when asked (-broadcast 1) or when there are more
+ *	than CLUSTER_DIRECT_SEND_MAX targets and -broadcast was not given;
+ *	else to each service over its protocols in turn (-broadcast 0: never
+ *	falling back to multicast).
+ *
+ * Results:
+ *	A standard Tcl result (errors in interp). usedObj gets, per service
+ *	(one element for a multicast), the protocol that took the packet,
+ *	or an empty element.
+ *
+ * Side effects:
+ *	Packets; send hooks, which may destroy the cluster (the caller holds
+ *	it).
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterSendEvent(
+    Cluster *clusterPtr,	/* Sender (preserved by the caller). */
+    Tcl_Obj *targetsObj,	/* Service names. */
+    Tcl_Obj *payloadObj,	/* The event payload (unshared). */
+    int broadcast,		/* -broadcast, or -1 when not given. */
+    Tcl_Obj *protocolsObj,	/* -protocols, or NULL. */
+    Tcl_Interp *interp,		/* For errors. */
+    Tcl_Obj *usedObj)		/* Out: protocols used (unshared list). */
+{
+    Tcl_Obj **names;
+    int numNames, i, code = TCL_OK;
+
+    Tcl_ListObjGetElements(NULL, targetsObj, &numNames, &names);
+    if (broadcast == 1
+	    || (broadcast == -1 && numNames > CLUSTER_DIRECT_SEND_MAX)) {
+	int sent;
+
+	if (numNames > 0) {
+	    Tcl_DictObjPut(NULL, payloadObj,
+		    ClusterFieldKey(CLUSTER_F_FILTER),
+		    ClusterTargetSids(clusterPtr, targetsObj));
+	}
+	code = ClusterBroadcast(clusterPtr, payloadObj, interp, &sent);
+	Tcl_ListObjAppendElement(NULL, usedObj,
+		Tcl_NewStringObj(sent ? "c" : "", -1));
+	return code;
+    }
+    for (i = 0; i < numNames && code == TCL_OK; i++) {
+	ClusterService *servicePtr;
+	int used;
+
+	if (ClusterIsDeleted(clusterPtr)) {
+	    break;
+	}
+	servicePtr = ClusterServiceFind(clusterPtr, names[i]);
+	if (servicePtr == NULL) {
+	    Tcl_ListObjAppendElement(NULL, usedObj, Tcl_NewObj());
+	    continue;
+	}
+	code = ClusterSendToService(clusterPtr, servicePtr, payloadObj,
+		protocolsObj, broadcast != 0, interp, &used);
+	Tcl_ListObjAppendElement(NULL, usedObj, Tcl_NewStringObj(
+		used >= 0 ? clusterProtoNames[used] : "", -1));
+    }
     return code;
 }
 

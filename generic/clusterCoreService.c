@@ -27,7 +27,7 @@ static void		FreeService(char *blockPtr);
  *	The new service, linked into the cluster.
  *
  * Side effects:
- *	The face's serviceCreatedProc; the service is found by its name.
+ *	The face's serviceCreatedProc.
  *
  *----------------------------------------------------------------------
  */
@@ -38,7 +38,6 @@ ClusterServiceCreate(
     Tcl_Obj *sidObj)		/* Its sid. */
 {
     ClusterService *servicePtr = ckalloc(sizeof(ClusterService));
-    Tcl_HashEntry *entryPtr;
     int isNew;
 
     memset(servicePtr, 0, sizeof(ClusterService));
@@ -62,11 +61,6 @@ ClusterServiceCreate(
     clusterPtr->numServices++;
 
     clusterPtr->faceProcsPtr->serviceCreatedProc(servicePtr);
-    if (servicePtr->nameObj != NULL) {
-	entryPtr = Tcl_CreateHashEntry(&clusterPtr->serviceNames,
-		Tcl_GetString(servicePtr->nameObj), &isNew);
-	Tcl_SetHashValue(entryPtr, servicePtr);
-    }
     return servicePtr;
 }
 
@@ -98,14 +92,6 @@ ClusterServiceUnlink(
     }
     Tcl_DeleteHashEntry(servicePtr->entryPtr);
     servicePtr->entryPtr = NULL;
-    if (servicePtr->nameObj != NULL) {
-	Tcl_HashEntry *entryPtr = Tcl_FindHashEntry(&clusterPtr->serviceNames,
-		Tcl_GetString(servicePtr->nameObj));
-
-	if (entryPtr != NULL && Tcl_GetHashValue(entryPtr) == servicePtr) {
-	    Tcl_DeleteHashEntry(entryPtr);
-	}
-    }
     if (servicePtr->prevPtr) {
 	servicePtr->prevPtr->nextPtr = servicePtr->nextPtr;
     } else {
@@ -285,10 +271,9 @@ ClusterServiceInfo(
  *
  * ClusterServiceFind --
  *
- *	Find a service of a cluster by its sid or by the name of its
- *	object command as the face made it (names from `services`,
- *	`resolve` and the like). Names given by a user, relative or
- *	renamed, are the face's to resolve (ClusterServiceFromObj).
+ *	Find a service of a cluster by its sid, or by the name of its
+ *	object command: names are the face's, so the face resolves them
+ *	(serviceFromNameProc).
  *
  * Results:
  *	The service, or NULL.
@@ -304,16 +289,14 @@ ClusterServiceFind(
     Cluster *clusterPtr,	/* Cluster of interest. */
     Tcl_Obj *keyObj)		/* Sid or command name. */
 {
-    const char *key = Tcl_GetString(keyObj);
     Tcl_HashEntry *entryPtr;
     ClusterService *servicePtr;
 
-    entryPtr = Tcl_FindHashEntry(&clusterPtr->services, key);
+    entryPtr = Tcl_FindHashEntry(&clusterPtr->services,
+	    Tcl_GetString(keyObj));
     if (entryPtr == NULL) {
-	entryPtr = Tcl_FindHashEntry(&clusterPtr->serviceNames, key);
-    }
-    if (entryPtr == NULL) {
-	return NULL;
+	return clusterPtr->faceProcsPtr->serviceFromNameProc(clusterPtr,
+		keyObj);
     }
     servicePtr = Tcl_GetHashValue(entryPtr);
     return (servicePtr->flags & SERVICE_DELETED) ? NULL : servicePtr;

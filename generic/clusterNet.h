@@ -225,12 +225,6 @@ void		ClusterConnBind(ClusterConn *connPtr,
 ClusterNetPeer *ClusterConnPeer(const ClusterConn *connPtr);
 Tcl_Obj *	ClusterConnName(const ClusterConn *connPtr);
 
-/*
- * Clock (unix/clusterUnixTime.c).
- */
-
-Tcl_WideInt	ClusterpMonotonicMs(void);
-
 #endif /* _CLUSTERNET_H */
 
 /*

@@ -57,6 +57,23 @@ int		ClusterErrSet(ClusterErr *errPtr, const char *category,
 		    const char *detail, const char *format, ...);
 
 /*
+ * Helpers of every layer (clusterUtil.c): object slots, random delays,
+ * the path of a channel's hook.
+ */
+
+void		ClusterSetObj(Tcl_Obj **slotPtr, Tcl_Obj *valueObj);
+int		ClusterRandomUpTo(int limit);
+#define CLUSTER_HOOK_PATH_SIZE 48
+void		ClusterChannelHookPath(char *path, const char *direction,
+		    int channel);
+
+/*
+ * Clock (unix/clusterUnixTime.c): monotonic milliseconds.
+ */
+
+Tcl_WideInt	ClusterpMonotonicMs(void);
+
+/*
  * Identities and addresses (unix/clusterUnixHost.c, macosx/).
  */
 

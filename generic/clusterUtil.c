@@ -1,17 +1,19 @@
 /*
  * clusterUtil.c --
  *
- *	Small helpers shared by the core: structures of clusters, services,
- *	queries and configs hold Tcl_Objs in slots, and this is the one way
- *	their references are managed.
+ *	Small helpers of every layer, below all of them: the one way the
+ *	Tcl_Obj slots of structures are managed, random delays, the path of
+ *	a channel's hook, and error records for code that has no
+ *	interpreter (ClusterErrSet).
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterCore.h"
+#include "clusterPort.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 /*
  *----------------------------------------------------------------------

@@ -11,7 +11,6 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterCore.h"
 #include "clusterUnixPort.h"
 
 #ifdef __APPLE__

@@ -21,7 +21,6 @@
 #   define _GNU_SOURCE 1
 #endif
 
-#include "clusterCore.h"
 #include "clusterUnixPort.h"
 
 #include <sys/types.h>
@@ -43,6 +42,10 @@
  */
 
 #define MULTICAST_RCVBUF	(1024 * 1024)
+
+static int		JoinGroup(int fd, const ClusterAddr *groupPtr,
+			    const ClusterAddr *ifPtr, const char *groupText,
+			    struct in_addr *ifAddrPtr, ClusterErr *errPtr);
 
 /*
  *----------------------------------------------------------------------
@@ -191,9 +194,8 @@ ClusterpMulticastOpen(
 				 * the machine. */
     int *fdPtr)			/* Where to put the descriptor. */
 {
-    char groupText[CLUSTER_ADDR_STRLEN], ifText[CLUSTER_ADDR_STRLEN];
+    char groupText[CLUSTER_ADDR_STRLEN];
     struct sockaddr_in sin;
-    struct ip_mreq mreq;
     struct in_addr ifAddr;
     unsigned char loop = 1, ttlByte;
     int fd, on = 1, rcvbuf = MULTICAST_RCVBUF, err;
@@ -256,46 +258,10 @@ ClusterpMulticastOpen(
 		(unsigned) ntohs(groupPtr->port), Tcl_ErrnoMsg(err));
     }
 
-    /*
-     * Join the group.
-     */
-
-    ifAddr.s_addr = (ifPtr != NULL) ? ifPtr->ip : htonl(INADDR_ANY);
-    memset(&mreq, 0, sizeof(mreq));
-    mreq.imr_multiaddr.s_addr = groupPtr->ip;
-    mreq.imr_interface = ifAddr;
-    if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
-	    sizeof(mreq)) < 0) {
-	err = errno;
-	if (ifAddr.s_addr == htonl(INADDR_ANY) && err == ENODEV) {
-	    /*
-	     * No route for the group: meet on loopback.
-	     */
-
-	    ifAddr.s_addr = htonl(INADDR_LOOPBACK);
-	    mreq.imr_interface = ifAddr;
-	    if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
-		    sizeof(mreq)) < 0) {
-		err = errno;
-	    } else {
-		err = 0;
-	    }
-	}
-	if (err != 0) {
-	    close(fd);
-	    if (ifAddr.s_addr == htonl(INADDR_ANY)) {
-		snprintf(ifText, sizeof(ifText), "%s", "default");
-	    } else {
-		ClusterAddr joined;
-
-		joined.ip = ifAddr.s_addr;
-		joined.port = 0;
-		ClusterpFormatAddress(&joined, ifText);
-	    }
-	    return ClusterErrSet(errPtr, "SOCKET", "MEMBERSHIP",
-		    "can't join multicast group %s on interface %s: %s",
-		    groupText, ifText, Tcl_ErrnoMsg(err));
-	}
+    if (JoinGroup(fd, groupPtr, ifPtr, groupText, &ifAddr, errPtr)
+	    != TCL_OK) {
+	close(fd);
+	return TCL_ERROR;
     }
 
     /*
@@ -333,6 +299,71 @@ ClusterpMulticastOpen(
     return ClusterErrSet(errPtr, "SOCKET", "OPTION",
 	    "can't set %s on multicast socket for %s: %s", what, groupText,
 	    Tcl_ErrnoMsg(err));
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * JoinGroup --
+ *
+ *	Join a multicast socket to its group on an interface, or on the
+ *	system's choice; when the system has no route for the group, meet
+ *	on loopback (127.0.0.1), where every member of this host does.
+ *
+ * Results:
+ *	A standard Tcl result; *ifAddrPtr is the interface joined on
+ *	(INADDR_ANY for the system's choice). On error *errPtr says why and
+ *	the caller closes the socket.
+ *
+ * Side effects:
+ *	Group membership.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+JoinGroup(
+    int fd,			/* The bound socket. */
+    const ClusterAddr *groupPtr,	/* Group address and port. */
+    const ClusterAddr *ifPtr,	/* Interface, or NULL: system's choice. */
+    const char *groupText,	/* The group, for messages. */
+    struct in_addr *ifAddrPtr,	/* Out: the interface joined on. */
+    ClusterErr *errPtr)		/* For errors; may be NULL. */
+{
+    char ifText[CLUSTER_ADDR_STRLEN];
+    struct ip_mreq mreq;
+    int err = 0;
+
+    ifAddrPtr->s_addr = (ifPtr != NULL) ? ifPtr->ip : htonl(INADDR_ANY);
+    memset(&mreq, 0, sizeof(mreq));
+    mreq.imr_multiaddr.s_addr = groupPtr->ip;
+    mreq.imr_interface = *ifAddrPtr;
+    if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
+	    sizeof(mreq)) == 0) {
+	return TCL_OK;
+    }
+    err = errno;
+    if (ifAddrPtr->s_addr == htonl(INADDR_ANY) && err == ENODEV) {
+	ifAddrPtr->s_addr = htonl(INADDR_LOOPBACK);
+	mreq.imr_interface = *ifAddrPtr;
+	if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
+		sizeof(mreq)) == 0) {
+	    return TCL_OK;
+	}
+	err = errno;
+    }
+    if (ifAddrPtr->s_addr == htonl(INADDR_ANY)) {
+	snprintf(ifText, sizeof(ifText), "%s", "default");
+    } else {
+	ClusterAddr joined;
+
+	joined.ip = ifAddrPtr->s_addr;
+	joined.port = 0;
+	ClusterpFormatAddress(&joined, ifText);
+    }
+    return ClusterErrSet(errPtr, "SOCKET", "MEMBERSHIP",
+	    "can't join multicast group %s on interface %s: %s",
+	    groupText, ifText, Tcl_ErrnoMsg(err));
 }
 
 /*

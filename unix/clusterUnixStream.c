@@ -21,7 +21,6 @@
 #   define _GNU_SOURCE 1
 #endif
 
-#include "clusterCore.h"
 #include "clusterUnixPort.h"
 
 #include <sys/types.h>

@@ -8,7 +8,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterCore.h"
+#include "clusterPort.h"
 #include <time.h>
 
 /*
