@@ -1,28 +1,58 @@
 # helpers.tcl --
 #
-#	Helpers shared by the membership test files (join.test,
-#	members.test, hooks.test, resolve.test, procs.test): a multicast
-#	port per test, waiting for events with a watchdog, counting open
-#	file descriptors, members that are destroyed at the end of each
-#	test, and child tclsh processes that run a member of their own.
+#	The helpers every network test file shares: a multicast port per
+#	test on a group of this process's own, joining with short timings,
+#	waiting on a condition with a deadline, child tclsh processes driven
+#	over a pipe, constraints probed from the system, and the checks
+#	that nothing (member, descriptor, channel, timer, socket file,
+#	command) outlives a test or a file.
 #
-#	Source it after "package require cluster":
+#	Everything stays on this machine: -remote 0 (multicast TTL 0),
+#	streams over loopback and unix sockets only.
 #
-#	    source [file join [file dirname [info script]] helpers.tcl]
+#	Source it at the top of a test file:
+#
+#	    source [file join [file dirname [file normalize [info script]]] \
+#		    helpers.tcl]
+#	    th::start_state
+#	    testConstraint multicast [th::probe_multicast]
+#
+#	and end the file with a test whose body is [th::end_state] and
+#	result {}, then "th::cleanup; th::remove_files; cleanupTests".
 #
 # Copyright (c) 2026 The cluster developers.
 # See the file "LICENSE" for information on usage and redistribution.
+
+package require tcltest 2
+package require cluster
 
 namespace eval ::th {
     variable portBase		;# First multicast port of this process.
     variable portCount 0	;# Ports handed out so far.
     variable port 0		;# The current test's port (fresh_port).
-    variable members {}		;# Clusters made by [th::join].
-    variable children {}	;# Child processes: dict chan -> pid.
-    variable childReply		;# Array chan -> reply of child_eval.
-    variable childLines		;# Array chan -> lines not yet consumed.
+    variable group		;# The multicast group of this process.
+    variable members {}		;# Clusters made by th::join.
+    variable children {}	;# Pipes of child processes.
+    variable bgerrors {}	;# Background errors seen (message list).
+    variable wake 0		;# vwait target of th::wait_until.
+    variable helperFile [file normalize [info script]]	;# This file.
     variable sockDir		;# Directory of our unix socket files.
+    variable bootFile		;# Script run by child processes.
+    variable base		;# What th::start_state saw (a dict).
     variable baseCommands	;# [info commands ::cluster::*] at start.
+    variable reply		;# Child pipe -> last {code result}.
+    variable events		;# Child pipe -> events it reported.
+    variable lines		;# Child pipe -> raw stdout lines.
+    variable dead		;# Child pipe -> 1 once its stdout closed.
+    array set reply {}
+    array set events {}
+    array set lines {}
+    array set dead {}
+
+    # The timings th::join, th::cjoin and th::child_start give a member
+    # unless the call overrides them. A file may set its own once: the
+    # messaging files use {-heartbeat 200 -ttl 5 -discoverywait 100}.
+    variable timings {-heartbeat 200 -ttl 1}
 
     # Each process gets its own block of 64 ports in 30000-59999, chosen
     # from its pid, so that test files running at the same time (here or
@@ -32,16 +62,20 @@ namespace eval ::th {
     # And its own multicast group (a member bound to the group hears that
     # group only), so that a member of another program that happens to
     # use the same port is not heard either.
-    variable group 230.231.[expr {([pid] >> 8) & 255}].[expr {[pid] & 255}]
+    set group 230.231.[expr {([pid] >> 8) & 255}].[expr {[pid] & 255}]
     set sockDir /tmp/cluster-test-[pid]
-    variable childFile /tmp/cluster-test-child-[pid].tcl
+    set bootFile /tmp/cluster-test-[pid]-child.tcl
     set baseCommands [lsort [info commands ::cluster::*]]
 }
+
+# ----------------------------------------------------------------------
+# Members in this process.
+# ----------------------------------------------------------------------
 
 # th::fresh_port --
 #
 #	A multicast port of its own for the next test; also remembered as
-#	$::th::port, which [th::join] uses.
+#	$::th::port, which th::join, th::cjoin and th::child_start use.
 
 proc ::th::fresh_port {} {
     variable portBase
@@ -52,161 +86,49 @@ proc ::th::fresh_port {} {
     return $port
 }
 
-# th::wait_for --
-#
-#	Waits until the variable (give a fully qualified name, e.g. ::got)
-#	is written, at most timeoutMs.
-#
-# Results:
-#	1 if the variable was written, 0 on timeout.
-
-proc ::th::wait_for {varName timeoutMs} {
-    variable timedOut
-    set timedOut 0
-    set id [after $timeoutMs [list set ::th::timedOut 1]]
-    trace add variable $varName write ::th::WaitWritten
-    vwait ::th::timedOut
-    trace remove variable $varName write ::th::WaitWritten
-    after cancel $id
-    return [expr {$timedOut == 0}]
-}
-
-proc ::th::WaitWritten {args} {
-    set ::th::timedOut 0
-}
-
-# th::wait_until --
-#
-#	Runs the event loop until the expression (evaluated at global level)
-#	is true, at most timeoutMs. It is checked every 5 ms.
-#
-# Results:
-#	1 if the expression became true, 0 on timeout.
-
-proc ::th::wait_until {expression timeoutMs} {
-    set deadline [expr {[clock milliseconds] + $timeoutMs}]
-    while {1} {
-	if {[uplevel #0 [list expr $expression]]} {
-	    return 1
-	}
-	if {[clock milliseconds] >= $deadline} {
-	    return 0
-	}
-	set id [after 5 [list set ::th::tick 1]]
-	vwait ::th::tick
-	after cancel $id
-    }
-}
-
-# th::settle --
-#
-#	Runs the event loop for ms milliseconds (to check that something
-#	does NOT happen).
-
-proc ::th::settle {ms} {
-    set id [after $ms [list set ::th::settled 1]]
-    vwait ::th::settled
-    after cancel $id
-}
-
-# th::report --
-#
-#	Writes a measurement (a latency, a convergence time) to the test
-#	output, so that runs can be compared.
-
-proc ::th::report {text} {
-    puts [::tcltest::outputChannel] "    measured: $text"
-}
-
-# th::fd_count --
-#
-#	The number of file descriptors this process has open.
-
-proc ::th::fd_count {} {
-    return [llength [glob -nocomplain /proc/[pid]/fd/*]]
-}
-
-# th::sock_path --
-#
-#	A unix socket path in our own directory; the member inserts -<sid>
-#	before the extension.
-
-proc ::th::sock_path {name} {
-    variable sockDir
-    file mkdir $sockDir
-    return [file join $sockDir $name.sock]
-}
-
-# th::sock_files --
-#
-#	The socket files left in our directory.
-
-proc ::th::sock_files {} {
-    variable sockDir
-    return [lsort [glob -nocomplain -directory $sockDir *]]
-}
-
 # th::join --
 #
-#	Joins with this file's group, the current test's port and small
-#	timings (overridable),
-#	and remembers the member for th::cleanup.
+#	Joins with this process's group, the current test's port and the
+#	timings of $::th::timings (the options given override them), and
+#	remembers the member for th::cleanup.
 
 proc ::th::join {args} {
-    variable port
     variable members
-    variable group
-    set c [cluster join -address $group -port $port -heartbeat 200 -ttl 1 \
-	    {*}$args]
+    set c [cluster join {*}[JoinOptions] {*}$args]
     lappend members $c
     return $c
 }
 
-# th::cluster_commands --
-#
-#	The cluster, service and query commands that exist now.
-
-proc ::th::cluster_commands {} {
-    variable baseCommands
-    set extra {}
-    foreach cmd [lsort [info commands ::cluster::*]] {
-	if {$cmd ni $baseCommands} {
-	    lappend extra $cmd
-	}
-    }
-    return $extra
+proc ::th::JoinOptions {} {
+    variable group
+    variable port
+    variable timings
+    return [list -address $group -port $port {*}$timings]
 }
 
-# th::cleanup --
+# th::see --
 #
-#	Destroys every member still alive and stops every child. Called by
-#	each test's -cleanup.
+#	Waits until cluster $c knows a service with tag $tag whose props are
+#	known for all its stream protocols. Returns the service, or raises.
 
-proc ::th::cleanup {} {
-    variable members
-    variable children
-    foreach c $members {
-	if {[llength [info commands $c]]} {
-	    catch {$c destroy}
-	}
+proc ::th::see {c tag {ms 5000}} {
+    set ok [wait_until {[llength [$c resolve $tag]] == 1
+	    && [::th::ready [lindex [$c resolve $tag] 0]]} $ms]
+    if {!$ok} {
+	return -code error -errorcode {THTEST NOT_SEEN} \
+		"$c did not discover a service tagged \"$tag\" in $ms ms"
     }
-    set members {}
-    foreach chan [dict keys $children] {
-	child_stop $chan
-    }
-    # Anything else that a test made without th::join.
-    foreach cmd [info commands ::cluster::cluster*] {
-	catch {$cmd destroy}
-    }
+    return [lindex [$c resolve $tag] 0]
 }
 
-# th::all_known --
+# th::ready --
 #
-#	1 when every member in the list knows exactly n services.
+#	1 when the props of a service are known for each of its stream
+#	protocols.
 
-proc ::th::all_known {clusters n} {
-    foreach c $clusters {
-	if {[$c known_services] != $n} {
+proc ::th::ready {service} {
+    foreach p [$service protocols] {
+	if {$p ne "c" && ![dict exists [$service props] $p]} {
 	    return 0
 	}
     }
@@ -235,196 +157,454 @@ proc ::th::service_of {self otherSid} {
     return {}
 }
 
+# th::all_known --
+#
+#	1 when every member in the list knows exactly n services.
+
+proc ::th::all_known {clusters n} {
+    foreach c $clusters {
+	if {[$c known_services] != $n} {
+	    return 0
+	}
+    }
+    return 1
+}
+
+# th::cluster_commands --
+#
+#	The cluster, service and query commands that exist now and did not
+#	when this file was sourced.
+
+proc ::th::cluster_commands {} {
+    variable baseCommands
+    set extra {}
+    foreach cmd [lsort [info commands ::cluster::*]] {
+	if {$cmd ni $baseCommands} {
+	    lappend extra $cmd
+	}
+    }
+    return $extra
+}
+
+# ----------------------------------------------------------------------
+# The event loop.
+# ----------------------------------------------------------------------
+
+# th::wait_until --
+#
+#	Runs the event loop until the expression (evaluated in the caller)
+#	is true, at most timeoutMs. It is checked every 5 ms, and at once
+#	when a child writes.
+#
+# Results:
+#	1 if the expression became true, 0 on timeout.
+
+proc ::th::wait_until {expression {timeoutMs 5000}} {
+    set deadline [expr {[clock milliseconds] + $timeoutMs}]
+    while {1} {
+	if {[uplevel 1 [list expr $expression]]} {
+	    return 1
+	}
+	if {[clock milliseconds] >= $deadline} {
+	    return 0
+	}
+	set id [after 5 {set ::th::wake poll}]
+	vwait ::th::wake
+	after cancel $id
+    }
+}
+
+# th::settle --
+#
+#	Runs the event loop for ms milliseconds (to show that something
+#	does NOT happen).
+
+proc ::th::settle {ms} {
+    set id [after $ms [list set ::th::settled 1]]
+    vwait ::th::settled
+    after cancel $id
+}
+
+# th::bgerror --
+#
+#	Background error handler the test files may install: errors are
+#	collected in $::th::bgerrors (and asserted on where expected), never
+#	printed. th::cleanup empties the list.
+
+proc ::th::bgerror {message options} {
+    variable bgerrors
+    lappend bgerrors $message
+}
+
+# ----------------------------------------------------------------------
+# Measurements, descriptors, files.
+# ----------------------------------------------------------------------
+
+# th::measured --
+#
+#	Writes a measurement (a latency, a convergence time, memory) to the
+#	test output, so that runs can be compared.
+
+proc ::th::measured {text} {
+    puts [::tcltest::outputChannel] "    measured: $text"
+}
+
+# th::rss --
+#
+#	VmRSS of this process, in kB.
+
+proc ::th::rss {} {
+    set f [open /proc/self/status]
+    set status [read $f]
+    close $f
+    regexp {VmRSS:\s+(\d+)} $status -> kb
+    return $kb
+}
+
+# th::instrumented --
+#
+#	Whether this process runs under AddressSanitizer or valgrind, whose
+#	own bookkeeping (quarantine, shadow memory) makes VmRSS say little
+#	about our memory: their leak checkers judge instead.
+
+proc ::th::instrumented {} {
+    set f [open /proc/self/maps]
+    set maps [read $f]
+    close $f
+    return [regexp {libasan|vgpreload} $maps]
+}
+
+# th::fd_count --
+#
+#	The number of file descriptors this process has open.
+
+proc ::th::fd_count {} {
+    return [llength [glob -nocomplain /proc/[pid]/fd/*]]
+}
+
+# th::sock_path --
+#
+#	A unix socket path in our own directory, for a member called $name;
+#	the member inserts -<sid> before the extension.
+
+proc ::th::sock_path {name} {
+    variable sockDir
+    file mkdir $sockDir
+    return [file join $sockDir $name.sock]
+}
+
+# th::sock_files --
+#
+#	The files left in our socket directory.
+
+proc ::th::sock_files {} {
+    variable sockDir
+    return [lsort [glob -nocomplain -directory $sockDir *]]
+}
+
 # ----------------------------------------------------------------------
 # Child processes.
 #
-# A child is a tclsh running childScript below: it loads the same build
+# A child is a tclsh running $bootFile: it loads the same build
 # (TCLLIBPATH and, under the sanitizer build, LD_PRELOAD are inherited),
-# joins with the options it is given and prints "ready <sid> <joinMs>".
-# Then it evaluates each line it reads on stdin at global level and
-# answers "ok <result>" or "error <message>" (as a list, on one line).
-# Lines it prints by itself (from its hooks) start with "event".
-# At EOF on stdin it destroys its member and exits.
+# reads scripts from stdin, one per line (base64 of UTF-8), evaluates
+# them at global level and writes back `result code value`; `::report
+# args` in its scripts and hooks sends `event args` at any time. Every
+# line it writes is the base64 of a list. EOF on stdin destroys its
+# clusters and exits. Its stderr is ours, so a sanitizer report in a
+# child fails the test file.
 # ----------------------------------------------------------------------
 
-set ::th::childScript {
-    package require cluster
-    fconfigure stdout -buffering line
-    proc emit {args} {
-	puts stdout [list event {*}$args]
-    }
-    set joinMs [clock milliseconds]
-    set c [cluster join {*}[lrange $argv 1 end]]
-    eval [lindex $argv 0]
-    puts stdout [list ready [$c sid] $joinMs]
-    proc serve {} {
-	if {[gets stdin line] < 0} {
-	    if {[eof stdin]} {
-		catch {$::c destroy}
-		set ::finished 1
+proc ::th::WriteBoot {} {
+    variable bootFile
+    set f [open $bootFile w]
+    puts $f {
+	package require cluster
+	fconfigure stdout -buffering line -translation lf
+	fconfigure stdin -translation lf
+	proc ::send_line {args} {
+	    puts [binary encode base64 [encoding convertto utf-8 $args]]
+	}
+	proc ::report {args} {
+	    ::send_line event {*}$args
+	}
+	proc ::bye {} {
+	    foreach c [info commands ::cluster::cluster*] {
+		catch {$c destroy}
 	    }
-	    return
+	    exit 0
 	}
-	if {[catch {uplevel #0 $line} result]} {
-	    puts stdout [list error $result]
-	} else {
-	    puts stdout [list ok $result]
+	interp bgerror {} [list apply {{message options} {
+	    ::report bgerror $message
+	}}]
+	proc ::command {} {
+	    if {[gets stdin line] < 0} {
+		::bye
+	    }
+	    if {$line eq ""} {
+		return
+	    }
+	    set script [encoding convertfrom utf-8 \
+		    [binary decode base64 $line]]
+	    set code [catch {uplevel #0 $script} result]
+	    ::send_line result $code $result
 	}
+	fileevent stdin readable ::command
+	vwait ::forever
     }
-    fconfigure stdin -blocking 0
-    fileevent stdin readable serve
-    vwait ::finished
-    exit 0
+    close $f
 }
 
-# th::child_start --
+# th::child --
 #
-#	Starts a child whose member joins with the current port and the
-#	given options, then runs `setup` (at global level, with $c the
-#	member, before its event loop runs: the place for its hooks, which
-#	may report with [emit ...]). Waits for it to be ready.
-#
-# Results:
-#	A dict: chan, pid, sid, joinMs (when it joined, [clock milliseconds]).
+#	Starts a child process. Returns its pipe.
 
-proc ::th::child_start {setup args} {
-    variable port
+proc ::th::child {} {
+    variable bootFile
     variable children
-    variable childLines
-    variable childScript
-    variable childFile
-    set file $childFile
-    if {![file exists $file]} {
-	set f [open $file w]
-	puts $f $childScript
-	close $f
+    variable events
+    variable dead
+    if {![file exists $bootFile]} {
+	WriteBoot
     }
-    variable group
-    set cmd [list | [info nameofexecutable] $file $setup \
-	    -address $group -port $port -heartbeat 200 -ttl 1 {*}$args 2>@stderr]
-    set chan [open $cmd r+]
-    fconfigure $chan -buffering line -blocking 0
-    set pid [lindex [pid $chan] 0]
-    dict set children $chan $pid
-    set childLines($chan) {}
+    set chan [open |[list [info nameofexecutable] $bootFile 2>@stderr] r+]
+    fconfigure $chan -buffering line -blocking 0 -translation lf
+    set events($chan) {}
+    set dead($chan) 0
     fileevent $chan readable [list ::th::ChildReadable $chan]
-    set started "\[llength \[::th::child_lines_matching $chan ready\]\]"
-    if {![wait_until $started 10000]} {
-	child_stop $chan
-	error "child did not start"
-    }
-    set line [lindex [child_lines_matching $chan ready] 0]
-    child_consume $chan $line
-    return [dict create chan $chan pid $pid sid [lindex $line 1] \
-	    joinMs [lindex $line 2]]
+    lappend children $chan
+    return $chan
 }
 
 proc ::th::ChildReadable {chan} {
-    variable childLines
-    variable childReply
+    variable reply
+    variable events
+    variable dead
+    variable wake
     while {[gets $chan line] >= 0} {
-	if {[lindex $line 0] in {ok error}} {
-	    set childReply($chan) $line
-	} else {
-	    lappend childLines($chan) $line
+	if {[catch {encoding convertfrom utf-8 \
+		[binary decode base64 -strict $line]} message]} {
+	    lappend events($chan) [list raw $line]
+	    continue
 	}
+	if {[lindex $message 0] eq "result"} {
+	    set reply($chan) [lrange $message 1 end]
+	} else {
+	    lappend events($chan) [lrange $message 1 end]
+	}
+	set wake child
     }
     if {[eof $chan]} {
 	fileevent $chan readable {}
-	set childReply($chan) {error eof}
-	lappend childLines($chan) eof
+	set dead($chan) 1
+	set wake child
     }
 }
 
-# th::child_lines_matching --
+# th::csend --
 #
-#	The lines a child printed by itself whose first word (or first two
-#	words, when `first` has two) match.
+#	Sends a script to a child and returns at once: its reply is left to
+#	th::ChildReadable (the child may be killed, or stay busy, before it
+#	answers).
 
-proc ::th::child_lines_matching {chan args} {
-    variable childLines
-    set found {}
-    if {![info exists childLines($chan)]} {
-	return {}
-    }
-    foreach line $childLines($chan) {
-	if {[lrange $line 0 [llength $args]-1] eq $args} {
-	    lappend found $line
-	}
-    }
-    return $found
-}
-
-proc ::th::child_consume {chan line} {
-    variable childLines
-    set i [lsearch -exact $childLines($chan) $line]
-    if {$i >= 0} {
-	set childLines($chan) [lreplace $childLines($chan) $i $i]
-    }
-}
-
-# th::child_eval --
-#
-#	Evaluates a script in a child and returns its result (an error in
-#	the child is an error here). Waits at most 5 s.
-
-proc ::th::child_eval {chan script} {
-    variable childReply
-    unset -nocomplain childReply($chan)
-    puts $chan [string map {\n ;} $script]
+proc ::th::csend {chan script} {
+    puts $chan [binary encode base64 [encoding convertto utf-8 $script]]
     flush $chan
-    if {![wait_until "\[info exists ::th::childReply($chan)\]" 5000]} {
-	error "child $chan did not answer \"$script\""
+}
+
+# th::ceval --
+#
+#	Evaluates a script in a child; its result, or its error raised here.
+
+proc ::th::ceval {chan script {ms 5000}} {
+    variable reply
+    variable dead
+    unset -nocomplain reply($chan)
+    csend $chan $script
+    if {![wait_until {[info exists ::th::reply($chan)]
+	    || $::th::dead($chan)} $ms]} {
+	return -code error -errorcode {THTEST CHILD TIMEOUT} \
+		"child $chan did not answer in $ms ms: $script"
     }
-    lassign $childReply($chan) status result
-    if {$status ne "ok"} {
-	error "child: $result"
+    if {![info exists reply($chan)]} {
+	return -code error -errorcode {THTEST CHILD DEAD} \
+		"child $chan died running: $script"
+    }
+    lassign $reply($chan) code result
+    unset reply($chan)
+    if {$code == 1} {
+	return -code error -errorcode {THTEST CHILD ERROR} $result
     }
     return $result
 }
 
-# th::child_kill --
+# th::cblocking --
 #
-#	SIGKILL to a child and reap it.
+#	Evaluates a script in a child WITHOUT running our event loop while
+#	it runs (our members read nothing meanwhile). Its result. The
+#	script must end by itself (bound its waits).
 
-proc ::th::child_kill {chan} {
-    variable children
-    if {![dict exists $children $chan]} {
-	return
+proc ::th::cblocking {chan script} {
+    variable events
+    fileevent $chan readable {}
+    fconfigure $chan -blocking 1
+    csend $chan $script
+    set reply {}
+    while {[gets $chan line] >= 0} {
+	set message [encoding convertfrom utf-8 [binary decode base64 $line]]
+	if {[lindex $message 0] eq "result"} {
+	    set reply [lrange $message 1 end]
+	    break
+	}
+	lappend events($chan) [lrange $message 1 end]
     }
-    catch {exec kill -KILL [dict get $children $chan]}
+    fconfigure $chan -blocking 0
+    fileevent $chan readable [list ::th::ChildReadable $chan]
+    lassign $reply code result
+    if {$code ne "0"} {
+	return -code error "child: [expr {$reply eq "" ? "died" : $result}]"
+    }
+    return $result
+}
+
+# th::cjoin --
+#
+#	Joins in a child, as th::join does here (group, current port,
+#	timings, then the options given); the cluster is the child's global
+#	`c`. Returns its name.
+
+proc ::th::cjoin {chan args} {
+    set join [list cluster join {*}[JoinOptions] {*}$args]
+    return [ceval $chan "set ::c \[$join\]"]
+}
+
+# th::child_start --
+#
+#	Starts a child whose member joins as th::cjoin does, then runs
+#	`setup` in the same step (at global level, with $c the member,
+#	before its event loop runs again: the place for its hooks, which
+#	may report with [report ...]).
+#
+# Results:
+#	A dict: chan, pid, sid, joinMs (when it joined, [clock milliseconds]
+#	in the child).
+
+proc ::th::child_start {setup args} {
+    set chan [child]
+    set join [list cluster join {*}[JoinOptions] {*}$args]
+    lassign [ceval $chan [format {
+	set ::joinMs [clock milliseconds]
+	set ::c [%s]
+	%s
+	list [$::c sid] $::joinMs
+    } $join $setup] 10000] sid joinMs
+    return [dict create chan $chan pid [lindex [pid $chan] 0] sid $sid \
+	    joinMs $joinMs]
+}
+
+# th::isolated --
+#
+#	Runs a test scenario in a child tclsh of its own, so that a crash
+#	fails one test instead of ending the whole file. The child sources
+#	this file, takes our timings, gets the procs named in $procs,
+#	evaluates $script and returns its result; then it cleans up and
+#	ends. A child that dies gives an error {THTEST CHILD DEAD}.
+
+proc ::th::isolated {procs script {ms 20000}} {
+    variable helperFile
+    variable timings
+    set kid [child]
+    try {
+	ceval $kid [list source $helperFile] 10000
+	ceval $kid [list set ::th::timings $timings]
+	ceval $kid {interp bgerror {} ::th::bgerror}
+	foreach name $procs {
+	    ceval $kid [ProcDefinition $name]
+	}
+	return [ceval $kid $script $ms]
+    } finally {
+	# Its members and their socket directory go before it does.
+	catch {ceval $kid {th::cleanup; th::remove_files}}
+	cclose $kid
+    }
+}
+
+proc ::th::ProcDefinition {name} {
+    set name ::[string trimleft $name :]
+    set args {}
+    foreach a [info args $name] {
+	if {[info default $name $a value]} {
+	    lappend args [list $a $value]
+	} else {
+	    lappend args $a
+	}
+    }
+    return [list proc $name $args [info body $name]]
+}
+
+# th::cevents --
+#
+#	The events a child reported so far (each a list), optionally only
+#	those whose first word is $kind.
+
+proc ::th::cevents {chan {kind *}} {
+    variable events
+    set out {}
+    foreach e $events($chan) {
+	if {[string match $kind [lindex $e 0]]} {
+	    lappend out $e
+	}
+    }
+    return $out
+}
+
+# th::ckill --
+#
+#	SIGKILL to a child, and reap it.
+
+proc ::th::ckill {chan} {
+    set pid [pid $chan]
+    exec kill -KILL {*}$pid
+    wait_until {$::th::dead($chan)} 5000
     Reap $chan
 }
 
-# th::child_stop --
+# th::cclose --
 #
-#	Asks a child to leave (EOF on its stdin), waits for it to exit (at
-#	most 3 s, then SIGKILL) and reaps it.
+#	Ends a child in order: EOF on its stdin makes it destroy its
+#	clusters and exit; waits for that (at most 5 s, then SIGKILL).
 
-proc ::th::child_stop {chan} {
-    variable children
-    if {![dict exists $children $chan]} {
-	return
-    }
-    catch {chan close $chan write}
-    set exited "\[llength \[::th::child_lines_matching $chan eof\]\]"
-    if {![wait_until $exited 3000]} {
-	catch {exec kill -KILL [dict get $children $chan]}
+proc ::th::cclose {chan} {
+    variable dead
+    catch {close $chan write}
+    wait_until {$::th::dead($chan)} 5000
+    if {!$dead($chan)} {
+	catch {exec kill -KILL {*}[pid $chan]}
     }
     Reap $chan
 }
+
+# th::Reap --
+#
+#	A blocking close reaps the child (its status, when killed, is an
+#	error we expect): only then are all its sockets surely closed. Then
+#	forget everything about it.
 
 proc ::th::Reap {chan} {
     variable children
-    variable childLines
-    variable childReply
     catch {fileevent $chan readable {}}
-    catch {fconfigure $chan -blocking 1}
-    # A blocking close waits for the child; its status (killed) is an
-    # error we expect.
+    fconfigure $chan -blocking 1
     catch {close $chan}
-    dict unset children $chan
-    unset -nocomplain childLines($chan) childReply($chan)
+    set children [lsearch -all -inline -exact -not $children $chan]
+    Forget $chan
+}
+
+proc ::th::Forget {chan} {
+    variable reply
+    variable events
+    variable lines
+    variable dead
+    unset -nocomplain reply($chan) events($chan) lines($chan) dead($chan)
 }
 
 # th::child_alive --
@@ -435,6 +615,43 @@ proc ::th::child_alive {pid} {
     return [file exists /proc/$pid]
 }
 
+# th::script --
+#
+#	Starts a child running a script file as is (the README examples),
+#	collecting its stdout lines; see th::lines.
+
+proc ::th::script {file} {
+    variable children
+    variable lines
+    variable dead
+    set chan [open |[list [info nameofexecutable] $file 2>@stderr] r+]
+    fconfigure $chan -buffering line -blocking 0 -translation lf
+    set lines($chan) {}
+    set dead($chan) 0
+    fileevent $chan readable [list ::th::ScriptReadable $chan]
+    lappend children $chan
+    return $chan
+}
+
+proc ::th::ScriptReadable {chan} {
+    variable lines
+    variable dead
+    while {[gets $chan line] >= 0} {
+	lappend lines($chan) $line
+	set ::th::wake line
+    }
+    if {[eof $chan]} {
+	fileevent $chan readable {}
+	set dead($chan) 1
+	set ::th::wake line
+    }
+}
+
+proc ::th::lines {chan} {
+    variable lines
+    return $lines($chan)
+}
+
 # th::run_in_netns --
 #
 #	Runs a Tcl script in a child tclsh inside a network namespace of its
@@ -443,7 +660,7 @@ proc ::th::child_alive {pid} {
 #	has the cluster package loaded and its output is the result.
 
 proc ::th::run_in_netns {script} {
-    set file /tmp/cluster-test-netns-[pid].tcl
+    set file /tmp/cluster-test-[pid]-netns.tcl
     set f [open $file w]
     puts $f "package require cluster\n$script"
     close $f
@@ -458,14 +675,22 @@ proc ::th::run_in_netns {script} {
     return $result
 }
 
-proc ::th::probe_netns {} {
-    return [expr {![catch {
-	exec unshare -n sh -c {env -u LD_PRELOAD ip link set lo up}
-    }]}]
+# th::sskill --
+#
+#	Closes, from outside, the listening TCP socket on $port (ss -K).
+
+proc ::th::sskill {port} {
+    exec {*}[SsCommand] -K -t -l sport = :$port
+}
+
+# ss runs without the sanitizer runtime a sanitized build preloads.
+proc ::th::SsCommand {} {
+    return [list env -u LD_PRELOAD ss]
 }
 
 # ----------------------------------------------------------------------
-# Constraints, and the state each file checks at its end.
+# Constraints, probed. Each file sets those it uses, e.g.
+#	testConstraint multicast [th::probe_multicast]
 # ----------------------------------------------------------------------
 
 # th::probe_multicast --
@@ -473,25 +698,33 @@ proc ::th::probe_netns {} {
 #	1 when two members on one port can hear each other here.
 
 proc ::th::probe_multicast {} {
+    variable group
+    variable port
     fresh_port
     if {[catch {
-	set a [cluster join -address $::th::group -port $::th::port -heartbeat 1000]
-	set b [cluster join -address $::th::group -port $::th::port -heartbeat 1000]
+	set a [cluster join -address $group -port $port -heartbeat 1000]
+	set b [cluster join -address $group -port $port -heartbeat 1000]
     }]} {
 	catch {$a destroy}
 	return 0
     }
     set ok [wait_until \
-	"\[$a known_services\] == 1 && \[$b known_services\] == 1" 2000]
+	{[$a known_services] == 1 && [$b known_services] == 1} 2000]
     $a destroy
     $b destroy
     return $ok
 }
 
+# th::probe_unixsock --
+#
+#	1 when the u protocol can be served.
+
 proc ::th::probe_unixsock {} {
+    variable group
+    variable port
     fresh_port
     if {[catch {
-	set a [cluster join -address $::th::group -port $::th::port -heartbeat 1000 \
+	set a [cluster join -address $group -port $port -heartbeat 1000 \
 		-protocols {u c} -u [list path [sock_path probe]]]
     }]} {
 	return 0
@@ -500,38 +733,124 @@ proc ::th::probe_unixsock {} {
     return 1
 }
 
-# th::start_state, th::end_state --
+# th::probe_netns --
 #
-#	What a file must give back: its fds, no socket file, no member, no
-#	timer. end_state returns a description of what differs (empty when
-#	all is well).
+#	1 when th::run_in_netns can work (unshare -n and ip).
 
-proc ::th::start_state {} {
-    variable startFds
-    # The first turn of the event loop opens Tcl's own notifier pipe.
-    settle 1
-    set startFds [fd_count]
+proc ::th::probe_netns {} {
+    return [expr {![catch {
+	exec unshare -n sh -c {env -u LD_PRELOAD ip link set lo up}
+    }]}]
 }
 
+# th::probe_debug_close --
+#
+#	1 when `$cluster debug close-server t` closes the TCP server.
+
+proc ::th::probe_debug_close {} {
+    variable group
+    variable port
+    fresh_port
+    if {[catch {cluster join -address $group -port $port \
+	    -heartbeat 100000} c]} {
+	return 0
+    }
+    set ok [expr {![catch {$c debug close-server t}]}]
+    $c destroy
+    return $ok
+}
+
+# th::probe_ss_kill --
+#
+#	1 when `ss -K` can close a listening TCP socket of ours behind our
+#	back (root and a kernel with SOCK_DESTROY).
+
+proc ::th::probe_ss_kill {} {
+    if {[catch {
+	set s [socket -server {apply {{c a p} {close $c}}} \
+		-myaddr 127.0.0.1 0]
+    }]} {
+	return 0
+    }
+    set p [lindex [fconfigure $s -sockname] 2]
+    set ok 0
+    if {![catch {sskill $p}]} {
+	set ok [catch {close [socket 127.0.0.1 $p]}]
+    }
+    close $s
+    return $ok
+}
+
+# ----------------------------------------------------------------------
+# Cleanup, and the state each file checks at its end.
+# ----------------------------------------------------------------------
+
+# th::cleanup --
+#
+#	Ends what a test left through the helpers: destroys the members
+#	made by th::join that are still alive, ends every child, forgets
+#	the background errors collected. Called by each test's -cleanup.
+#	A member made with [cluster join] directly is the test's to
+#	destroy: th::end_state reports it.
+
+proc ::th::cleanup {} {
+    variable members
+    variable children
+    variable bgerrors
+    foreach c $members {
+	if {[llength [info commands $c]]} {
+	    $c destroy
+	}
+    }
+    set members {}
+    foreach chan $children {
+	cclose $chan
+    }
+    set bgerrors {}
+}
+
+# th::start_state --
+#
+#	What a file starts from, after the notifier is up: descriptors,
+#	channels, timers. th::end_state compares against it.
+
+proc ::th::start_state {} {
+    variable base
+    # The first turn of the event loop opens Tcl's own notifier pipe.
+    settle 1
+    set base [dict create fds [fd_count] channels [lsort [file channels]] \
+	    afters [llength [after info]]]
+}
+
+# th::end_state --
+#
+#	What outlived the tests: one line per difference from the start
+#	(descriptors, channels, timers, socket files, cluster commands; a
+#	member left alive or a child not ended shows there), empty when
+#	there is none. Waits a little for disconnects and closes in
+#	flight; destroys nothing.
+
 proc ::th::end_state {} {
-    variable startFds
-    variable sockDir
-    cleanup
-    # Let disconnects and closes complete.
+    variable base
     settle 50
+    wait_until {[fd_count] == [dict get $::th::base fds]
+	    && [llength [sock_files]] == 0} 2000
     set problems {}
-    set fds [fd_count]
-    if {$fds != $startFds} {
-	lappend problems "fds: $startFds at start, $fds now"
+    if {[fd_count] != [dict get $base fds]} {
+	lappend problems "fds: [dict get $base fds] at start, [fd_count] now"
+    }
+    if {[lsort [file channels]] ne [dict get $base channels]} {
+	lappend problems "channels: [dict get $base channels] at start,\
+		[lsort [file channels]] now"
+    }
+    if {[llength [after info]] != [dict get $base afters]} {
+	lappend problems "timers left: [after info]"
     }
     if {[llength [sock_files]]} {
 	lappend problems "socket files left: [sock_files]"
     }
     if {[llength [cluster_commands]]} {
 	lappend problems "commands left: [cluster_commands]"
-    }
-    if {[llength [after info]]} {
-	lappend problems "timers left: [after info]"
     }
     remove_files
     return $problems
@@ -545,7 +864,7 @@ proc ::th::end_state {} {
 
 proc ::th::remove_files {} {
     variable sockDir
-    variable childFile
+    variable bootFile
     catch {file delete $sockDir}
-    catch {file delete $childFile}
+    catch {file delete $bootFile}
 }
