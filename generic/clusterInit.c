@@ -83,7 +83,7 @@ InitCommands(
     Tcl_Interp *interp,		/* Interpreter to initialise. */
     int withNetwork)		/* Also `cluster join` and the hooks. */
 {
-    if (Tcl_InitStubs(interp, "8.6", 0) == NULL) {
+    if (Tcl_InitStubs(interp, "8.6-", 0) == NULL) {
 	return TCL_ERROR;
     }
     if (Tcl_CreateNamespace(interp, "::cluster", NULL, NULL) == NULL) {
