@@ -12,6 +12,15 @@
 
 #include <tcl.h>
 
+/*
+ * The library is compiled with -fvisibility=hidden where the compiler
+ * has it: these two are its only exports. While it is being built
+ * (BUILD_cluster), EXTERN carries DLLEXPORT, which tcl.h makes
+ * __attribute__((visibility("default"))) for gcc and clang (and
+ * __declspec(dllexport) on Windows). The storage class is reset at the
+ * end of this file, so that nothing declared after it is exported.
+ */
+
 #ifdef BUILD_cluster
 #   undef TCL_STORAGE_CLASS
 #   define TCL_STORAGE_CLASS DLLEXPORT
@@ -27,5 +36,8 @@ EXTERN int	Cluster_SafeInit(Tcl_Interp *interp);
 #ifdef __cplusplus
 }
 #endif
+
+#undef TCL_STORAGE_CLASS
+#define TCL_STORAGE_CLASS DLLIMPORT
 
 #endif /* _CLUSTER_H */

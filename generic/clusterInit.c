@@ -75,7 +75,7 @@ InitCommands(
     Tcl_Command ensemble;
     Tcl_Obj *subcommandsObj;
 
-    if (Tcl_InitStubs(interp, "8.6", 0) == NULL) {
+    if (Tcl_InitStubs(interp, "8.6-", 0) == NULL) {
 	return TCL_ERROR;
     }
     nsPtr = Tcl_CreateNamespace(interp, "::cluster", NULL, NULL);
