@@ -28,7 +28,8 @@ typedef enum OptionKind {
     KIND_PROTOCOLS,		/* -protocols, checked at the end. */
     KIND_UNIX,			/* -u {path P}. */
     KIND_INTERFACE,		/* -interface name|address. */
-    KIND_HID			/* -hid aa:bb:cc:dd:ee:ff. */
+    KIND_HID,			/* -hid aa:bb:cc:dd:ee:ff. */
+    KIND_TRANSPORT		/* -transport network|memory. */
 } OptionKind;
 
 typedef struct JoinOption {
@@ -64,6 +65,7 @@ static const JoinOption joinOptions[] = {
     {"-maxqueue",	KIND_SIZE,	FIELD(limits.maxQueue), 1024, 0x7fffffff},
     {"-maxconns",	KIND_INT,	FIELD(limits.maxConns), 1, 1000000},
     {"-frametimeout",	KIND_INT,	FIELD(limits.frameTimeoutMs), 1, 86400000},
+    {"-transport",	KIND_TRANSPORT,	0, 0, 0},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -252,6 +254,13 @@ ParseOne(
 	}
 	ClusterSetObj(&configPtr->hidObj, valueObj);
 	return TCL_OK;
+    case KIND_TRANSPORT:
+	if (strcmp(value, "network") == 0 || strcmp(value, "memory") == 0) {
+	    configPtr->memory = (value[0] == 'm');
+	    return TCL_OK;
+	}
+	return ClusterError(interp, "INVALID_ARGS", optPtr->name,
+		"bad -transport \"%s\": must be network or memory", value);
     case KIND_PROTOCOLS:
 	break;
     }
@@ -350,7 +359,7 @@ ParseProtocols(
     int numElements, i, index, seen[CLUSTER_PROTO_COUNT] = {0, 0, 0};
 
     if (listObj == NULL) {
-	listObj = Tcl_NewStringObj("t c", -1);
+	listObj = Tcl_NewStringObj(configPtr->memory ? "c" : "t c", -1);
     }
     Tcl_IncrRefCount(listObj);
     if (Tcl_ListObjGetElements(NULL, listObj, &numElements, &elements)
@@ -377,6 +386,13 @@ ParseProtocols(
     }
     if (!seen[CLUSTER_PROTO_C]) {
 	Tcl_ListObjAppendElement(NULL, resultObj, Tcl_NewStringObj("c", 1));
+    }
+    if (configPtr->memory
+	    && (seen[CLUSTER_PROTO_T] || seen[CLUSTER_PROTO_U])) {
+	ClusterError(interp, "INVALID_ARGS", "-transport",
+		"-transport memory carries only c: give -protocols c, or"
+		" leave -protocols out");
+	goto error;
     }
     if (seen[CLUSTER_PROTO_U] && configPtr->unixPathObj == NULL) {
 	ClusterError(interp, "INVALID_ARGS", "-u",
@@ -469,6 +485,7 @@ ClusterConfigDict(
     PUT("protocols", c->protocolsObj);
     PUT("u", c->unixObj ? c->unixObj : Tcl_NewObj());
     PUT("interface", c->interfaceObj ? c->interfaceObj : Tcl_NewObj());
+    PUT("transport", Tcl_NewStringObj(c->memory ? "memory" : "network", -1));
     PUT("hid", clusterPtr->hidObj);
     PUT("discoverywait", Tcl_NewIntObj(c->discoveredWaitMs));
     PUT("discoverylimit", Tcl_NewIntObj(c->discoveryLimitMs));

@@ -115,6 +115,8 @@ typedef struct ClusterConfig {
 				 * heartbeat answering a ping with others. */
     int replyWindowMs;		/* -replywindow: longest delay of the
 				 * heartbeat answering discoveries. */
+    int memory;			/* -transport memory: `c` is an in-process
+				 * bus, and t and u are not served. */
     ClusterNetLimits limits;	/* -connecttimeout, -maxframe, -maxqueue,
 				 * -maxconns and -frametimeout: the bounds
 				 * on stream connections (clusterNet.h). */

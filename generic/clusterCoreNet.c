@@ -72,8 +72,9 @@ ClusterTransportsOpen(
 
     if (ClusterNetMcastOpen(&configPtr->group,
 	    configPtr->interfaceAddr.ip ? &configPtr->interfaceAddr : NULL,
-	    configPtr->remote, &netHandler, clusterPtr, &clusterPtr->mcastPtr,
-	    &err) != TCL_OK) {
+	    configPtr->remote, configPtr->memory ? CLUSTER_NET_MEMORY
+	    : CLUSTER_NET_SOCKET, &netHandler, clusterPtr,
+	    &clusterPtr->mcastPtr, &err) != TCL_OK) {
 	return ClusterErrToInterp(interp, &err);
     }
     if (ClusterServes(clusterPtr, CLUSTER_PROTO_T)) {

@@ -178,10 +178,16 @@ typedef struct ClusterNetHandler {
 /*
  * c: UDP multicast (clusterNetMcast.c). Members of one thread on the same
  * group, port, interface and TTL share one socket; each is an endpoint.
+ * The medium is a socket, or an in-process bus that joins the members of
+ * a thread on the same group and port without any socket (for tests of
+ * the core).
  */
 
+#define CLUSTER_NET_SOCKET	0	/* The network. */
+#define CLUSTER_NET_MEMORY	1	/* An in-process bus. */
+
 int		ClusterNetMcastOpen(const ClusterAddr *groupPtr,
-		    const ClusterAddr *ifPtr, int ttl,
+		    const ClusterAddr *ifPtr, int ttl, int medium,
 		    const ClusterNetHandler *handlerPtr, void *owner,
 		    ClusterNetMcast **mcastPtrPtr, ClusterErr *errPtr);
 void		ClusterNetMcastClose(ClusterNetMcast *mcastPtr);

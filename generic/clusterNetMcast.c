@@ -6,6 +6,12 @@
  *	nothing goes through a Tcl channel. The members of a thread that
  *	join the same group share its socket.
  *
+ *	The same interface has a second medium, an in-process bus
+ *	(CLUSTER_NET_MEMORY, `cluster join -transport memory`): members of
+ *	a thread on the same group and port hand each other datagrams
+ *	through a queue delivered from the event loop, with no socket at
+ *	all, so that the core can be tested without a network.
+ *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
  */
@@ -52,11 +58,22 @@ typedef struct GroupCursor {
     struct GroupCursor *outerPtr;	/* Cursor of an enclosing hand-round. */
 } GroupCursor;
 
+typedef struct BusDatagram {
+    struct BusDatagram *nextPtr;	/* Next in the queue, or NULL. */
+    ClusterAddr from;		/* Its source. */
+    size_t length;		/* Its size; the bytes follow the struct. */
+} BusDatagram;
+
 struct GroupSocket {
     ClusterAddr group;		/* Key: group address and port, */
-    uint32_t interfaceIp;	/* interface (0: the system's choice) */
-    int ttl;			/* and multicast TTL. */
-    int fd;			/* The socket. */
+    uint32_t interfaceIp;	/* interface (0: the system's choice), */
+    int ttl;			/* multicast TTL */
+    int medium;			/* and medium: CLUSTER_NET_SOCKET or
+				 * CLUSTER_NET_MEMORY. */
+    int fd;			/* The socket; -1 for the bus. */
+    BusDatagram *busHeadPtr;	/* Bus: datagrams not yet delivered, */
+    BusDatagram *busTailPtr;	/* oldest first. */
+    Tcl_TimerToken busTimer;	/* Bus: delivers the queue. */
     ClusterNetMcast *firstPtr;	/* Endpoints on it, newest first. */
     GroupCursor *cursorPtr;	/* Innermost hand-round, or NULL. */
     unsigned char *buffer;	/* Receive buffer of the outermost read. */
@@ -75,6 +92,10 @@ static void		HandRound(GroupSocket *socketPtr,
 			    const ClusterAddr *fromPtr);
 static void		MulticastReadableProc(ClientData clientData,
 			    int mask);
+static int		BusSend(GroupSocket *socketPtr,
+			    const unsigned char *bytes, size_t length);
+static void		BusDeliverProc(ClientData clientData);
+static void		BusFree(BusDatagram *datagramPtr);
 
 /*
  *----------------------------------------------------------------------
@@ -100,6 +121,7 @@ ClusterNetMcastOpen(
     const ClusterAddr *ifPtr,	/* Interface; NULL or ip 0: the system's
 				 * choice. */
     int ttl,			/* Multicast TTL: 0 stays on the host. */
+    int medium,			/* CLUSTER_NET_SOCKET or CLUSTER_NET_MEMORY. */
     const ClusterNetHandler *handlerPtr,	/* The owner's callbacks. */
     void *owner,		/* Handed to them. */
     ClusterNetMcast **mcastPtrPtr,	/* Out: the new endpoint. */
@@ -115,15 +137,16 @@ ClusterNetMcastOpen(
 	    socketPtr = socketPtr->nextPtr) {
 	if (socketPtr->group.ip == groupPtr->ip
 		&& socketPtr->group.port == groupPtr->port
-		&& socketPtr->interfaceIp == ifIp && socketPtr->ttl == ttl) {
+		&& socketPtr->interfaceIp == ifIp && socketPtr->ttl == ttl
+		&& socketPtr->medium == medium) {
 	    break;
 	}
     }
     if (socketPtr == NULL) {
-	int fd;
+	int fd = -1;
 
-	if (ClusterpMulticastOpen(errPtr, groupPtr, ifIp ? ifPtr : NULL, ttl,
-		&fd) != TCL_OK) {
+	if (medium == CLUSTER_NET_SOCKET && ClusterpMulticastOpen(errPtr,
+		groupPtr, ifIp ? ifPtr : NULL, ttl, &fd) != TCL_OK) {
 	    return TCL_ERROR;
 	}
 	socketPtr = ckalloc(sizeof(GroupSocket));
@@ -131,12 +154,15 @@ ClusterNetMcastOpen(
 	socketPtr->group = *groupPtr;
 	socketPtr->interfaceIp = ifIp;
 	socketPtr->ttl = ttl;
+	socketPtr->medium = medium;
 	socketPtr->fd = fd;
 	socketPtr->buffer = ckalloc(MAX_DATAGRAM + 1);
 	socketPtr->nextPtr = groupsPtr->firstPtr;
 	groupsPtr->firstPtr = socketPtr;
-	Tcl_CreateFileHandler(fd, TCL_READABLE, MulticastReadableProc,
-		socketPtr);
+	if (fd >= 0) {
+	    Tcl_CreateFileHandler(fd, TCL_READABLE, MulticastReadableProc,
+		    socketPtr);
+	}
     }
     mcastPtr = ckalloc(sizeof(ClusterNetMcast));
     mcastPtr->socketPtr = socketPtr;
@@ -208,9 +234,17 @@ ClusterNetMcastClose(
 	    break;
 	}
     }
-    Tcl_DeleteFileHandler(socketPtr->fd);
-    ClusterpClose(socketPtr->fd);
-    socketPtr->fd = -1;
+    if (socketPtr->fd >= 0) {
+	Tcl_DeleteFileHandler(socketPtr->fd);
+	ClusterpClose(socketPtr->fd);
+	socketPtr->fd = -1;
+    }
+    if (socketPtr->busTimer != NULL) {
+	Tcl_DeleteTimerHandler(socketPtr->busTimer);
+	socketPtr->busTimer = NULL;
+    }
+    BusFree(socketPtr->busHeadPtr);
+    socketPtr->busHeadPtr = socketPtr->busTailPtr = NULL;
     Tcl_EventuallyFree(socketPtr, FreeGroupSocket);
 }
 
@@ -359,12 +393,97 @@ ClusterNetMcastSend(
 		" at most %d; send it to services over t or u instead",
 		(unsigned long) length, MAX_DATAGRAM);
     }
+    if (mcastPtr->socketPtr->medium == CLUSTER_NET_MEMORY) {
+	return BusSend(mcastPtr->socketPtr, bytes, length);
+    }
     if (ClusterpDatagramSend(mcastPtr->socketPtr->fd,
 	    &mcastPtr->socketPtr->group, bytes, length) < 0) {
 	return ClusterErrSet(errPtr, "SEND", "MULTICAST",
 		"can't send to the multicast group: %s", Tcl_ErrnoMsg(errno));
     }
     return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * BusSend, BusDeliverProc, BusFree --
+ *
+ *	The in-process bus: a datagram sent is copied to the end of the
+ *	bus's queue, and the queue is handed round, in order, from the
+ *	event loop (a timer of 0 ms), as datagrams read from a socket are:
+ *	every endpoint gets each one, its sender included, with 127.0.0.1
+ *	and the group's port as its source. Datagrams sent while the queue
+ *	is handed round wait for the next turn of the loop.
+ *
+ * Results:
+ *	BusSend: TCL_OK.
+ *
+ * Side effects:
+ *	Memory; the bus timer; BusDeliverProc runs the owners' callbacks.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+BusSend(
+    GroupSocket *socketPtr,	/* The bus. */
+    const unsigned char *bytes,	/* Whole packet. */
+    size_t length)		/* Its size. */
+{
+    BusDatagram *datagramPtr = ckalloc(sizeof(BusDatagram) + length);
+
+    datagramPtr->nextPtr = NULL;
+    datagramPtr->length = length;
+    ClusterpParseAddress("127.0.0.1", &datagramPtr->from);
+    datagramPtr->from.port = socketPtr->group.port;
+    memcpy(datagramPtr + 1, bytes, length);
+    if (socketPtr->busTailPtr != NULL) {
+	socketPtr->busTailPtr->nextPtr = datagramPtr;
+    } else {
+	socketPtr->busHeadPtr = datagramPtr;
+    }
+    socketPtr->busTailPtr = datagramPtr;
+    if (socketPtr->busTimer == NULL) {
+	socketPtr->busTimer = Tcl_CreateTimerHandler(0, BusDeliverProc,
+		socketPtr);
+    }
+    return TCL_OK;
+}
+
+static void
+BusDeliverProc(
+    ClientData clientData)	/* The GroupSocket of the bus. */
+{
+    GroupSocket *socketPtr = clientData;
+    BusDatagram *datagramPtr, *queuePtr;
+
+    socketPtr->busTimer = NULL;
+    queuePtr = socketPtr->busHeadPtr;
+    socketPtr->busHeadPtr = socketPtr->busTailPtr = NULL;
+    Tcl_Preserve(socketPtr);
+    for (datagramPtr = queuePtr; datagramPtr != NULL;
+	    datagramPtr = datagramPtr->nextPtr) {
+	if (socketPtr->firstPtr == NULL) {
+	    break;		/* Every endpoint left. */
+	}
+	HandRound(socketPtr, (const unsigned char *) (datagramPtr + 1),
+		(int) datagramPtr->length, &datagramPtr->from);
+    }
+    BusFree(queuePtr);
+    Tcl_Release(socketPtr);
+}
+
+static void
+BusFree(
+    BusDatagram *datagramPtr)	/* First of a queue, or NULL. */
+{
+    BusDatagram *nextPtr;
+
+    for (; datagramPtr != NULL; datagramPtr = nextPtr) {
+	nextPtr = datagramPtr->nextPtr;
+	ckfree(datagramPtr);
+    }
 }
 
 /*
