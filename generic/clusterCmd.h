@@ -80,6 +80,7 @@ void		ClusterQueryCommandDelete(ClusterQuery *queryPtr);
 void		ClusterServiceCommandCreate(ClusterService *servicePtr);
 void		ClusterServiceCommandDelete(ClusterService *servicePtr);
 ClusterService *ClusterServiceFromObj(Cluster *clusterPtr, Tcl_Obj *objPtr);
+ClusterService *ClusterServiceFromName(Cluster *clusterPtr, Tcl_Obj *objPtr);
 
 #endif /* _CLUSTERCMD_H */
 

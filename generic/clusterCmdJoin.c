@@ -26,7 +26,7 @@ static void		JoinDeleteProc(ClientData clientData);
 static const ClusterFaceProcs faceProcs = {
     ClusterServiceCommandCreate, ClusterServiceCommandDelete,
     ClusterQueryCommandCreate, ClusterQueryCommandDelete,
-    ClusterServiceFromObj
+    ClusterServiceFromName
 };
 
 /*

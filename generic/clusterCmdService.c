@@ -161,16 +161,41 @@ ClusterServiceFromObj(
     Cluster *clusterPtr,	/* Cluster of interest. */
     Tcl_Obj *objPtr)		/* Command name or sid. */
 {
-    ClusterService *servicePtr;
     Tcl_HashEntry *entryPtr;
-    Tcl_CmdInfo info;
-    Tcl_Command token;
 
     entryPtr = Tcl_FindHashEntry(&clusterPtr->services,
 	    Tcl_GetString(objPtr));
     if (entryPtr != NULL) {
 	return Tcl_GetHashValue(entryPtr);
     }
+    return ClusterServiceFromName(clusterPtr, objPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterServiceFromName --
+ *
+ *	Find a live service of a cluster by the name of its command (the
+ *	core's serviceFromNameProc).
+ *
+ * Results:
+ *	The service, or NULL.
+ *
+ * Side effects:
+ *	May cache the command in objPtr (see below).
+ *
+ *----------------------------------------------------------------------
+ */
+
+ClusterService *
+ClusterServiceFromName(
+    Cluster *clusterPtr,	/* Cluster of interest. */
+    Tcl_Obj *objPtr)		/* Command name. */
+{
+    ClusterService *servicePtr;
+    Tcl_CmdInfo info;
+    Tcl_Command token;
 
     /*
      * By command. A pure string, or a name already used as a command,

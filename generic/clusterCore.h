@@ -532,8 +532,9 @@ ClusterHookResult ClusterHookRun(Cluster *clusterPtr, const char *path,
 		    ClusterService *servicePtr, Tcl_Obj **payloadPtr,
 		    Tcl_Obj **resultPtr);
 int		ClusterHookCall(Cluster *clusterPtr, Tcl_Obj *prefixObj,
-		    int objc, Tcl_Obj *const objv[], const char *context,
-		    Tcl_Obj **resultPtr);
+		    int objc, Tcl_Obj *const objv[],
+		    const char *contextFormat, const char *context1,
+		    const char *context2, Tcl_Obj **resultPtr);
 int		ClusterHookIsFilter(const char *path);
 
 /*

@@ -543,8 +543,10 @@ ClusterHookRun(
  *	Call a command prefix given by the application (a query's
  *	-command) with more words, the way every script of the core runs:
  *	at global level, holding the interpreter and the command's words,
- *	its error reported to bgerror with `context` and counted in
- *	stats.hookErrors, the interpreter's result left clean.
+ *	its error reported to bgerror, with a line made from contextFormat
+ *	and its two strings (only then: a call that succeeds formats
+ *	nothing), and counted in stats.hookErrors; the interpreter's result
+ *	left clean.
  *
  * Results:
  *	TCL_OK, TCL_BREAK when the command returned break, or TCL_ERROR
@@ -564,7 +566,10 @@ ClusterHookCall(
     Tcl_Obj *prefixObj,		/* Command prefix (a list). */
     int objc,			/* Words to append. */
     Tcl_Obj *const objv[],
-    const char *context,	/* For errorInfo: what was called. */
+    const char *contextFormat,	/* For errorInfo: what was called, a
+				 * format with two %s. */
+    const char *context1,	/* Its strings. */
+    const char *context2,
     Tcl_Obj **resultPtr)	/* Out: the result, or NULL. */
 {
     Tcl_Interp *interp = clusterPtr->interp;
@@ -603,8 +608,11 @@ ClusterHookCall(
 	ckfree((char *) words);
     }
     if (code == TCL_ERROR) {
-	Tcl_AppendObjToErrorInfo(interp, Tcl_ObjPrintf("\n    (%s)",
-		context));
+	Tcl_Obj *lineObj = Tcl_NewStringObj("\n    (", -1);
+
+	Tcl_AppendPrintfToObj(lineObj, contextFormat, context1, context2);
+	Tcl_AppendToObj(lineObj, ")", 1);
+	Tcl_AppendObjToErrorInfo(interp, lineObj);
 	Tcl_BackgroundException(interp, code);
 	clusterPtr->stats.hookErrors++;
     } else if (resultPtr != NULL) {

@@ -258,7 +258,6 @@ Notify(
     const char *event)		/* Event name. */
 {
     Tcl_Obj *argObj[2], *wordObj, *resultObj = NULL;
-    char context[200];
     int code, keep;
 
     if ((queryPtr->flags & QUERY_DONE) && strcmp(event, "done") != 0) {
@@ -270,10 +269,10 @@ Notify(
     argObj[1] = queryPtr->nameObj;
     wordObj = Tcl_NewListObj(2, argObj);
     Tcl_IncrRefCount(wordObj);
-    snprintf(context, sizeof(context), "cluster query %s, event \"%s\"",
-	    Tcl_GetString(queryPtr->nameObj), event);
     code = ClusterHookCall(queryPtr->clusterPtr, queryPtr->commandObj, 1,
-	    &wordObj, context, keep ? &resultObj : NULL);
+	    &wordObj, "cluster query %s, event \"%s\"",
+	    Tcl_GetString(queryPtr->nameObj), event,
+	    keep ? &resultObj : NULL);
     if (resultObj != NULL && !(queryPtr->flags & QUERY_DELETED)) {
 	Tcl_Obj *entry[4];
 
