@@ -17,6 +17,47 @@
 #include "clusterCore.h"
 
 /*
+ * The command kit (clusterCmdKit.c): how every object command and ensemble
+ * of the face finds its subcommand and checks its arguments. A table is
+ * an array of entries of the caller's type, each starting with a
+ * ClusterCmdSpec, the last with a NULL name; ClusterCmdLookup gives the
+ * index of the entry and the caller runs its own implementation.
+ */
+
+typedef struct ClusterCmdSpec {
+    const char *name;		/* Subcommand; NULL ends the table. */
+    Tcl_Size minArgs;		/* Fewest arguments after it. */
+    Tcl_Size maxArgs;		/* Most arguments after it; -1: no
+				 * maximum. */
+    const char *usage;		/* Its arguments, for Tcl_WrongNumArgs;
+				 * NULL when it takes none. */
+} ClusterCmdSpec;
+
+typedef struct ClusterCmdKit {
+    const void *table;		/* The first entry. */
+    size_t entrySize;		/* Size of an entry. */
+    int first;			/* Index in objv of the subcommand. */
+    const char *what;		/* What the subcommand is called in the
+				 * message when it is unknown: "subcommand",
+				 * "action". */
+    const char *usage;		/* The words from the subcommand on, in the
+				 * message when it is missing. */
+    const char *argsDetail;	/* Last element of the errorcode of wrong #
+				 * args errors; NULL: the subcommand's name,
+				 * none when it is missing. */
+} ClusterCmdKit;
+
+int		ClusterCmdLookup(Tcl_Interp *interp,
+		    const ClusterCmdKit *kitPtr, Tcl_Size objc,
+		    Tcl_Obj *const objv[], int *indexPtr);
+int		ClusterCmdWrongArgs(Tcl_Interp *interp,
+		    const ClusterCmdKit *kitPtr, Tcl_Size objc,
+		    Tcl_Obj *const objv[]);
+int		ClusterCmdGetIndex(Tcl_Interp *interp, Tcl_Obj *objPtr,
+		    const void *table, size_t entrySize, const char *what,
+		    int *indexPtr);
+
+/*
  * Between the files of ::cluster::packet only: clusterCmdPacket.c (the
  * ensemble and its per-interp state) and clusterCmdStream.c (the stream
  * objects).
