@@ -69,19 +69,15 @@ typedef struct ClusterPacketData {
 				 * next one. */
 } ClusterPacketData;
 
-typedef struct ClusterSubCommand {
-    const char *name;		/* Subcommand name. */
-    Tcl_ObjCmdProc *proc;	/* Its implementation. */
-} ClusterSubCommand;
+/*
+ * The ensemble's subcommands (clusterCmdPacket.c), for the usage errors of
+ * `stream`, which is in clusterCmdStream.c.
+ */
 
-int		ClusterPacketDispatch(ClientData clientData,
-		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[],
-		    int first, const ClusterSubCommand *table);
-int		ClusterPacketWrongArgs(Tcl_Interp *interp, int objc,
-		    Tcl_Obj *const objv[], const char *message);
-int		ClusterPacketStreamCmd(ClientData clientData,
+extern const ClusterCmdKit clusterPacketKit;
+
+int		ClusterPacketStreamCmd(ClusterPacketData *dataPtr,
 		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
-
 int		ClusterPacketInit(Tcl_Interp *interp);
 
 /*
