@@ -208,7 +208,8 @@ BroadcastCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
 	Tcl_Obj *const objv[])
 {
     Tcl_Obj *payloadObj;
-    int code, sent, size;
+    Tcl_Size size;
+    int code, sent;
 
     (void) objc;
     if (Tcl_DictObjSize(NULL, objv[0], &size) != TCL_OK) {

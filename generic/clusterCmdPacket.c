@@ -254,7 +254,7 @@ PacketEncodeCmd(
 	    &dataPtr->buf, &start, &length);
     if (result == TCL_OK) {
 	Tcl_SetObjResult(interp, Tcl_NewByteArrayObj(
-		dataPtr->buf.bytes + start, (int) length));
+		dataPtr->buf.bytes + start, (Tcl_Size) length));
     }
     if (dataPtr->buf.capacity > KEEP_BUFFER) {
 	ClusterBufFree(&dataPtr->buf);
@@ -307,7 +307,8 @@ PacketDecodeCmd(
     ClusterCodecError error;
     ClusterVerdict verdict;
     const unsigned char *bytes;
-    int length, i, result = TCL_OK;
+    Tcl_Size length;
+    int i, result = TCL_OK;
 
     (void) dataPtr;
     if ((objc % 2) != 1) {
@@ -322,7 +323,7 @@ PacketDecodeCmd(
 	}
 	switch (index) {
 	case OPT_ACCEPT: {
-	    int count;
+	    Tcl_Size count;
 
 	    if (Tcl_ListObjLength(NULL, objv[i+1], &count) != TCL_OK) {
 		return ClusterError(interp, "INVALID_ARGS", "-accept",
@@ -472,7 +473,7 @@ VarintEncode(
 	return TCL_ERROR;
     }
     Tcl_SetObjResult(interp, Tcl_NewByteArrayObj(bytes,
-	    (int) ClusterVarintWrite(bytes, value)));
+	    (Tcl_Size) ClusterVarintWrite(bytes, value)));
     return TCL_OK;
 }
 
@@ -485,7 +486,7 @@ VarintDecode(
     const unsigned char *bytes;
     uint64_t value;
     size_t used;
-    int length;
+    Tcl_Size length;
 
     bytes = Tcl_GetByteArrayFromObj(bytesObj, &length);
     switch (ClusterVarintRead(bytes, (size_t) length, &value, &used)) {
@@ -493,8 +494,8 @@ VarintDecode(
 	error.code = "TRUNCATED";
 	error.offset = (size_t) length;
 	snprintf(error.message, sizeof(error.message),
-		"varint is truncated: %d bytes, all with the "
-		"continuation bit set", length);
+		"varint is truncated: %lu bytes, all with the "
+		"continuation bit set", (unsigned long) length);
 	return ClusterDecodeErrorToInterp(interp, &error);
     case CLUSTER_VARINT_LONG:
 	error.code = "VARINT_TOO_LONG";
@@ -508,8 +509,8 @@ VarintDecode(
 	error.code = "TRAILING";
 	error.offset = used;
 	snprintf(error.message, sizeof(error.message),
-		"%d bytes given but the varint ends after %lu",
-		length, (unsigned long) used);
+		"%lu bytes given but the varint ends after %lu",
+		(unsigned long) length, (unsigned long) used);
 	return ClusterDecodeErrorToInterp(interp, &error);
     }
     Tcl_SetObjResult(interp, ClusterNewVarintObj(value));

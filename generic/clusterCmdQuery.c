@@ -88,12 +88,13 @@ int
 ClusterQueryObjCmd(
     Cluster *clusterPtr,	/* Cluster asking (preserved). */
     Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Options and values. */
-    Tcl_Obj *const objv[])
+    int objc,			/* Number of options and values. */
+    Tcl_Obj *const objv[])	/* Options and values. */
 {
     Tcl_Obj *targetsObj = Tcl_NewListObj(0, NULL), *nameObj;
     ClusterQuerySpec spec;
-    int resolved = 0, i, index, numTargets, code = TCL_OK;
+    Tcl_Size numTargets;
+    int resolved = 0, i, index, code = TCL_OK;
 
     memset(&spec, 0, sizeof(spec));
     spec.timeoutMs = 30000;

@@ -198,7 +198,7 @@ StreamFeedCmd(
     const unsigned char *bytes, *packet;
     Tcl_Obj *listObj;
     size_t offset = 0, packetLength;
-    int length;
+    Tcl_Size length;
 
     (void) objc;
     bytes = Tcl_GetByteArrayFromObj(objv[2], &length);
@@ -214,7 +214,7 @@ StreamFeedCmd(
 	while (ClusterStreamNext(&streamPtr->stream, &packet,
 		&packetLength)) {
 	    Tcl_ListObjAppendElement(NULL, listObj,
-		    Tcl_NewByteArrayObj(packet, (int) packetLength));
+		    Tcl_NewByteArrayObj(packet, (Tcl_Size) packetLength));
 	}
     } while (offset < (size_t) length);
     Tcl_SetObjResult(interp, listObj);
