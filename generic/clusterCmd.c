@@ -1,8 +1,9 @@
 /*
  * clusterCmd.c --
  *
- *	The cluster object command (doc/protocol.md section 6.2): one small function
- *	per subcommand, dispatched through a table.
+ *	The cluster object command (doc/protocol.md section 6.2): one small
+ *	function per subcommand, dispatched through a table by the command
+ *	kit (clusterCmdKit.c).
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -21,41 +22,49 @@ static ClusterSubcommand BroadcastCmd, ChannelCmd, ConfigCmd, DebugCmd,
 	SidCmd, StatsCmd, TagsCmd, TtlCmd, UuidCmd;
 
 typedef struct ClusterCommand {
-    const char *name;		/* Subcommand name. */
+    ClusterCmdSpec spec;	/* Name and arguments, for the kit. */
     ClusterSubcommand *proc;	/* Its implementation. */
-    int minArgs, maxArgs;	/* Arguments after it; -1: no maximum. */
-    const char *usage;		/* For Tcl_WrongNumArgs. */
 } ClusterCommand;
 
+/*
+ * The subcommands: name, fewest and most arguments (-1: no maximum),
+ * usage; implementation.
+ */
+
 static const ClusterCommand clusterCommands[] = {
-    {"broadcast",	BroadcastCmd,	   1, 1, "payload"},
-    {"channel",		ChannelCmd,	   2, 2, "subscribe|unsubscribe list"},
-    {"config",		ConfigCmd,	   0, -1, "?key ...?"},
-    {"debug",		DebugCmd,	   2, 2, "close-server t|u"},
-    {"destroy",		DestroyCmd,	   0, 0, ""},
-    {"discover",	DiscoverCmd,	   0, 0, ""},
-    {"heartbeat",	HeartbeatCmd,	   0, 2, "?props? ?tags?"},
-    {"heartbeat_after",	HeartbeatAfterCmd, 1, 1, "ms"},
-    {"hid",		HidCmd,		   0, 0, ""},
-    {"hook",		HookCmd,	   2, -1, "path ?path ...? body"},
-    {"is_local",	IsLocalCmd,	   1, 1, "address"},
-    {"known_services",	KnownServicesCmd,  0, 0, ""},
-    {"props",		PropsCmd,	   0, 1, "?protoprops?"},
-    {"protocol",	ProtocolCmd,	   1, 1, "id"},
-    {"protocols",	ProtocolsCmd,	   0, 0, ""},
-    {"query",		ClusterQueryObjCmd, 0, -1, "?-option value ...?"},
-    {"resolve",		ResolveCmd,	   0, -1, "?filter ...?"},
-    {"resolve_self",	ResolveSelfCmd,	   1, 2, "tag ?modifier?"},
-    {"resolver",	ResolverCmd,	   0, -1, "?modifier? ?op list ...?"},
-    {"resolver_self",	ResolverSelfCmd,   0, -1, "?modifier? ?op list ...?"},
-    {"send",		ClusterSendObjCmd, 0, -1, "?-option value ...?"},
-    {"services",	ServicesCmd,	   0, 0, ""},
-    {"sid",		SidCmd,		   0, 0, ""},
-    {"stats",		StatsCmd,	   0, 0, ""},
-    {"tags",		TagsCmd,	   0, -1, "?action? ?value ...?"},
-    {"ttl",		TtlCmd,		   0, 0, ""},
-    {"uuid",		UuidCmd,	   0, 0, ""},
-    {NULL,		NULL,		   0, 0, NULL}
+    {{"broadcast",	 1,  1, "payload"},		BroadcastCmd},
+    {{"channel",	 2,  2, "subscribe|unsubscribe list"}, ChannelCmd},
+    {{"config",		 0, -1, "?key ...?"},		ConfigCmd},
+    {{"debug",		 2,  2, "close-server t|u"},	DebugCmd},
+    {{"destroy",	 0,  0, NULL},			DestroyCmd},
+    {{"discover",	 0,  0, NULL},			DiscoverCmd},
+    {{"heartbeat",	 0,  2, "?props? ?tags?"},	HeartbeatCmd},
+    {{"heartbeat_after", 1,  1, "ms"},			HeartbeatAfterCmd},
+    {{"hid",		 0,  0, NULL},			HidCmd},
+    {{"hook",		 2, -1, "path ?path ...? body"}, HookCmd},
+    {{"is_local",	 1,  1, "address"},		IsLocalCmd},
+    {{"known_services",	 0,  0, NULL},			KnownServicesCmd},
+    {{"props",		 0,  1, "?protoprops?"},	PropsCmd},
+    {{"protocol",	 1,  1, "id"},			ProtocolCmd},
+    {{"protocols",	 0,  0, NULL},			ProtocolsCmd},
+    {{"query",		 0, -1, "?-option value ...?"},	ClusterQueryObjCmd},
+    {{"resolve",	 0, -1, "?filter ...?"},	ResolveCmd},
+    {{"resolve_self",	 1,  2, "tag ?modifier?"},	ResolveSelfCmd},
+    {{"resolver",	 0, -1, "?modifier? ?op list ...?"}, ResolverCmd},
+    {{"resolver_self",	 0, -1, "?modifier? ?op list ...?"}, ResolverSelfCmd},
+    {{"send",		 0, -1, "?-option value ...?"},	ClusterSendObjCmd},
+    {{"services",	 0,  0, NULL},			ServicesCmd},
+    {{"sid",		 0,  0, NULL},			SidCmd},
+    {{"stats",		 0,  0, NULL},			StatsCmd},
+    {{"tags",		 0, -1, "?action? ?value ...?"}, TagsCmd},
+    {{"ttl",		 0,  0, NULL},			TtlCmd},
+    {{"uuid",		 0,  0, NULL},			UuidCmd},
+    {{NULL,		 0,  0, NULL},			NULL}
+};
+
+static const ClusterCmdKit clusterKit = {
+    clusterCommands, sizeof(ClusterCommand), 1, "subcommand",
+    "subcommand ?arg ...?", NULL
 };
 
 static const char *const dropNames[CLUSTER_DROP_COUNT] = {
@@ -88,31 +97,15 @@ ClusterObjCmd(
     Tcl_Obj *const objv[])	/* Argument objects. */
 {
     Cluster *clusterPtr = clientData;
-    const ClusterCommand *cmdPtr;
     int index, code;
 
-    if (objc < 2) {
-	Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?");
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS", (char *) NULL);
-	return TCL_ERROR;
-    }
-    if (Tcl_GetIndexFromObjStruct(interp, objv[1], clusterCommands,
-	    sizeof(ClusterCommand), "subcommand", 0, &index) != TCL_OK) {
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
-		Tcl_GetString(objv[1]), (char *) NULL);
-	return TCL_ERROR;
-    }
-    cmdPtr = &clusterCommands[index];
-    if (objc - 2 < cmdPtr->minArgs
-	    || (cmdPtr->maxArgs >= 0 && objc - 2 > cmdPtr->maxArgs)) {
-	Tcl_WrongNumArgs(interp, 2, objv,
-		cmdPtr->usage[0] ? cmdPtr->usage : NULL);
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS", cmdPtr->name,
-		(char *) NULL);
+    if (ClusterCmdLookup(interp, &clusterKit, objc, objv, &index)
+	    != TCL_OK) {
 	return TCL_ERROR;
     }
     Tcl_Preserve(clusterPtr);
-    code = cmdPtr->proc(clusterPtr, interp, objc - 2, objv + 2);
+    code = clusterCommands[index].proc(clusterPtr, interp, objc - 2,
+	    objv + 2);
     Tcl_Release(clusterPtr);
     return code;
 }
@@ -215,7 +208,8 @@ BroadcastCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
 	Tcl_Obj *const objv[])
 {
     Tcl_Obj *payloadObj;
-    int code, sent, size;
+    Tcl_Size size;
+    int code, sent;
 
     (void) objc;
     if (Tcl_DictObjSize(NULL, objv[0], &size) != TCL_OK) {
@@ -352,10 +346,8 @@ ChannelCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
     int index;
 
     (void) objc;
-    if (Tcl_GetIndexFromObj(interp, objv[0], actions, "action", 0, &index)
-	    != TCL_OK) {
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
-		Tcl_GetString(objv[0]), (char *) NULL);
+    if (ClusterCmdGetIndex(interp, objv[0], actions, sizeof(char *),
+	    "action", &index) != TCL_OK) {
 	return TCL_ERROR;
     }
     if (ClusterChannelSubscribe(interp, clusterPtr, objv[1], index < 4)
@@ -610,8 +602,8 @@ ClusterStatsDict(
 	PUT(oneObj, "packets_out", s->packetsOut[i]);
 	PUT(oneObj, "bytes_out", s->bytesOut[i]);
 	PUT(oneObj, "send_failures", s->sendFailures[i]);
-	Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj(clusterProtoNames[i], -1),
-		oneObj);
+	Tcl_DictObjPut(NULL, dictObj,
+		Tcl_NewStringObj(clusterProtoNames[i], -1), oneObj);
     }
     oneObj = Tcl_NewDictObj();
     for (i = 0; i < CLUSTER_DROP_COUNT; i++) {
@@ -644,16 +636,15 @@ DebugCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
     int index, proto;
 
     (void) objc;
-    if (Tcl_GetIndexFromObj(interp, objv[0], actions, "debug action", 0,
-	    &index) != TCL_OK) {
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
-		Tcl_GetString(objv[0]), (char *) NULL);
+    if (ClusterCmdGetIndex(interp, objv[0], actions, sizeof(char *),
+	    "debug action", &index) != TCL_OK) {
 	return TCL_ERROR;
     }
     proto = ClusterProtoFromName(Tcl_GetString(objv[1]));
     if (proto != CLUSTER_PROTO_T && proto != CLUSTER_PROTO_U) {
 	return ClusterError(interp, "INVALID_ARGS", "protocol",
-		"bad protocol \"%s\": must be t or u", Tcl_GetString(objv[1]));
+		"bad protocol \"%s\": must be t or u",
+		Tcl_GetString(objv[1]));
     }
     if (ClusterStreamBreak(clusterPtr, proto, interp) != TCL_OK) {
 	return TCL_ERROR;

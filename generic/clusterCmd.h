@@ -17,6 +17,47 @@
 #include "clusterCore.h"
 
 /*
+ * The command kit (clusterCmdKit.c): how every object command and ensemble
+ * of the face finds its subcommand and checks its arguments. A table is
+ * an array of entries of the caller's type, each starting with a
+ * ClusterCmdSpec, the last with a NULL name; ClusterCmdLookup gives the
+ * index of the entry and the caller runs its own implementation.
+ */
+
+typedef struct ClusterCmdSpec {
+    const char *name;		/* Subcommand; NULL ends the table. */
+    Tcl_Size minArgs;		/* Fewest arguments after it. */
+    Tcl_Size maxArgs;		/* Most arguments after it; -1: no
+				 * maximum. */
+    const char *usage;		/* Its arguments, for Tcl_WrongNumArgs;
+				 * NULL when it takes none. */
+} ClusterCmdSpec;
+
+typedef struct ClusterCmdKit {
+    const void *table;		/* The first entry. */
+    size_t entrySize;		/* Size of an entry. */
+    int first;			/* Index in objv of the subcommand. */
+    const char *what;		/* What the subcommand is called in the
+				 * message when it is unknown: "subcommand",
+				 * "action". */
+    const char *usage;		/* The words from the subcommand on, in the
+				 * message when it is missing. */
+    const char *argsDetail;	/* Last element of the errorcode of wrong #
+				 * args errors; NULL: the subcommand's name,
+				 * none when it is missing. */
+} ClusterCmdKit;
+
+int		ClusterCmdLookup(Tcl_Interp *interp,
+		    const ClusterCmdKit *kitPtr, Tcl_Size objc,
+		    Tcl_Obj *const objv[], int *indexPtr);
+int		ClusterCmdWrongArgs(Tcl_Interp *interp,
+		    const ClusterCmdKit *kitPtr, Tcl_Size objc,
+		    Tcl_Obj *const objv[]);
+int		ClusterCmdGetIndex(Tcl_Interp *interp, Tcl_Obj *objPtr,
+		    const void *table, size_t entrySize, const char *what,
+		    int *indexPtr);
+
+/*
  * Between the files of ::cluster::packet only: clusterCmdPacket.c (the
  * ensemble and its per-interp state) and clusterCmdStream.c (the stream
  * objects).
@@ -28,19 +69,15 @@ typedef struct ClusterPacketData {
 				 * next one. */
 } ClusterPacketData;
 
-typedef struct ClusterSubCommand {
-    const char *name;		/* Subcommand name. */
-    Tcl_ObjCmdProc *proc;	/* Its implementation. */
-} ClusterSubCommand;
+/*
+ * The ensemble's subcommands (clusterCmdPacket.c), for the usage errors of
+ * `stream`, which is in clusterCmdStream.c.
+ */
 
-int		ClusterPacketDispatch(ClientData clientData,
-		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[],
-		    int first, const ClusterSubCommand *table);
-int		ClusterPacketWrongArgs(Tcl_Interp *interp, int objc,
-		    Tcl_Obj *const objv[], const char *message);
-int		ClusterPacketStreamCmd(ClientData clientData,
+extern const ClusterCmdKit clusterPacketKit;
+
+int		ClusterPacketStreamCmd(ClusterPacketData *dataPtr,
 		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
-
 int		ClusterPacketInit(Tcl_Interp *interp);
 
 /*

@@ -34,23 +34,71 @@
 
 #define KEEP_BUFFER (64 * 1024)
 
-static Tcl_ObjCmdProc PacketObjCmd;
-static Tcl_ObjCmdProc PacketDecodeCmd;
-static Tcl_ObjCmdProc PacketEncodeCmd;
-static Tcl_ObjCmdProc PacketFieldsCmd;
-static Tcl_ObjCmdProc PacketVarintCmd;
-
 /*
- * Subcommand table: {name, proc}.
+ * A subcommand, which sees all the words.
  */
 
-static const ClusterSubCommand packetCmds[] = {
-    {"decode",	PacketDecodeCmd},
-    {"encode",	PacketEncodeCmd},
-    {"fields",	PacketFieldsCmd},
-    {"stream",	ClusterPacketStreamCmd},
-    {"varint",	PacketVarintCmd},
-    {NULL,	NULL}
+typedef int (PacketSubcommand)(ClusterPacketData *dataPtr,
+	Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
+static Tcl_ObjCmdProc PacketObjCmd;
+static PacketSubcommand PacketDecodeCmd, PacketEncodeCmd,
+	PacketFieldsCmd, PacketVarintCmd;
+
+/*
+ * The subcommands: name, fewest and most arguments (-1: no maximum),
+ * usage; implementation.
+ */
+
+typedef struct PacketCommand {
+    ClusterCmdSpec spec;	/* Name and arguments, for the kit. */
+    PacketSubcommand *proc;	/* Its implementation. */
+} PacketCommand;
+
+static const PacketCommand packetCommands[] = {
+    {{"decode",	1, -1,
+	    "bytes ?-self sid? ?-accept list? ?-verdict varName?"},
+					PacketDecodeCmd},
+    {{"encode",	1,  2, "?-keeporder? dict"},	PacketEncodeCmd},
+    {{"fields",	0,  0, NULL},			PacketFieldsCmd},
+    {{"stream",	0,  2, "?-maxframe bytes?"},	ClusterPacketStreamCmd},
+    {{"varint",	2,  2, "encode n | decode bytes"}, PacketVarintCmd},
+    {{NULL,	0,  0, NULL},			NULL}
+};
+
+/*
+ * Usage errors of the ensemble and its subcommands all have the errorcode
+ * {CLUSTER INVALID_ARGS WRONG_ARGS}.
+ */
+
+const ClusterCmdKit clusterPacketKit = {
+    packetCommands, sizeof(PacketCommand), 1, "subcommand",
+    "subcommand ?arg ...?", "WRONG_ARGS"
+};
+
+/*
+ * `cluster::packet varint encode|decode value`: an ensemble of its own,
+ * whose argument count `varint` has checked.
+ */
+
+typedef int (VarintAction)(Tcl_Interp *interp, Tcl_Obj *valueObj);
+
+static VarintAction VarintDecode, VarintEncode;
+
+typedef struct VarintCommand {
+    ClusterCmdSpec spec;	/* Name and arguments, for the kit. */
+    VarintAction *proc;		/* Its implementation. */
+} VarintCommand;
+
+static const VarintCommand varintCommands[] = {
+    {{"decode",	1, 1, "bytes"},	VarintDecode},
+    {{"encode",	1, 1, "n"},	VarintEncode},
+    {{NULL,	0, 0, NULL},	NULL}
+};
+
+static const ClusterCmdKit varintKit = {
+    varintCommands, sizeof(VarintCommand), 2, "action",
+    "encode n | decode bytes", "WRONG_ARGS"
 };
 
 /*
@@ -135,78 +183,6 @@ PacketInterpDeleteProc(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterPacketWrongArgs --
- *
- *	A usage error: Tcl's "wrong # args" message with the errorcode
- *	{CLUSTER INVALID_ARGS WRONG_ARGS}.
- *
- * Results:
- *	TCL_ERROR.
- *
- * Side effects:
- *	Sets the interpreter's result and errorcode.
- *
- *----------------------------------------------------------------------
- */
-
-int
-ClusterPacketWrongArgs(
-    Tcl_Interp *interp,		/* Where to report. */
-    int objc,			/* Words to quote from objv. */
-    Tcl_Obj *const objv[],	/* The command's words. */
-    const char *message)	/* The expected arguments. */
-{
-    Tcl_WrongNumArgs(interp, objc, objv, message);
-    Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS", "WRONG_ARGS",
-	    (char *) NULL);
-    return TCL_ERROR;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * ClusterPacketDispatch --
- *
- *	Run the subcommand named by objv[first] from a {name, proc} table.
- *	The subcommand sees the whole objv.
- *
- * Results:
- *	The subcommand's result, or an error {CLUSTER INVALID_ARGS word}
- *	for an unknown or missing subcommand.
- *
- * Side effects:
- *	Those of the subcommand.
- *
- *----------------------------------------------------------------------
- */
-
-int
-ClusterPacketDispatch(
-    ClientData clientData,	/* Passed to the subcommand. */
-    Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of words. */
-    Tcl_Obj *const objv[],	/* The words. */
-    int first,			/* Index of the subcommand word. */
-    const ClusterSubCommand *table)	/* Subcommands. */
-{
-    int index;
-
-    if (objc <= first) {
-	return ClusterPacketWrongArgs(interp, first, objv,
-		"subcommand ?arg ...?");
-    }
-    if (Tcl_GetIndexFromObjStruct(interp, objv[first], table,
-	    sizeof(ClusterSubCommand), "subcommand", 0, &index) != TCL_OK) {
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
-		Tcl_GetString(objv[first]), (char *) NULL);
-	return TCL_ERROR;
-    }
-    return table[index].proc(clientData, interp, objc, objv);
-}
-
-/*
- *----------------------------------------------------------------------
- *
  * PacketObjCmd --
  *
  *	cluster::packet subcommand ?arg ...?
@@ -227,8 +203,14 @@ PacketObjCmd(
     int objc,			/* Number of words. */
     Tcl_Obj *const objv[])	/* The words. */
 {
-    return ClusterPacketDispatch(clientData, interp, objc, objv, 1,
-	    packetCmds);
+    int index;
+
+    if (ClusterCmdLookup(interp, &clusterPacketKit, objc, objv, &index)
+	    != TCL_OK) {
+	return TCL_ERROR;
+    }
+    return packetCommands[index].proc((ClusterPacketData *) clientData,
+	    interp, objc, objv);
 }
 
 /*
@@ -251,12 +233,11 @@ PacketObjCmd(
 
 static int
 PacketEncodeCmd(
-    ClientData clientData,	/* The ClusterPacketData. */
+    ClusterPacketData *dataPtr,	/* Per-interp state. */
     Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of words. */
+    int objc,			/* Number of words: 3 or 4. */
     Tcl_Obj *const objv[])	/* The words. */
 {
-    ClusterPacketData *dataPtr = (ClusterPacketData *) clientData;
     int keepOrder = 0, result;
     size_t start, length;
 
@@ -268,14 +249,12 @@ PacketEncodeCmd(
 		    "bad option \"%s\": must be -keeporder", option);
 	}
 	keepOrder = 1;
-    } else if (objc != 3) {
-	return ClusterPacketWrongArgs(interp, 2, objv, "?-keeporder? dict");
     }
     result = ClusterPayloadEncode(interp, objv[objc - 1], keepOrder,
 	    &dataPtr->buf, &start, &length);
     if (result == TCL_OK) {
 	Tcl_SetObjResult(interp, Tcl_NewByteArrayObj(
-		dataPtr->buf.bytes + start, (int) length));
+		dataPtr->buf.bytes + start, (Tcl_Size) length));
     }
     if (dataPtr->buf.capacity > KEEP_BUFFER) {
 	ClusterBufFree(&dataPtr->buf);
@@ -308,9 +287,9 @@ PacketEncodeCmd(
 
 static int
 PacketDecodeCmd(
-    ClientData clientData,	/* The ClusterPacketData (unused). */
+    ClusterPacketData *dataPtr,	/* Per-interp state (unused). */
     Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of words. */
+    int objc,			/* Number of words: at least 3. */
     Tcl_Obj *const objv[])	/* The words. */
 {
     static const char *const options[] = {
@@ -328,25 +307,23 @@ PacketDecodeCmd(
     ClusterCodecError error;
     ClusterVerdict verdict;
     const unsigned char *bytes;
-    int length, i, result = TCL_OK;
+    Tcl_Size length;
+    int i, result = TCL_OK;
 
-    (void) clientData;
-    if (objc < 3 || (objc % 2) != 1) {
-	return ClusterPacketWrongArgs(interp, 2, objv,
-		"bytes ?-self sid? ?-accept list? ?-verdict varName?");
+    (void) dataPtr;
+    if ((objc % 2) != 1) {
+	return ClusterCmdWrongArgs(interp, &clusterPacketKit, objc, objv);
     }
     for (i = 3; i < objc; i += 2) {
 	int index;
 
-	if (Tcl_GetIndexFromObj(interp, objv[i], options, "option", 0,
-		&index) != TCL_OK) {
-	    Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
-		    Tcl_GetString(objv[i]), (char *) NULL);
+	if (ClusterCmdGetIndex(interp, objv[i], options, sizeof(char *),
+		"option", &index) != TCL_OK) {
 	    return TCL_ERROR;
 	}
 	switch (index) {
 	case OPT_ACCEPT: {
-	    int count;
+	    Tcl_Size count;
 
 	    if (Tcl_ListObjLength(NULL, objv[i+1], &count) != TCL_OK) {
 		return ClusterError(interp, "INVALID_ARGS", "-accept",
@@ -469,69 +446,74 @@ PacketDecodeCmd(
 
 static int
 PacketVarintCmd(
-    ClientData clientData,	/* The ClusterPacketData (unused). */
+    ClusterPacketData *dataPtr,	/* Per-interp state (unused). */
     Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of words. */
+    int objc,			/* Number of words: 4. */
     Tcl_Obj *const objv[])	/* The words. */
 {
-    static const char *const actions[] = {"decode", "encode", NULL};
-    enum { ACT_DECODE, ACT_ENCODE };
     int index;
 
-    (void) clientData;
-    if (objc != 4) {
-	return ClusterPacketWrongArgs(interp, 2, objv,
-		"encode n | decode bytes");
-    }
-    if (Tcl_GetIndexFromObj(interp, objv[2], actions, "action", 0,
-	    &index) != TCL_OK) {
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
-		Tcl_GetString(objv[2]), (char *) NULL);
+    (void) dataPtr;
+    if (ClusterCmdLookup(interp, &varintKit, objc, objv, &index)
+	    != TCL_OK) {
 	return TCL_ERROR;
     }
-    if (index == ACT_ENCODE) {
-	unsigned char bytes[CLUSTER_VARINT_MAX];
-	uint64_t value;
+    return varintCommands[index].proc(interp, objv[3]);
+}
 
-	if (ClusterGetVarintFromObj(interp, objv[3], &value) != TCL_OK) {
-	    return TCL_ERROR;
-	}
-	Tcl_SetObjResult(interp, Tcl_NewByteArrayObj(bytes,
-		(int) ClusterVarintWrite(bytes, value)));
-    } else {
-	ClusterCodecError error;
-	const unsigned char *bytes;
-	uint64_t value;
-	size_t used;
-	int length;
+static int
+VarintEncode(
+    Tcl_Interp *interp,		/* Current interpreter. */
+    Tcl_Obj *valueObj)		/* The value to encode. */
+{
+    unsigned char bytes[CLUSTER_VARINT_MAX];
+    uint64_t value;
 
-	bytes = Tcl_GetByteArrayFromObj(objv[3], &length);
-	switch (ClusterVarintRead(bytes, (size_t) length, &value, &used)) {
-	case CLUSTER_VARINT_SHORT:
-	    error.code = "TRUNCATED";
-	    error.offset = (size_t) length;
-	    snprintf(error.message, sizeof(error.message),
-		    "varint is truncated: %d bytes, all with the "
-		    "continuation bit set", length);
-	    return ClusterDecodeErrorToInterp(interp, &error);
-	case CLUSTER_VARINT_LONG:
-	    error.code = "VARINT_TOO_LONG";
-	    error.offset = 0;
-	    snprintf(error.message, sizeof(error.message),
-		    "varint is longer than 10 bytes or larger than "
-		    "2^64-1");
-	    return ClusterDecodeErrorToInterp(interp, &error);
-	}
-	if (used != (size_t) length) {
-	    error.code = "TRAILING";
-	    error.offset = used;
-	    snprintf(error.message, sizeof(error.message),
-		    "%d bytes given but the varint ends after %lu",
-		    length, (unsigned long) used);
-	    return ClusterDecodeErrorToInterp(interp, &error);
-	}
-	Tcl_SetObjResult(interp, ClusterNewVarintObj(value));
+    if (ClusterGetVarintFromObj(interp, valueObj, &value) != TCL_OK) {
+	return TCL_ERROR;
     }
+    Tcl_SetObjResult(interp, Tcl_NewByteArrayObj(bytes,
+	    (Tcl_Size) ClusterVarintWrite(bytes, value)));
+    return TCL_OK;
+}
+
+static int
+VarintDecode(
+    Tcl_Interp *interp,		/* Current interpreter. */
+    Tcl_Obj *bytesObj)		/* The bytes to decode. */
+{
+    ClusterCodecError error;
+    const unsigned char *bytes;
+    uint64_t value;
+    size_t used;
+    Tcl_Size length;
+
+    bytes = Tcl_GetByteArrayFromObj(bytesObj, &length);
+    switch (ClusterVarintRead(bytes, (size_t) length, &value, &used)) {
+    case CLUSTER_VARINT_SHORT:
+	error.code = "TRUNCATED";
+	error.offset = (size_t) length;
+	snprintf(error.message, sizeof(error.message),
+		"varint is truncated: %lu bytes, all with the "
+		"continuation bit set", (unsigned long) length);
+	return ClusterDecodeErrorToInterp(interp, &error);
+    case CLUSTER_VARINT_LONG:
+	error.code = "VARINT_TOO_LONG";
+	error.offset = 0;
+	snprintf(error.message, sizeof(error.message),
+		"varint is longer than 10 bytes or larger than "
+		"2^64-1");
+	return ClusterDecodeErrorToInterp(interp, &error);
+    }
+    if (used != (size_t) length) {
+	error.code = "TRAILING";
+	error.offset = used;
+	snprintf(error.message, sizeof(error.message),
+		"%lu bytes given but the varint ends after %lu",
+		(unsigned long) length, (unsigned long) used);
+	return ClusterDecodeErrorToInterp(interp, &error);
+    }
+    Tcl_SetObjResult(interp, ClusterNewVarintObj(value));
     return TCL_OK;
 }
 
@@ -553,19 +535,15 @@ PacketVarintCmd(
 
 static int
 PacketFieldsCmd(
-    ClientData clientData,	/* The ClusterPacketData (unused). */
+    ClusterPacketData *dataPtr,	/* Per-interp state (unused). */
     Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of words. */
+    int objc,			/* Number of words: 2. */
     Tcl_Obj *const objv[])	/* The words. */
 {
-    Tcl_Obj *listObj;
+    Tcl_Obj *listObj = Tcl_NewListObj(0, NULL);
     int id;
 
-    (void) clientData;
-    if (objc != 2) {
-	return ClusterPacketWrongArgs(interp, 2, objv, NULL);
-    }
-    listObj = Tcl_NewListObj(0, NULL);
+    (void) dataPtr; (void) objc; (void) objv;
     for (id = 1; id < CLUSTER_F_COUNT; id++) {
 	Tcl_ListObjAppendElement(NULL, listObj,
 		ClusterFieldKey((ClusterFieldId) id));

@@ -25,6 +25,46 @@ enum QueryOption {
 static void		QueryDeleteProc(ClientData clientData);
 static int		QueryObjCmd(ClientData clientData, Tcl_Interp *interp,
 			    int objc, Tcl_Obj *const objv[]);
+static int		PayloadField(ClusterQuery *queryPtr,
+			    Tcl_Interp *interp, ClusterFieldId id);
+static int		SetResultOrEmpty(Tcl_Interp *interp,
+			    Tcl_Obj *objPtr);
+
+/*
+ * The subcommands of a query object, none of which takes arguments.
+ */
+
+typedef int (QuerySubcommand)(ClusterQuery *queryPtr, Tcl_Interp *interp);
+
+static QuerySubcommand QueryChannelCmd, QueryDataCmd, QueryDestroyCmd,
+	QueryErrorCmd, QueryPayloadCmd, QueryPayloadsCmd, QueryPropsCmd,
+	QueryQueryCmd, QueryRemainingCmd, QueryResultsCmd, QueryServiceCmd;
+
+typedef struct QueryCommand {
+    ClusterCmdSpec spec;	/* Name and arguments, for the kit. */
+    QuerySubcommand *proc;	/* Its implementation. */
+} QueryCommand;
+
+static const QueryCommand queryCommands[] = {
+    {{"channel",	0, 0, NULL},	QueryChannelCmd},
+    {{"data",		0, 0, NULL},	QueryDataCmd},
+    {{"destroy",	0, 0, NULL},	QueryDestroyCmd},
+    {{"error",		0, 0, NULL},	QueryErrorCmd},
+    {{"payload",	0, 0, NULL},	QueryPayloadCmd},
+    {{"payloads",	0, 0, NULL},	QueryPayloadsCmd},
+    {{"props",		0, 0, NULL},	QueryPropsCmd},
+    {{"query",		0, 0, NULL},	QueryQueryCmd},
+    {{"remaining",	0, 0, NULL},	QueryRemainingCmd},
+    {{"result",		0, 0, NULL},	QueryDataCmd},
+    {{"results",	0, 0, NULL},	QueryResultsCmd},
+    {{"service",	0, 0, NULL},	QueryServiceCmd},
+    {{NULL,		0, 0, NULL},	NULL}
+};
+
+static const ClusterCmdKit queryKit = {
+    queryCommands, sizeof(QueryCommand), 1, "subcommand", "subcommand",
+    NULL
+};
 
 /*
  *----------------------------------------------------------------------
@@ -49,12 +89,13 @@ int
 ClusterQueryObjCmd(
     Cluster *clusterPtr,	/* Cluster asking (preserved). */
     Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Options and values. */
-    Tcl_Obj *const objv[])
+    int objc,			/* Number of options and values. */
+    Tcl_Obj *const objv[])	/* Options and values. */
 {
     Tcl_Obj *targetsObj = Tcl_NewListObj(0, NULL), *nameObj;
     ClusterQuerySpec spec;
-    int resolved = 0, i, index, numTargets, code = TCL_OK;
+    Tcl_Size numTargets;
+    int resolved = 0, i, index, code = TCL_OK;
 
     memset(&spec, 0, sizeof(spec));
     spec.timeoutMs = 30000;
@@ -62,10 +103,8 @@ ClusterQueryObjCmd(
 
     Tcl_IncrRefCount(targetsObj);
     for (i = 0; i < objc && code == TCL_OK; i++) {
-	if (Tcl_GetIndexFromObj(interp, objv[i], queryOptions, "option", 0,
-		&index) != TCL_OK) {
-	    Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
-		    Tcl_GetString(objv[i]), (char *) NULL);
+	if (ClusterCmdGetIndex(interp, objv[i], queryOptions,
+		sizeof(char *), "option", &index) != TCL_OK) {
 	    code = TCL_ERROR;
 	    break;
 	}
@@ -101,7 +140,8 @@ ClusterQueryObjCmd(
 	case Q_CHANNEL:
 	    if (Tcl_GetIntFromObj(NULL, objv[i], index == Q_TIMEOUT
 		    ? &spec.timeoutMs : &spec.channel) != TCL_OK
-		    || (index == Q_TIMEOUT ? spec.timeoutMs : spec.channel) < 0) {
+		    || (index == Q_TIMEOUT ? spec.timeoutMs
+			    : spec.channel) < 0) {
 		code = ClusterError(interp, "INVALID_ARGS",
 			queryOptions[index], "bad %s \"%s\": must be a"
 			" non-negative integer", queryOptions[index],
@@ -109,7 +149,8 @@ ClusterQueryObjCmd(
 	    }
 	    break;
 	case Q_BROADCAST:
-	    if (Tcl_GetBooleanFromObj(NULL, objv[i], &spec.broadcast) != TCL_OK) {
+	    if (Tcl_GetBooleanFromObj(NULL, objv[i], &spec.broadcast)
+		    != TCL_OK) {
 		code = ClusterError(interp, "INVALID_ARGS", "-broadcast",
 			"bad -broadcast \"%s\": must be a boolean",
 			Tcl_GetString(objv[i]));
@@ -218,6 +259,12 @@ QueryDeleteProc(
  *	$query results | result | data | error | payload | payloads |
  *		service | remaining | query | channel | props | destroy
  *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Those of the subcommand.
+ *
  *----------------------------------------------------------------------
  */
 
@@ -228,95 +275,167 @@ QueryObjCmd(
     int objc,			/* Number of arguments. */
     Tcl_Obj *const objv[])	/* Argument objects. */
 {
-    static const char *const subcommands[] = {
-	"channel", "data", "destroy", "error", "payload", "payloads", "props",
-	"query", "remaining", "result", "results", "service", NULL
-    };
-    enum {
-	Q_CHANNEL_, Q_DATA, Q_DESTROY, Q_ERROR, Q_PAYLOAD, Q_PAYLOADS,
-	Q_PROPS, Q_QUERY_, Q_REMAINING, Q_RESULT, Q_RESULTS, Q_SERVICE
-    };
-    ClusterQuery *queryPtr = clientData;
-    Tcl_Obj *valueObj = NULL, *resultObj = NULL;
     int index;
 
-    if (objc != 2) {
-	Tcl_WrongNumArgs(interp, 1, objv, "subcommand");
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS", (char *) NULL);
+    if (ClusterCmdLookup(interp, &queryKit, objc, objv, &index) != TCL_OK) {
 	return TCL_ERROR;
     }
-    if (Tcl_GetIndexFromObj(interp, objv[1], subcommands, "subcommand", 0,
-	    &index) != TCL_OK) {
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
-		Tcl_GetString(objv[1]), (char *) NULL);
-	return TCL_ERROR;
-    }
-    switch (index) {
-    case Q_RESULTS:
-	if (!(queryPtr->flags & QUERY_COLLECT)) {
-	    return ClusterError(interp, "QUERY", "NOT_COLLECTING",
-		    "query %s keeps no results: start it with -collect",
-		    Tcl_GetString(queryPtr->nameObj));
-	}
-	resultObj = queryPtr->resultsObj;
-	break;
-    case Q_RESULT:
-    case Q_DATA:
-    case Q_ERROR:
-	if (queryPtr->payloadObj != NULL) {
-	    Tcl_DictObjGet(NULL, queryPtr->payloadObj, ClusterFieldKey(
-		    index == Q_ERROR ? CLUSTER_F_ERROR : CLUSTER_F_DATA),
-		    &valueObj);
-	}
-	resultObj = valueObj;
-	break;
-    case Q_PAYLOAD:
-	resultObj = queryPtr->payloadObj;
-	break;
-    case Q_PAYLOADS:
-	resultObj = queryPtr->payloadsObj;
-	break;
-    case Q_SERVICE:
-	resultObj = queryPtr->serviceObj;
-	break;
-    case Q_REMAINING: {
-	Tcl_DictSearch search;
-	Tcl_Obj *keyObj;
-	int done;
+    return queryCommands[index].proc((ClusterQuery *) clientData, interp);
+}
 
-	resultObj = Tcl_NewListObj(0, NULL);
-	Tcl_DictObjFirst(NULL, queryPtr->remainingObj, &search, &keyObj,
-		&valueObj, &done);
-	for (; !done; Tcl_DictObjNext(&search, &keyObj, &valueObj, &done)) {
-	    Tcl_ListObjAppendElement(NULL, resultObj, valueObj);
-	}
-	Tcl_DictObjDone(&search);
-	break;
-    }
-    case Q_QUERY_:
-	resultObj = queryPtr->queryObj;
-	break;
-    case Q_CHANNEL_:
-	resultObj = Tcl_NewIntObj(queryPtr->channel);
-	break;
-    case Q_PROPS:
-	resultObj = Tcl_NewDictObj();
-	Tcl_DictObjPut(NULL, resultObj, Tcl_NewStringObj("id", -1),
-		queryPtr->idObj);
-	Tcl_DictObjPut(NULL, resultObj, Tcl_NewStringObj("timeout", -1),
-		Tcl_NewIntObj(queryPtr->timeoutMs));
-	Tcl_DictObjPut(NULL, resultObj, Tcl_NewStringObj("collect", -1),
-		Tcl_NewBooleanObj(queryPtr->flags & QUERY_COLLECT));
-	break;
-    case Q_DESTROY:
-	ClusterQueryFinish(queryPtr);
-	break;
-    }
-    if (resultObj != NULL) {
-	Tcl_SetObjResult(interp, resultObj);
+/*
+ * SetResultOrEmpty --
+ *	The result of a subcommand: the object, or empty for NULL; TCL_OK.
+ */
+
+static int
+SetResultOrEmpty(
+    Tcl_Interp *interp,		/* Current interpreter. */
+    Tcl_Obj *objPtr)		/* The result, or NULL. */
+{
+    if (objPtr != NULL) {
+	Tcl_SetObjResult(interp, objPtr);
     } else {
 	Tcl_ResetResult(interp);
     }
+    return TCL_OK;
+}
+
+/*
+ * $query results
+ *	What -collect kept: the results of the responses so far.
+ */
+
+static int
+QueryResultsCmd(ClusterQuery *queryPtr, Tcl_Interp *interp)
+{
+    if (!(queryPtr->flags & QUERY_COLLECT)) {
+	return ClusterError(interp, "QUERY", "NOT_COLLECTING",
+		"query %s keeps no results: start it with -collect",
+		Tcl_GetString(queryPtr->nameObj));
+    }
+    return SetResultOrEmpty(interp, queryPtr->resultsObj);
+}
+
+/*
+ * $query result | data | error
+ *	A field of the payload at hand: its data (result is another name
+ *	for it) or its error; empty when there is none.
+ */
+
+static int
+PayloadField(
+    ClusterQuery *queryPtr,	/* Query of interest. */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    ClusterFieldId id)		/* The field. */
+{
+    Tcl_Obj *valueObj = NULL;
+
+    if (queryPtr->payloadObj != NULL) {
+	Tcl_DictObjGet(NULL, queryPtr->payloadObj, ClusterFieldKey(id),
+		&valueObj);
+    }
+    return SetResultOrEmpty(interp, valueObj);
+}
+
+static int
+QueryDataCmd(ClusterQuery *queryPtr, Tcl_Interp *interp)
+{
+    return PayloadField(queryPtr, interp, CLUSTER_F_DATA);
+}
+
+static int
+QueryErrorCmd(ClusterQuery *queryPtr, Tcl_Interp *interp)
+{
+    return PayloadField(queryPtr, interp, CLUSTER_F_ERROR);
+}
+
+/*
+ * $query payload | payloads | service | query
+ *	The payload at hand, every payload so far, the service that sent the
+ *	one at hand, the query sent.
+ */
+
+static int
+QueryPayloadCmd(ClusterQuery *queryPtr, Tcl_Interp *interp)
+{
+    return SetResultOrEmpty(interp, queryPtr->payloadObj);
+}
+
+static int
+QueryPayloadsCmd(ClusterQuery *queryPtr, Tcl_Interp *interp)
+{
+    return SetResultOrEmpty(interp, queryPtr->payloadsObj);
+}
+
+static int
+QueryServiceCmd(ClusterQuery *queryPtr, Tcl_Interp *interp)
+{
+    return SetResultOrEmpty(interp, queryPtr->serviceObj);
+}
+
+static int
+QueryQueryCmd(ClusterQuery *queryPtr, Tcl_Interp *interp)
+{
+    return SetResultOrEmpty(interp, queryPtr->queryObj);
+}
+
+/*
+ * $query remaining
+ *	The services that have not answered yet.
+ */
+
+static int
+QueryRemainingCmd(ClusterQuery *queryPtr, Tcl_Interp *interp)
+{
+    Tcl_Obj *listObj = Tcl_NewListObj(0, NULL), *keyObj, *valueObj;
+    Tcl_DictSearch search;
+    int done;
+
+    Tcl_DictObjFirst(NULL, queryPtr->remainingObj, &search, &keyObj,
+	    &valueObj, &done);
+    for (; !done; Tcl_DictObjNext(&search, &keyObj, &valueObj, &done)) {
+	Tcl_ListObjAppendElement(NULL, listObj, valueObj);
+    }
+    Tcl_DictObjDone(&search);
+    return SetResultOrEmpty(interp, listObj);
+}
+
+/*
+ * $query channel | props
+ *	The channel it was sent on; its id, timeout and whether it collects.
+ */
+
+static int
+QueryChannelCmd(ClusterQuery *queryPtr, Tcl_Interp *interp)
+{
+    return SetResultOrEmpty(interp, Tcl_NewIntObj(queryPtr->channel));
+}
+
+static int
+QueryPropsCmd(ClusterQuery *queryPtr, Tcl_Interp *interp)
+{
+    Tcl_Obj *dictObj = Tcl_NewDictObj();
+
+    Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("id", -1),
+	    queryPtr->idObj);
+    Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("timeout", -1),
+	    Tcl_NewIntObj(queryPtr->timeoutMs));
+    Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("collect", -1),
+	    Tcl_NewBooleanObj(queryPtr->flags & QUERY_COLLECT));
+    return SetResultOrEmpty(interp, dictObj);
+}
+
+/*
+ * $query destroy
+ *	Finish the query now: `done` is delivered and the command deleted.
+ */
+
+static int
+QueryDestroyCmd(ClusterQuery *queryPtr, Tcl_Interp *interp)
+{
+    ClusterQueryFinish(queryPtr);
+    Tcl_ResetResult(interp);
     return TCL_OK;
 }
 

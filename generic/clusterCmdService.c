@@ -24,32 +24,40 @@ static ServiceSubcommand ServiceInfoCmd, ServiceSidCmd, ServiceHidCmd,
 	ServiceDestroyCmd;
 
 typedef struct ServiceCommand {
-    const char *name;		/* Subcommand name. */
+    ClusterCmdSpec spec;	/* Name and arguments, for the kit. */
     ServiceSubcommand *proc;	/* Its implementation. */
-    int minArgs, maxArgs;	/* Arguments after the subcommand. */
-    const char *usage;		/* For Tcl_WrongNumArgs. */
 } ServiceCommand;
 
+/*
+ * The subcommands: name, fewest and most arguments, usage;
+ * implementation.
+ */
+
 static const ServiceCommand serviceCommands[] = {
-    {"destroy",		ServiceDestroyCmd,	0, 0, ""},
-    {"expected",	ServiceExpectedCmd,	0, 1, "?within?"},
-    {"hid",		ServiceHidCmd,		0, 0, ""},
-    {"info",		ServiceInfoCmd,		0, 0, ""},
-    {"ip",		ServiceIpCmd,		0, 0, ""},
-    {"last_seen",	ServiceLastSeenCmd,	0, 0, ""},
-    {"local",		ServiceLocalCmd,	0, 0, ""},
-    {"props",		ServicePropsCmd,	0, 0, ""},
-    {"proto_props",	ServiceProtoPropsCmd,	1, 1, "id"},
-    {"protocols",	ServiceProtocolsCmd,	0, 0, ""},
-    {"query",		ServiceQueryCmd,	2, 2, "ruid query"},
-    {"resolve",		ServiceResolveCmd,	1, 2, "tag ?modifier?"},
-    {"resolver",	ServiceResolverCmd,	1, 3, "tags ?modifier? ?op?"},
-    {"resolver_tags",	ServiceResolverTagsCmd,	0, 0, ""},
-    {"send",		ServiceSendCmd,		1, 2, "payload ?protocols?"},
-    {"sid",		ServiceSidCmd,		0, 0, ""},
-    {"socket",		ServiceSocketCmd,	1, 1, "id"},
-    {"tags",		ServiceTagsCmd,		0, 0, ""},
-    {NULL,		NULL,			0, 0, NULL}
+    {{"destroy",	0, 0, NULL},		ServiceDestroyCmd},
+    {{"expected",	0, 1, "?within?"},	ServiceExpectedCmd},
+    {{"hid",		0, 0, NULL},		ServiceHidCmd},
+    {{"info",		0, 0, NULL},		ServiceInfoCmd},
+    {{"ip",		0, 0, NULL},		ServiceIpCmd},
+    {{"last_seen",	0, 0, NULL},		ServiceLastSeenCmd},
+    {{"local",		0, 0, NULL},		ServiceLocalCmd},
+    {{"props",		0, 0, NULL},		ServicePropsCmd},
+    {{"proto_props",	1, 1, "id"},		ServiceProtoPropsCmd},
+    {{"protocols",	0, 0, NULL},		ServiceProtocolsCmd},
+    {{"query",		2, 2, "ruid query"},	ServiceQueryCmd},
+    {{"resolve",	1, 2, "tag ?modifier?"}, ServiceResolveCmd},
+    {{"resolver",	1, 3, "tags ?modifier? ?op?"}, ServiceResolverCmd},
+    {{"resolver_tags",	0, 0, NULL},		ServiceResolverTagsCmd},
+    {{"send",		1, 2, "payload ?protocols?"}, ServiceSendCmd},
+    {{"sid",		0, 0, NULL},		ServiceSidCmd},
+    {{"socket",		1, 1, "id"},		ServiceSocketCmd},
+    {{"tags",		0, 0, NULL},		ServiceTagsCmd},
+    {{NULL,		0, 0, NULL},		NULL}
+};
+
+static const ClusterCmdKit serviceKit = {
+    serviceCommands, sizeof(ServiceCommand), 1, "subcommand",
+    "subcommand ?arg ...?", NULL
 };
 
 static int		ServiceObjCmd(ClientData clientData,
@@ -277,31 +285,16 @@ ServiceObjCmd(
     Tcl_Obj *const objv[])	/* Argument objects. */
 {
     ClusterService *servicePtr = clientData;
-    const ServiceCommand *cmdPtr;
     int index, code;
 
-    if (objc < 2) {
-	Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?");
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS", (char *) NULL);
-	return TCL_ERROR;
-    }
-    if (Tcl_GetIndexFromObjStruct(interp, objv[1], serviceCommands,
-	    sizeof(ServiceCommand), "subcommand", 0, &index) != TCL_OK) {
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
-		Tcl_GetString(objv[1]), (char *) NULL);
-	return TCL_ERROR;
-    }
-    cmdPtr = &serviceCommands[index];
-    if (objc - 2 < cmdPtr->minArgs || objc - 2 > cmdPtr->maxArgs) {
-	Tcl_WrongNumArgs(interp, 2, objv,
-		cmdPtr->usage[0] ? cmdPtr->usage : NULL);
-	Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS", cmdPtr->name,
-		(char *) NULL);
+    if (ClusterCmdLookup(interp, &serviceKit, objc, objv, &index)
+	    != TCL_OK) {
 	return TCL_ERROR;
     }
     Tcl_Preserve(servicePtr);
     Tcl_Preserve(servicePtr->clusterPtr);
-    code = cmdPtr->proc(servicePtr, interp, objc - 2, objv + 2);
+    code = serviceCommands[index].proc(servicePtr, interp, objc - 2,
+	    objv + 2);
     Tcl_Release(servicePtr->clusterPtr);
     Tcl_Release(servicePtr);
     return code;
@@ -511,7 +504,8 @@ ServiceSocketCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
 
     (void) objc;
     if (proto > CLUSTER_PROTO_C && servicePtr->peer.conns[proto] != NULL) {
-	Tcl_SetObjResult(interp, ClusterConnName(servicePtr->peer.conns[proto]));
+	Tcl_SetObjResult(interp,
+		ClusterConnName(servicePtr->peer.conns[proto]));
     } else {
 	Tcl_ResetResult(interp);
     }

@@ -34,20 +34,37 @@ typedef struct PacketStream {
 
 #define FEED_CHUNK 65536
 
-static Tcl_ObjCmdProc StreamObjCmd;
-static Tcl_ObjCmdProc StreamDestroyCmd;
-static Tcl_ObjCmdProc StreamFeedCmd;
-static Tcl_ObjCmdProc StreamStatsCmd;
-
 /*
- * Subcommand table: {name, proc}.
+ * A subcommand of a stream object, which sees all the words.
  */
 
-static const ClusterSubCommand streamCmds[] = {
-    {"destroy",	StreamDestroyCmd},
-    {"feed",	StreamFeedCmd},
-    {"stats",	StreamStatsCmd},
-    {NULL,	NULL}
+typedef int (StreamSubcommand)(PacketStream *streamPtr, Tcl_Interp *interp,
+	int objc, Tcl_Obj *const objv[]);
+
+static Tcl_ObjCmdProc StreamObjCmd;
+static StreamSubcommand StreamDestroyCmd, StreamFeedCmd, StreamStatsCmd;
+
+/*
+ * The subcommands: name, fewest and most arguments, usage;
+ * implementation. Their usage errors have the errorcode
+ * {CLUSTER INVALID_ARGS WRONG_ARGS}, as those of `cluster::packet`.
+ */
+
+typedef struct StreamCommand {
+    ClusterCmdSpec spec;	/* Name and arguments, for the kit. */
+    StreamSubcommand *proc;	/* Its implementation. */
+} StreamCommand;
+
+static const StreamCommand streamCommands[] = {
+    {{"destroy",	0, 0, NULL},	StreamDestroyCmd},
+    {{"feed",		1, 1, "bytes"},	StreamFeedCmd},
+    {{"stats",		0, 0, NULL},	StreamStatsCmd},
+    {{NULL,		0, 0, NULL},	NULL}
+};
+
+static const ClusterCmdKit streamKit = {
+    streamCommands, sizeof(StreamCommand), 1, "subcommand",
+    "subcommand ?arg ...?", "WRONG_ARGS"
 };
 
 /*
@@ -77,12 +94,11 @@ static void		StreamDeleteProc(ClientData clientData);
 
 int
 ClusterPacketStreamCmd(
-    ClientData clientData,	/* The ClusterPacketData. */
+    ClusterPacketData *dataPtr,	/* Per-interp state. */
     Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of words. */
+    int objc,			/* Number of words: 2 to 4. */
     Tcl_Obj *const objv[])	/* The words. */
 {
-    ClusterPacketData *dataPtr = (ClusterPacketData *) clientData;
     PacketStream *streamPtr;
     Tcl_WideInt maxFrame = 0;
     char name[64];
@@ -102,7 +118,7 @@ ClusterPacketStreamCmd(
 		    Tcl_GetString(objv[3]));
 	}
     } else if (objc != 2) {
-	return ClusterPacketWrongArgs(interp, 2, objv, "?-maxframe bytes?");
+	return ClusterCmdWrongArgs(interp, &clusterPacketKit, objc, objv);
     }
 
     do {
@@ -142,8 +158,14 @@ StreamObjCmd(
     int objc,			/* Number of words. */
     Tcl_Obj *const objv[])	/* The words. */
 {
-    return ClusterPacketDispatch(clientData, interp, objc, objv, 1,
-	    streamCmds);
+    int index;
+
+    if (ClusterCmdLookup(interp, &streamKit, objc, objv, &index)
+	    != TCL_OK) {
+	return TCL_ERROR;
+    }
+    return streamCommands[index].proc((PacketStream *) clientData, interp,
+	    objc, objv);
 }
 
 /*
@@ -168,20 +190,17 @@ StreamObjCmd(
 
 static int
 StreamFeedCmd(
-    ClientData clientData,	/* The PacketStream. */
+    PacketStream *streamPtr,	/* The stream. */
     Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of words. */
+    int objc,			/* Number of words: 3. */
     Tcl_Obj *const objv[])	/* The words. */
 {
-    PacketStream *streamPtr = (PacketStream *) clientData;
     const unsigned char *bytes, *packet;
     Tcl_Obj *listObj;
     size_t offset = 0, packetLength;
-    int length;
+    Tcl_Size length;
 
-    if (objc != 3) {
-	return ClusterPacketWrongArgs(interp, 2, objv, "bytes");
-    }
+    (void) objc;
     bytes = Tcl_GetByteArrayFromObj(objv[2], &length);
     listObj = Tcl_NewListObj(0, NULL);
     do {
@@ -195,7 +214,7 @@ StreamFeedCmd(
 	while (ClusterStreamNext(&streamPtr->stream, &packet,
 		&packetLength)) {
 	    Tcl_ListObjAppendElement(NULL, listObj,
-		    Tcl_NewByteArrayObj(packet, (int) packetLength));
+		    Tcl_NewByteArrayObj(packet, (Tcl_Size) packetLength));
 	}
     } while (offset < (size_t) length);
     Tcl_SetObjResult(interp, listObj);
@@ -220,19 +239,15 @@ StreamFeedCmd(
 
 static int
 StreamStatsCmd(
-    ClientData clientData,	/* The PacketStream. */
+    PacketStream *streamPtr,	/* The stream. */
     Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of words. */
+    int objc,			/* Number of words: 2. */
     Tcl_Obj *const objv[])	/* The words. */
 {
-    PacketStream *streamPtr = (PacketStream *) clientData;
     ClusterStream *sPtr = &streamPtr->stream;
-    Tcl_Obj *dictObj;
+    Tcl_Obj *dictObj = Tcl_NewDictObj();
 
-    if (objc != 2) {
-	return ClusterPacketWrongArgs(interp, 2, objv, NULL);
-    }
-    dictObj = Tcl_NewDictObj();
+    (void) objc; (void) objv;
 #define STAT(name, value) \
     Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj((name), -1), \
 	    Tcl_NewWideIntObj((Tcl_WideInt) (value)))
@@ -265,16 +280,12 @@ StreamStatsCmd(
 
 static int
 StreamDestroyCmd(
-    ClientData clientData,	/* The PacketStream. */
+    PacketStream *streamPtr,	/* The stream. */
     Tcl_Interp *interp,		/* Current interpreter. */
-    int objc,			/* Number of words. */
+    int objc,			/* Number of words: 2. */
     Tcl_Obj *const objv[])	/* The words. */
 {
-    PacketStream *streamPtr = (PacketStream *) clientData;
-
-    if (objc != 2) {
-	return ClusterPacketWrongArgs(interp, 2, objv, NULL);
-    }
+    (void) objc; (void) objv;
     Tcl_DeleteCommandFromToken(interp, streamPtr->token);
     return TCL_OK;
 }

@@ -15,8 +15,18 @@
 #define _CLUSTERPORT_H
 
 #include <tcl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * Tcl 9's type of counts and lengths, for builds against Tcl 8.6.
+ */
+
+#ifndef TCL_SIZE_MAX
+typedef int Tcl_Size;
+#define TCL_SIZE_MAX INT_MAX
+#endif
 
 /*
  * An IPv4 address and port. Both in network byte order, as they travel.
