@@ -119,6 +119,23 @@ void		ClusterServiceCommandDelete(ClusterService *servicePtr);
 ClusterService *ClusterServiceFromObj(Cluster *clusterPtr, Tcl_Obj *objPtr);
 ClusterService *ClusterServiceFromName(Cluster *clusterPtr, Tcl_Obj *objPtr);
 
+/*
+ * Resolver and tags (clusterCmdResolve.c).
+ */
+
+int		ClusterResolveObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[], Tcl_Obj **listPtr);
+int		ClusterResolverObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[], Tcl_Obj **listPtr);
+int		ClusterMatchResolverTags(Tcl_Interp *interp,
+		    Tcl_Obj *resolverTagsObj, Tcl_Obj *tagsObj, int objc,
+		    Tcl_Obj *const objv[], int *matchPtr);
+int		ClusterResolveTest(Tcl_Interp *interp,
+		    Tcl_Obj *resolverTagsObj, Tcl_Obj *tagsObj,
+		    Tcl_Obj *itemsObj, Tcl_Obj *modifierObj, Tcl_Obj *opObj);
+int		ClusterTagsObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+
 #endif /* _CLUSTERCMD_H */
 
 /*

@@ -537,21 +537,4 @@ int		ClusterHookCall(Cluster *clusterPtr, Tcl_Obj *prefixObj,
 		    const char *context2, Tcl_Obj **resultPtr);
 int		ClusterHookIsFilter(const char *path);
 
-/*
- * Resolver and tags (clusterCoreResolve.c).
- */
-
-int		ClusterResolveObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
-		    int objc, Tcl_Obj *const objv[], Tcl_Obj **listPtr);
-int		ClusterResolverObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
-		    int objc, Tcl_Obj *const objv[], Tcl_Obj **listPtr);
-int		ClusterMatchResolverTags(Tcl_Interp *interp,
-		    Tcl_Obj *resolverTagsObj, Tcl_Obj *tagsObj, int objc,
-		    Tcl_Obj *const objv[], int *matchPtr);
-int		ClusterResolveTest(Tcl_Interp *interp,
-		    Tcl_Obj *resolverTagsObj, Tcl_Obj *tagsObj,
-		    Tcl_Obj *itemsObj, Tcl_Obj *modifierObj, Tcl_Obj *opObj);
-int		ClusterTagsObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
-		    int objc, Tcl_Obj *const objv[]);
-
 #endif /* _CLUSTERCORE_H */

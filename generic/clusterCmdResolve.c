@@ -1,16 +1,18 @@
 /*
- * clusterCoreResolve.c --
+ * clusterCmdResolve.c --
  *
- *	Finding services (doc/protocol.md section 6.6) and changing our own tags
- *	(section 6.7). A service is matched against its "resolver tags": its
+ *	Finding services (doc/protocol.md section 6.6) and changing our own
+ *	tags (section 6.7), as the commands resolve, resolver, tags and the
+ *	-resolve and -resolver options ask. A service is matched against its
+ *	"resolver tags" (ClusterServiceResolverTags, kept by the core): its
  *	tags, sid, hid and address, and `localhost` when it is on this
- *	machine.
+ *	machine. Only commands resolve, so this is the face's.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterCore.h"
+#include "clusterCmd.h"
 #include <limits.h>
 
 typedef enum MatchMode {
