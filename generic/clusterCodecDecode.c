@@ -33,6 +33,28 @@ static const char *const typeNames[] = {
  * Static functions defined in this file.
  */
 
+/*
+ * Where DecodeBody is in a body, and the field it is reading.
+ */
+
+typedef struct BodyCursor {
+    const unsigned char *body;	/* The body. */
+    size_t length;		/* Its length. */
+    size_t base;		/* Where the body is in its packet. */
+    size_t pos;			/* Next byte to read. */
+    size_t fieldPos;		/* Where the current field starts. */
+    unsigned id;		/* Its id, */
+    const char *name;		/* and name. */
+    ClusterCodecError *errPtr;	/* Where to store an error. */
+} BodyCursor;
+
+static ClusterVerdict	DecodeBoolean(BodyCursor *curPtr,
+			    ClusterField *fieldPtr);
+static ClusterVerdict	DecodeBytes(BodyCursor *curPtr, uint64_t value,
+			    ClusterField *fieldPtr);
+static ClusterVerdict	DecodeList(BodyCursor *curPtr, uint64_t value,
+			    ClusterField *fieldPtr);
+static ClusterVerdict	ValueFail(BodyCursor *curPtr, int status);
 static ClusterVerdict	DecodeFail(ClusterCodecError *errPtr,
 			    const char *code, size_t offset,
 			    const char *format, ...)
@@ -229,43 +251,51 @@ DecodeBody(
     ClusterPacketView *viewPtr,		/* Where to store the fields. */
     ClusterCodecError *errPtr)		/* Where to store an error. */
 {
-    size_t pos = 0;
+    BodyCursor cur;
 
+    cur.body = body;
+    cur.length = length;
+    cur.base = base;
+    cur.pos = 0;
+    cur.errPtr = errPtr;
     viewPtr->numFields = 0;
-    while (pos < length) {
-	size_t fieldPos = pos, used, at;
-	uint64_t id, value;
+    while (cur.pos < length) {
 	ClusterField *fieldPtr;
-	const char *name;
+	ClusterVerdict verdict;
+	uint64_t id, value;
+	size_t used;
 	int status;
 
-	status = ClusterVarintRead(body + pos, length - pos, &id, &used);
+	cur.fieldPos = cur.pos;
+	status = ClusterVarintRead(body + cur.pos, length - cur.pos, &id,
+		&used);
 	if (status == CLUSTER_VARINT_SHORT) {
-	    return DecodeFail(errPtr, "OVERRUN", base + pos,
+	    return DecodeFail(errPtr, "OVERRUN", base + cur.pos,
 		    "at byte %zu: field id runs past the end of the body "
-		    "(body has %zu bytes)", base + pos, length);
+		    "(body has %zu bytes)", base + cur.pos, length);
 	} else if (status == CLUSTER_VARINT_LONG) {
-	    return DecodeFail(errPtr, "VARINT_TOO_LONG", base + pos,
+	    return DecodeFail(errPtr, "VARINT_TOO_LONG", base + cur.pos,
 		    "at byte %zu: field id is a varint longer than 10 bytes "
-		    "or larger than 2^64-1", base + pos);
+		    "or larger than 2^64-1", base + cur.pos);
 	}
 	if (id == 0 || id >= CLUSTER_F_COUNT) {
-	    return DecodeFail(errPtr, "UNKNOWN_FIELD", base + pos,
+	    return DecodeFail(errPtr, "UNKNOWN_FIELD", base + cur.pos,
 		    "at byte %zu: unknown field id %llu (known ids are 1 "
-		    "to %d)", base + pos, (unsigned long long) id,
+		    "to %d)", base + cur.pos, (unsigned long long) id,
 		    CLUSTER_F_COUNT - 1);
 	}
 	if (viewPtr->numFields >= CLUSTER_MAX_FIELDS) {
-	    return DecodeFail(errPtr, "TOO_MANY_FIELDS", base + pos,
+	    return DecodeFail(errPtr, "TOO_MANY_FIELDS", base + cur.pos,
 		    "at byte %zu: more than %d fields in one packet",
-		    base + pos, CLUSTER_MAX_FIELDS);
+		    base + cur.pos, CLUSTER_MAX_FIELDS);
 	}
-	pos += used;
-	name = clusterFieldInfo[id].name;
+	cur.pos += used;
+	cur.id = (unsigned) id;
+	cur.name = clusterFieldInfo[id].name;
 	fieldPtr = &viewPtr->fields[viewPtr->numFields];
 	fieldPtr->id = (ClusterFieldId) id;
 	fieldPtr->number = 0;
-	fieldPtr->bytes = body + pos;
+	fieldPtr->bytes = body + cur.pos;
 	fieldPtr->length = 0;
 
 	/*
@@ -273,148 +303,209 @@ DecodeBody(
 	 */
 
 	if (clusterFieldInfo[id].type == CLUSTER_T_BOOLEAN) {
-	    if (pos >= length) {
-		return DecodeFail(errPtr, "OVERRUN", base + fieldPos,
-			"field %u (%s) at byte %zu: boolean runs past the "
-			"end of the body (body has %zu bytes)", (unsigned) id,
-			name, base + fieldPos, length);
+	    verdict = DecodeBoolean(&cur, fieldPtr);
+	} else {
+	    status = ClusterVarintRead(body + cur.pos, length - cur.pos,
+		    &value, &used);
+	    if (status != CLUSTER_VARINT_OK) {
+		return ValueFail(&cur, status);
 	    }
-	    if (body[pos] > 1) {
-		return DecodeFail(errPtr, "BAD_BOOLEAN", base + pos,
-			"field %u (%s) at byte %zu: boolean byte is %02x, "
-			"must be 00 or 01", (unsigned) id, name,
-			base + fieldPos, body[pos]);
+	    cur.pos += used;
+	    if (clusterFieldInfo[id].type == CLUSTER_T_VARINT) {
+		fieldPtr->number = value;
+		verdict = CLUSTER_DECODE_OK;
+	    } else if (clusterFieldInfo[id].type == CLUSTER_T_LIST) {
+		verdict = DecodeList(&cur, value, fieldPtr);
+	    } else {
+		verdict = DecodeBytes(&cur, value, fieldPtr);
 	    }
-	    fieldPtr->number = body[pos];
-	    pos++;
-	    viewPtr->numFields++;
-	    continue;
 	}
-	status = ClusterVarintRead(body + pos, length - pos, &value, &used);
-	if (status != CLUSTER_VARINT_OK) {
-	    const char *what = (clusterFieldInfo[id].type == CLUSTER_T_VARINT)
-		    ? "value" : (clusterFieldInfo[id].type == CLUSTER_T_LIST)
-		    ? "element count" : "length";
-
-	    if (status == CLUSTER_VARINT_SHORT) {
-		return DecodeFail(errPtr, "OVERRUN", base + fieldPos,
-			"field %u (%s) at byte %zu: %s varint runs past the "
-			"end of the body (body has %zu bytes)", (unsigned) id,
-			name, base + fieldPos, what, length);
-	    }
-	    return DecodeFail(errPtr, "VARINT_TOO_LONG", base + pos,
-		    "field %u (%s) at byte %zu: %s is a varint longer than "
-		    "10 bytes or larger than 2^64-1", (unsigned) id, name,
-		    base + fieldPos, what);
-	}
-	pos += used;
-	at = pos;
-
-	switch (clusterFieldInfo[id].type) {
-	case CLUSTER_T_VARINT:
-	    fieldPtr->number = value;
-	    break;
-
-	case CLUSTER_T_STRING:
-	case CLUSTER_T_RAW:
-	    if (value > length - pos) {
-		return DecodeFail(errPtr, "OVERRUN", base + fieldPos,
-			"field %u (%s) at byte %zu: %s length %llu runs past "
-			"the end of the body (body has %zu bytes)",
-			(unsigned) id, name, base + fieldPos,
-			typeNames[clusterFieldInfo[id].type],
-			(unsigned long long) value, length);
-	    }
-	    fieldPtr->bytes = body + pos;
-	    fieldPtr->length = (size_t) value;
-	    if (clusterFieldInfo[id].type == CLUSTER_T_STRING) {
-		size_t bad;
-		int flags = ClusterUtf8Check(body + pos, (size_t) value,
-			&bad);
-
-		if (flags == 0) {
-		    return DecodeFail(errPtr, "BAD_UTF8", base + pos + bad,
-			    "field %u (%s) at byte %zu: invalid UTF-8 at "
-			    "byte %zu", (unsigned) id, name, base + fieldPos,
-			    base + pos + bad);
-		}
-		fieldPtr->number = (uint64_t) flags;
-	    }
-	    pos += (size_t) value;
-	    if (id == CLUSTER_F_SID && selfPtr != NULL
-		    && selfPtr->sid.length > 0
-		    && SameBytes(fieldPtr->bytes, fieldPtr->length,
-			    &selfPtr->sid)) {
-		viewPtr->numFields++;
-		return CLUSTER_DECODE_SELF;
-	    }
-	    break;
-
-	case CLUSTER_T_LIST: {
-	    uint64_t i;
-
-	    /*
-	     * Each element takes at least one byte, so a count larger than
-	     * the rest of the body fails within that many steps.
-	     */
-
-	    for (i = 0; i < value; i++) {
-		uint64_t elementLength;
-		size_t bad;
-
-		status = ClusterVarintRead(body + pos, length - pos,
-			&elementLength, &used);
-		if (status == CLUSTER_VARINT_SHORT) {
-		    return DecodeFail(errPtr, "OVERRUN", base + pos,
-			    "field %u (%s) at byte %zu: element %llu of %llu "
-			    "runs past the end of the body (body has %zu "
-			    "bytes)", (unsigned) id, name, base + fieldPos,
-			    (unsigned long long) i,
-			    (unsigned long long) value, length);
-		} else if (status == CLUSTER_VARINT_LONG) {
-		    return DecodeFail(errPtr, "VARINT_TOO_LONG", base + pos,
-			    "field %u (%s) at byte %zu: length of element "
-			    "%llu is a varint longer than 10 bytes or larger "
-			    "than 2^64-1", (unsigned) id, name,
-			    base + fieldPos, (unsigned long long) i);
-		}
-		pos += used;
-		if (elementLength > length - pos) {
-		    return DecodeFail(errPtr, "OVERRUN", base + pos - used,
-			    "field %u (%s) at byte %zu: element %llu length "
-			    "%llu runs past the end of the body (body has "
-			    "%zu bytes)", (unsigned) id, name,
-			    base + fieldPos, (unsigned long long) i,
-			    (unsigned long long) elementLength, length);
-		}
-		if (ClusterUtf8Check(body + pos, (size_t) elementLength,
-			&bad) == 0) {
-		    return DecodeFail(errPtr, "BAD_UTF8", base + pos + bad,
-			    "field %u (%s) at byte %zu: element %llu has "
-			    "invalid UTF-8 at byte %zu", (unsigned) id, name,
-			    base + fieldPos, (unsigned long long) i,
-			    base + pos + bad);
-		}
-		pos += (size_t) elementLength;
-	    }
-	    fieldPtr->number = value;
-	    fieldPtr->bytes = body + at;
-	    fieldPtr->length = pos - at;
-	    if (id == CLUSTER_F_FILTER && selfPtr != NULL
-		    && selfPtr->numTags >= 0
-		    && !FilterNamesUs(fieldPtr, selfPtr)) {
-		viewPtr->numFields++;
-		return CLUSTER_DECODE_FILTERED;
-	    }
-	    break;
-	}
-
-	case CLUSTER_T_BOOLEAN:
-	    break;			/* Handled above. */
+	if (verdict != CLUSTER_DECODE_OK) {
+	    return verdict;
 	}
 	viewPtr->numFields++;
+
+	/*
+	 * The early stops: our own echo, and a filter that does not name
+	 * us. The field counts as decoded.
+	 */
+
+	if (id == CLUSTER_F_SID && selfPtr != NULL && selfPtr->sid.length > 0
+		&& SameBytes(fieldPtr->bytes, fieldPtr->length,
+			&selfPtr->sid)) {
+	    return CLUSTER_DECODE_SELF;
+	}
+	if (id == CLUSTER_F_FILTER && selfPtr != NULL
+		&& selfPtr->numTags >= 0 && !FilterNamesUs(fieldPtr, selfPtr)) {
+	    return CLUSTER_DECODE_FILTERED;
+	}
     }
     return CLUSTER_DECODE_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * DecodeBoolean, DecodeBytes, DecodeList, ValueFail --
+ *
+ *	The value of one field, after its id (and, but for the boolean,
+ *	the varint that starts it: a count or a length): a boolean byte; a
+ *	string or raw bytes of the given length (a string must be valid
+ *	UTF-8); a list of the given number of strings, each a varint length
+ *	and that many bytes of valid UTF-8. ValueFail reports a bad leading
+ *	varint.
+ *
+ * Results:
+ *	CLUSTER_DECODE_OK with the field filled in and the cursor past it,
+ *	or CLUSTER_DECODE_ERROR with the error stored.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static ClusterVerdict
+DecodeBoolean(
+    BodyCursor *curPtr,		/* At the boolean's byte. */
+    ClusterField *fieldPtr)	/* The field to fill. */
+{
+    const unsigned char *body = curPtr->body;
+    size_t pos = curPtr->pos;
+
+    if (pos >= curPtr->length) {
+	return DecodeFail(curPtr->errPtr, "OVERRUN",
+		curPtr->base + curPtr->fieldPos,
+		"field %u (%s) at byte %zu: boolean runs past the end of the "
+		"body (body has %zu bytes)", curPtr->id, curPtr->name,
+		curPtr->base + curPtr->fieldPos, curPtr->length);
+    }
+    if (body[pos] > 1) {
+	return DecodeFail(curPtr->errPtr, "BAD_BOOLEAN", curPtr->base + pos,
+		"field %u (%s) at byte %zu: boolean byte is %02x, must be 00 "
+		"or 01", curPtr->id, curPtr->name,
+		curPtr->base + curPtr->fieldPos, body[pos]);
+    }
+    fieldPtr->number = body[pos];
+    curPtr->pos = pos + 1;
+    return CLUSTER_DECODE_OK;
+}
+
+static ClusterVerdict
+DecodeBytes(
+    BodyCursor *curPtr,		/* Past the length varint. */
+    uint64_t value,		/* The length. */
+    ClusterField *fieldPtr)	/* The field to fill. */
+{
+    size_t pos = curPtr->pos, bad;
+    int type = clusterFieldInfo[curPtr->id].type, flags;
+
+    if (value > curPtr->length - pos) {
+	return DecodeFail(curPtr->errPtr, "OVERRUN",
+		curPtr->base + curPtr->fieldPos,
+		"field %u (%s) at byte %zu: %s length %llu runs past the end "
+		"of the body (body has %zu bytes)", curPtr->id, curPtr->name,
+		curPtr->base + curPtr->fieldPos, typeNames[type],
+		(unsigned long long) value, curPtr->length);
+    }
+    fieldPtr->bytes = curPtr->body + pos;
+    fieldPtr->length = (size_t) value;
+    if (type == CLUSTER_T_STRING) {
+	flags = ClusterUtf8Check(curPtr->body + pos, (size_t) value, &bad);
+	if (flags == 0) {
+	    return DecodeFail(curPtr->errPtr, "BAD_UTF8",
+		    curPtr->base + pos + bad,
+		    "field %u (%s) at byte %zu: invalid UTF-8 at byte %zu",
+		    curPtr->id, curPtr->name, curPtr->base + curPtr->fieldPos,
+		    curPtr->base + pos + bad);
+	}
+	fieldPtr->number = (uint64_t) flags;
+    }
+    curPtr->pos = pos + (size_t) value;
+    return CLUSTER_DECODE_OK;
+}
+
+static ClusterVerdict
+DecodeList(
+    BodyCursor *curPtr,		/* Past the count varint. */
+    uint64_t value,		/* The number of elements. */
+    ClusterField *fieldPtr)	/* The field to fill. */
+{
+    const unsigned char *body = curPtr->body;
+    size_t length = curPtr->length, base = curPtr->base;
+    size_t at = curPtr->pos, pos = at, used, bad;
+    uint64_t i, elementLength;
+    int status;
+
+    /*
+     * Each element takes at least one byte, so a count larger than the
+     * rest of the body fails within that many steps.
+     */
+
+    for (i = 0; i < value; i++) {
+	status = ClusterVarintRead(body + pos, length - pos, &elementLength,
+		&used);
+	if (status == CLUSTER_VARINT_SHORT) {
+	    return DecodeFail(curPtr->errPtr, "OVERRUN", base + pos,
+		    "field %u (%s) at byte %zu: element %llu of %llu runs "
+		    "past the end of the body (body has %zu bytes)",
+		    curPtr->id, curPtr->name, base + curPtr->fieldPos,
+		    (unsigned long long) i, (unsigned long long) value,
+		    length);
+	} else if (status == CLUSTER_VARINT_LONG) {
+	    return DecodeFail(curPtr->errPtr, "VARINT_TOO_LONG", base + pos,
+		    "field %u (%s) at byte %zu: length of element %llu is a "
+		    "varint longer than 10 bytes or larger than 2^64-1",
+		    curPtr->id, curPtr->name, base + curPtr->fieldPos,
+		    (unsigned long long) i);
+	}
+	pos += used;
+	if (elementLength > length - pos) {
+	    return DecodeFail(curPtr->errPtr, "OVERRUN", base + pos - used,
+		    "field %u (%s) at byte %zu: element %llu length %llu runs "
+		    "past the end of the body (body has %zu bytes)",
+		    curPtr->id, curPtr->name, base + curPtr->fieldPos,
+		    (unsigned long long) i,
+		    (unsigned long long) elementLength, length);
+	}
+	if (ClusterUtf8Check(body + pos, (size_t) elementLength, &bad)
+		== 0) {
+	    return DecodeFail(curPtr->errPtr, "BAD_UTF8", base + pos + bad,
+		    "field %u (%s) at byte %zu: element %llu has invalid "
+		    "UTF-8 at byte %zu", curPtr->id, curPtr->name,
+		    base + curPtr->fieldPos, (unsigned long long) i,
+		    base + pos + bad);
+	}
+	pos += (size_t) elementLength;
+    }
+    fieldPtr->number = value;
+    fieldPtr->bytes = body + at;
+    fieldPtr->length = pos - at;
+    curPtr->pos = pos;
+    return CLUSTER_DECODE_OK;
+}
+
+static ClusterVerdict
+ValueFail(
+    BodyCursor *curPtr,		/* At the bad varint. */
+    int status)			/* What ClusterVarintRead said. */
+{
+    int type = clusterFieldInfo[curPtr->id].type;
+    const char *what = (type == CLUSTER_T_VARINT) ? "value"
+	    : (type == CLUSTER_T_LIST) ? "element count" : "length";
+
+    if (status == CLUSTER_VARINT_SHORT) {
+	return DecodeFail(curPtr->errPtr, "OVERRUN",
+		curPtr->base + curPtr->fieldPos,
+		"field %u (%s) at byte %zu: %s varint runs past the end of "
+		"the body (body has %zu bytes)", curPtr->id, curPtr->name,
+		curPtr->base + curPtr->fieldPos, what, curPtr->length);
+    }
+    return DecodeFail(curPtr->errPtr, "VARINT_TOO_LONG",
+	    curPtr->base + curPtr->pos,
+	    "field %u (%s) at byte %zu: %s is a varint longer than 10 bytes "
+	    "or larger than 2^64-1", curPtr->id, curPtr->name,
+	    curPtr->base + curPtr->fieldPos, what);
 }
 
 /*
