@@ -179,6 +179,10 @@ ClusterQueryObjCmd(
 
     nameObj = ClusterQueryStart(clusterPtr, targetsObj, &spec);
     Tcl_DecrRefCount(targetsObj);
+    if (nameObj == NULL) {
+	Tcl_ResetResult(interp);
+	return TCL_OK;
+    }
     Tcl_SetObjResult(interp, nameObj);
     Tcl_DecrRefCount(nameObj);
     return TCL_OK;
@@ -243,12 +247,15 @@ QueryDeleteProc(
     ClientData clientData)	/* The ClusterQuery. */
 {
     ClusterQuery *queryPtr = clientData;
+    Cluster *clusterPtr = queryPtr->clusterPtr;
 
+    Tcl_Preserve(clusterPtr);
     if (queryPtr->token != NULL) {
 	queryPtr->token = NULL;
 	ClusterQueryFinish(queryPtr);
     }
     ClusterQueryForget(queryPtr);
+    Tcl_Release(clusterPtr);
 }
 
 /*

@@ -579,6 +579,7 @@ ClusterHookCall(
     if (resultPtr != NULL) {
 	*resultPtr = NULL;
     }
+    Tcl_Preserve(clusterPtr);
     Tcl_Preserve(interp);
     Tcl_IncrRefCount(prefixObj);
     if (Tcl_ListObjGetElements(NULL, prefixObj, &numPrefix, &prefix)
@@ -622,6 +623,7 @@ ClusterHookCall(
     Tcl_ResetResult(interp);
     Tcl_DecrRefCount(prefixObj);
     Tcl_Release(interp);
+    Tcl_Release(clusterPtr);
     return code;
 }
 

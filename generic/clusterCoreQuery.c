@@ -33,7 +33,9 @@ static void		SendQuery(ClusterQuery *queryPtr, Tcl_Obj *targetsObj,
  *	told to (queryCreatedProc).
  *
  * Results:
- *	The query's command name, with a reference for the caller.
+ *	The query's command name, with a reference for the caller; NULL
+ *	when the `done` of a live query with the same id destroyed the
+ *	cluster.
  *
  * Side effects:
  *	Packets; a query; the `start` event; a query with the same id that
@@ -55,6 +57,9 @@ ClusterQueryStart(
     if (idObj != NULL
 	    && (oldPtr = FindQuery(clusterPtr, Tcl_GetString(idObj))) != NULL) {
 	ClusterQueryFinish(oldPtr);
+	if (ClusterIsDeleted(clusterPtr)) {
+	    return NULL;	/* Its `done` destroyed the cluster. */
+	}
     }
 
     queryPtr = ckalloc(sizeof(ClusterQuery));
@@ -315,6 +320,13 @@ void
 ClusterQueryFinish(
     ClusterQuery *queryPtr)	/* Query to end. */
 {
+    Cluster *clusterPtr = queryPtr->clusterPtr;
+
+    /*
+     * `done` may destroy the query and the cluster: hold both.
+     */
+
+    Tcl_Preserve(clusterPtr);
     Tcl_Preserve(queryPtr);
     if (queryPtr->timer != NULL) {
 	Tcl_DeleteTimerHandler(queryPtr->timer);
@@ -326,8 +338,9 @@ ClusterQueryFinish(
 	ClusterSetObj(&queryPtr->serviceObj, NULL);
 	Notify(queryPtr, "done");
     }
-    queryPtr->clusterPtr->faceProcsPtr->queryDeletedProc(queryPtr);
+    clusterPtr->faceProcsPtr->queryDeletedProc(queryPtr);
     Tcl_Release(queryPtr);
+    Tcl_Release(clusterPtr);
 }
 
 static void
@@ -335,15 +348,20 @@ TimeoutProc(
     ClientData clientData)	/* The ClusterQuery. */
 {
     ClusterQuery *queryPtr = clientData;
+    Cluster *clusterPtr = queryPtr->clusterPtr;
 
     queryPtr->timer = NULL;
-    queryPtr->clusterPtr->stats.queriesTimedOut++;
+    clusterPtr->stats.queriesTimedOut++;
+    Tcl_Preserve(clusterPtr);
     Tcl_Preserve(queryPtr);
     ClusterSetObj(&queryPtr->payloadObj, NULL);
     ClusterSetObj(&queryPtr->serviceObj, NULL);
     Notify(queryPtr, "timeout");
-    ClusterQueryFinish(queryPtr);
+    if (!(queryPtr->flags & QUERY_DELETED)) {
+	ClusterQueryFinish(queryPtr);
+    }
     Tcl_Release(queryPtr);
+    Tcl_Release(clusterPtr);
 }
 
 /*
@@ -384,8 +402,18 @@ void
 ClusterQueriesDeleteAll(
     Cluster *clusterPtr)	/* Cluster being destroyed. */
 {
-    while (clusterPtr->firstQuery != NULL) {
-	ClusterQueryFinish(clusterPtr->firstQuery);
+    ClusterQuery *queryPtr;
+
+    /*
+     * Unlinked first: a query whose command is being deleted (its delete
+     * proc runs `done`, which may destroy the cluster) is unlinked only
+     * when that returns, and would be found here again and again.
+     */
+
+    while ((queryPtr = clusterPtr->firstQuery) != NULL) {
+	clusterPtr->firstQuery = queryPtr->nextPtr;
+	queryPtr->nextPtr = NULL;
+	ClusterQueryFinish(queryPtr);
     }
 }
 

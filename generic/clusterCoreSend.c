@@ -127,17 +127,27 @@ ClusterSendFailed(
 	    || ClusterIsDeleted(clusterPtr)) {
 	return;
     }
+    /*
+     * A send hook may remove the service or destroy the cluster.
+     */
+
+    Tcl_Preserve(servicePtr);
     for (i = 0; i < numPackets; i++) {
 	numOrder = SendOrder(clusterPtr, servicePtr, NULL,
 		!(packets[i].flags & CLUSTER_SEND_NO_BROADCAST), order);
 	used = Deliver(clusterPtr, servicePtr, packets[i].bytes,
 		packets[i].length, order, numOrder, packets[i].flags,
 		&failedMask);
-	if (used < 0) {
+	if (used < 0 || (servicePtr->flags & SERVICE_DELETED)
+		|| ClusterIsDeleted(clusterPtr)) {
 	    break;
 	}
     }
-    AfterDelivery(clusterPtr, servicePtr, used, failedMask);
+    if (!(servicePtr->flags & SERVICE_DELETED)
+	    && !ClusterIsDeleted(clusterPtr)) {
+	AfterDelivery(clusterPtr, servicePtr, used, failedMask);
+    }
+    Tcl_Release(servicePtr);
 }
 
 /*

@@ -137,8 +137,10 @@ ClusterNetMcastOpen(
 	    socketPtr = socketPtr->nextPtr) {
 	if (socketPtr->group.ip == groupPtr->ip
 		&& socketPtr->group.port == groupPtr->port
-		&& socketPtr->interfaceIp == ifIp && socketPtr->ttl == ttl
-		&& socketPtr->medium == medium) {
+		&& socketPtr->medium == medium
+		&& (medium == CLUSTER_NET_MEMORY
+		    || (socketPtr->interfaceIp == ifIp
+			&& socketPtr->ttl == ttl))) {
 	    break;
 	}
     }
