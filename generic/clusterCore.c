@@ -4,8 +4,11 @@
  *	The life of a cluster: its birth (identities, channels, sockets,
  *	first beacons, timers) from a parsed ClusterConfig, and its death,
  *	which happens in one place, ClusterDestroy, whatever triggered it:
- *	`destroy`, `rename $c {}` or deleting the interpreter. The face
- *	(clusterCmdJoin.c) parses the options and makes the command.
+ *	`destroy`, `rename $c {}` or deleting the interpreter. A cluster
+ *	still alive when its thread or process ends (Tcl 8.6's `exit`
+ *	deletes no interpreter) says goodbye from an exit handler instead.
+ *	The face (clusterCmdJoin.c) parses the options and makes the
+ *	command.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -18,9 +21,27 @@
 
 #define INTERP_DATA_KEY "cluster::interpData"
 
+/*
+ * The clusters of a thread that have not left yet, so that they can say
+ * goodbye when the thread or the process ends before they are destroyed
+ * (GoodbyeExitProc). The exit handlers are registered while the list is
+ * not empty, and only then: none is left to run once the last cluster of
+ * the thread is gone (nor, then, after the library could be unloaded).
+ */
+
+typedef struct ThreadClusters {
+    Cluster *firstPtr;		/* Newest first; linked by prevLivePtr and
+				 * nextLivePtr. */
+} ThreadClusters;
+
+static Tcl_ThreadDataKey clustersKey;
+
 static void		FreeCluster(char *blockPtr);
 static void		FreeInterpData(ClientData clientData,
 			    Tcl_Interp *interp);
+static void		GoodbyeExitProc(ClientData clientData);
+static void		Leave(Cluster *clusterPtr, int atExit);
+static void		LiveAdd(Cluster *clusterPtr);
 static int		MakeSid(Tcl_Interp *interp, char sid[9]);
 static int		SetupIdentity(Tcl_Interp *interp,
 			    Cluster *clusterPtr);
@@ -117,6 +138,7 @@ ClusterCreate(
     if (ClusterTransportsOpen(clusterPtr, interp) != TCL_OK) {
 	goto failed;
     }
+    LiveAdd(clusterPtr);
     return clusterPtr;
 
   failed:
@@ -341,11 +363,12 @@ ClusterChannelSubscribe(
  * ClusterDestroy --
  *
  *	Leave the cluster (doc/protocol.md section 5): broadcast a
- *	disconnect, close every socket, remove unix socket files, cancel
- *	every timer and remove every service and query. The face calls it
- *	when the object command is deleted, however that happened, possibly
- *	from inside one of the cluster's own hooks: the memory is freed only
- *	when the last Tcl_Preserve is released.
+ *	disconnect (unless an exit handler already did, see Leave), close
+ *	every socket, remove unix socket files, cancel every timer and
+ *	remove every service and query. The face calls it when the object
+ *	command is deleted, however that happened, possibly from inside one
+ *	of the cluster's own hooks: the memory is freed only when the last
+ *	Tcl_Preserve is released.
  *
  * Results:
  *	None.
@@ -364,7 +387,7 @@ ClusterDestroy(
 	return;
     }
     clusterPtr->flags |= CLUSTER_DELETED;
-    ClusterSendDisconnect(clusterPtr);
+    Leave(clusterPtr, 0);
     if (clusterPtr->heartbeatTimer) {
 	Tcl_DeleteTimerHandler(clusterPtr->heartbeatTimer);
 	clusterPtr->heartbeatTimer = NULL;
@@ -393,6 +416,156 @@ ClusterDestroy(
     ClusterRemoveAllServices(clusterPtr);
     ClusterTransportsClose(clusterPtr);
     Tcl_EventuallyFree(clusterPtr, FreeCluster);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * LiveAdd --
+ *
+ *	Put a cluster just born on its thread's list of clusters that have
+ *	not left; the first one registers the exit handlers.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	May create a process and a thread exit handler.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+LiveAdd(
+    Cluster *clusterPtr)	/* Cluster just created. */
+{
+    ThreadClusters *tsdPtr = Tcl_GetThreadData(&clustersKey,
+	    sizeof(ThreadClusters));
+
+    if (tsdPtr->firstPtr == NULL) {
+	/*
+	 * Thread exit handlers run newest first: filling the thread's
+	 * cache of field keys now, if it is not yet, puts its handler,
+	 * which empties it, after ours, which encodes disconnects with it.
+	 */
+
+	(void) ClusterFieldKey(CLUSTER_F_SID);
+	Tcl_CreateExitHandler(GoodbyeExitProc, tsdPtr);
+	Tcl_CreateThreadExitHandler(GoodbyeExitProc, tsdPtr);
+    } else {
+	tsdPtr->firstPtr->prevLivePtr = clusterPtr;
+    }
+    clusterPtr->prevLivePtr = NULL;
+    clusterPtr->nextLivePtr = tsdPtr->firstPtr;
+    tsdPtr->firstPtr = clusterPtr;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * Leave --
+ *
+ *	Multicast a cluster's disconnect, once in its life: when it is
+ *	destroyed or, if its thread or process ends first, then. It goes
+ *	off its thread's list; the last one off removes the exit handlers.
+ *
+ *	At exit, a member on the in-process bus (-transport memory) sends
+ *	nothing: the bus and every member on it belong to the thread that is
+ *	ending, the datagram would never be delivered, and the timer that
+ *	delivers it would outlive the notifier.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	A datagram; may delete the exit handlers.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+Leave(
+    Cluster *clusterPtr,	/* Cluster leaving. */
+    int atExit)			/* 1: the thread or process ends. */
+{
+    ThreadClusters *tsdPtr;
+
+    if (clusterPtr->flags & CLUSTER_LEFT) {
+	return;
+    }
+    clusterPtr->flags |= CLUSTER_LEFT;
+    tsdPtr = Tcl_GetThreadData(&clustersKey, sizeof(ThreadClusters));
+    if (clusterPtr->prevLivePtr != NULL) {
+	clusterPtr->prevLivePtr->nextLivePtr = clusterPtr->nextLivePtr;
+    } else {
+	tsdPtr->firstPtr = clusterPtr->nextLivePtr;
+    }
+    if (clusterPtr->nextLivePtr != NULL) {
+	clusterPtr->nextLivePtr->prevLivePtr = clusterPtr->prevLivePtr;
+    }
+    clusterPtr->prevLivePtr = clusterPtr->nextLivePtr = NULL;
+    if (tsdPtr->firstPtr == NULL) {
+	Tcl_DeleteExitHandler(GoodbyeExitProc, tsdPtr);
+	Tcl_DeleteThreadExitHandler(GoodbyeExitProc, tsdPtr);
+    }
+    if (!atExit || !clusterPtr->config.memory) {
+	ClusterSendDisconnect(clusterPtr);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * GoodbyeExitProc --
+ *
+ *	Process and thread exit handler: every cluster of the thread that
+ *	has not left multicasts its disconnect, so that its peers drop it
+ *	at once instead of after -ttl. Tcl 8.6's `exit` (Tcl_Exit) and
+ *	thread::exit (Tcl_ExitThread) end the process or thread without
+ *	deleting the interpreter, so ClusterDestroy never runs. On `exit`
+ *	the process handler runs first, and the last cluster to leave
+ *	removes the thread handler before it runs.
+ *
+ *	This sends the datagram and nothing else: the clusters are not
+ *	destroyed, no hook or script runs, no service is removed and no
+ *	socket closed (the end of the process closes them). Tcl is tearing
+ *	things down: exit handlers registered after ours have already run
+ *	and may have closed channels or deleted what a script relies on,
+ *	the thread's notifier and channels go right after the thread's
+ *	handlers, and nothing will run the event loop again to finish what
+ *	a script starts. `exit` may also have been called from one of the
+ *	cluster's own hooks, in the middle of its work: that work never
+ *	resumes, for Tcl_Exit does not return, so reusing the cluster's
+ *	send buffer here is safe, but running another of its scripts is not.
+ *
+ *	The process handler is registered by every thread that has
+ *	clusters and runs in the thread that called `exit`, which can only
+ *	speak for its own clusters: those of a thread still running are
+ *	in use there, and touching them from here would race with it.
+ *	Those keep the ttl.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	One datagram per cluster; the exit handlers are deleted.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+GoodbyeExitProc(
+    ClientData clientData)	/* ThreadClusters of the registering
+				 * thread. */
+{
+    ThreadClusters *tsdPtr = clientData;
+
+    if (tsdPtr != Tcl_GetThreadData(&clustersKey, sizeof(ThreadClusters))) {
+	return;			/* Another thread's clusters. */
+    }
+    while (tsdPtr->firstPtr != NULL) {
+	Leave(tsdPtr->firstPtr, 1);
+    }
 }
 
 /*

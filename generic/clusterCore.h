@@ -192,6 +192,10 @@ struct ClusterService {
 
 #define CLUSTER_DELETED		(1<<0)	/* Destroyed; waits for release. */
 #define CLUSTER_TAGS_PENDING	(1<<1)	/* A tag heartbeat is scheduled. */
+#define CLUSTER_LEFT		(1<<2)	/* Its disconnect is sent: by
+					 * ClusterDestroy or, when the thread
+					 * or process ended first, by the exit
+					 * handler (clusterCore.c). */
 
 struct Cluster {
     Tcl_Interp *interp;		/* Where its commands and hooks live. */
@@ -233,6 +237,8 @@ struct Cluster {
 				 * was heard, */
     Tcl_WideInt replyHeardMs;	/* and the last one. */
     ClusterStats stats;		/* Counters since join. */
+    Cluster *prevLivePtr;	/* The thread's other clusters that have */
+    Cluster *nextLivePtr;	/* not left yet (clusterCore.c). */
 };
 
 /*
