@@ -361,17 +361,27 @@ proc ::th::WriteBoot {} {
 
 proc ::th::child {} {
     variable bootFile
-    variable children
-    variable events
-    variable dead
     if {![file exists $bootFile]} {
 	WriteBoot
     }
-    set chan [open |[list [info nameofexecutable] $bootFile 2>@stderr] r+]
+    return [Spawn $bootFile events ::th::ChildReadable]
+}
+
+# th::Spawn --
+#
+#	Starts a tclsh child on a script file, its output collected in the
+#	namespace array $buffer by the readable handler; remembered for
+#	th::cleanup. Returns its pipe.
+
+proc ::th::Spawn {file buffer readable} {
+    variable children
+    variable dead
+    variable $buffer
+    set chan [open |[list [info nameofexecutable] $file 2>@stderr] r+]
     fconfigure $chan -buffering line -blocking 0 -translation lf
-    set events($chan) {}
+    set ${buffer}($chan) {}
     set dead($chan) 0
-    fileevent $chan readable [list ::th::ChildReadable $chan]
+    fileevent $chan readable [list $readable $chan]
     lappend children $chan
     return $chan
 }
@@ -621,16 +631,7 @@ proc ::th::child_alive {pid} {
 #	collecting its stdout lines; see th::lines.
 
 proc ::th::script {file} {
-    variable children
-    variable lines
-    variable dead
-    set chan [open |[list [info nameofexecutable] $file 2>@stderr] r+]
-    fconfigure $chan -buffering line -blocking 0 -translation lf
-    set lines($chan) {}
-    set dead($chan) 0
-    fileevent $chan readable [list ::th::ScriptReadable $chan]
-    lappend children $chan
-    return $chan
+    return [Spawn $file lines ::th::ScriptReadable]
 }
 
 proc ::th::ScriptReadable {chan} {
