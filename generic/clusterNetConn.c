@@ -43,9 +43,9 @@ static void		FreeConn(char *blockPtr);
  *
  * ClusterConnPoolCreate, ClusterConnPoolFree --
  *
- *	Create the (empty) pool of a cluster's connections; close every
- *	connection of a pool and free it. Nothing is reported to the core:
- *	the cluster is going away.
+ *	Create the (empty) pool of an owner's connections; close every
+ *	connection of a pool and free it. Nothing is reported to the owner:
+ *	it is going away.
  *
  * Results:
  *	ClusterConnPoolCreate returns the new pool.

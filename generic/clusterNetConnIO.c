@@ -224,7 +224,7 @@ ConnFlush(
  *	of file, read error). Close it, then, when packets were still
  *	queued on it, hand them to the owner as a list of whole packets (a
  *	partly written one included: the receiver drops a partial frame)
- *	so that it can retry over another protocol. The core is called
+ *	so that it can retry over another protocol. The owner is called
  *	after the close, so that a retry over the same protocol opens a
  *	fresh connection. Once per connection, since a closed one is never
  *	failed again.
@@ -484,7 +484,7 @@ ConnDeliver(
  *	waits until no input came for CONN_IDLE_CLOSE_MS, and new payloads
  *	cancel it (ConnDeliver): a sender that pipelines payloads on a
  *	reused connection (ClusterConnUsable) would otherwise lose those
- *	in flight. A connection that stays open becomes its service's
+ *	in flight. A connection that stays open becomes its peer's
  *	connection again if that slot is free. Connections we opened stay
  *	open until the peer closes them.
  *

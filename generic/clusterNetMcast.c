@@ -325,15 +325,16 @@ MulticastReadableProc(
  *
  * HandRound --
  *
- *	Take one datagram through the receive pipeline of every member on
- *	the socket; a length of -1 is a datagram too large for one read,
- *	which each member counts as an oversized drop.
+ *	Hand one datagram to every endpoint on the socket (its owner's
+ *	packetProc); a length of -1 is a datagram too large for one read,
+ *	which goes to each owner's oversizeProc instead.
  *
  * Results:
  *	None.
  *
  * Side effects:
- *	As ClusterReceivePacket, for each member.
+ *	Whatever the owners' callbacks do, which may close any endpoint or
+ *	open new ones: the cursor moves past an endpoint that closes.
  *
  *----------------------------------------------------------------------
  */

@@ -576,7 +576,7 @@ ServerWatch(
  *	None.
  *
  * Side effects:
- *	New connections (clusterNetConn.c). Nothing calls into the core here.
+ *	New connections (clusterNetConn.c). Nothing calls the owner here.
  *
  *----------------------------------------------------------------------
  */
