@@ -97,19 +97,15 @@ void
 ClusterTransportsClose(
     Cluster *clusterPtr)	/* Cluster going away. */
 {
-    ClusterService *servicePtr;
-    int proto;
+    /*
+     * Closing the streams unbinds every connection from its peer: no
+     * service keeps one afterwards.
+     */
 
     ClusterNetStreamsClose(clusterPtr->streamsPtr);
     clusterPtr->streamsPtr = NULL;
     ClusterNetMcastClose(clusterPtr->mcastPtr);
     clusterPtr->mcastPtr = NULL;
-    for (servicePtr = clusterPtr->firstService; servicePtr != NULL;
-	    servicePtr = servicePtr->nextPtr) {
-	for (proto = 0; proto < CLUSTER_PROTO_COUNT; proto++) {
-	    servicePtr->peer.conns[proto] = NULL;
-	}
-    }
 }
 
 /*
@@ -463,12 +459,12 @@ ClusterStreamRebuild(
 {
     ClusterErr err;
 
-    if (ClusterIsDeleted(clusterPtr) || ClusterNetStreamRebuild(
-	    clusterPtr->streamsPtr, proto, &err) != TCL_OK) {
-	if (ClusterIsDeleted(clusterPtr)) {
-	    return ClusterError(interp, "SOCKET", "NOT_SERVED",
-		    "protocol is not served by this member");
-	}
+    if (ClusterIsDeleted(clusterPtr)) {
+	return ClusterError(interp, "SOCKET", "NOT_SERVED",
+		"protocol is not served by this member");
+    }
+    if (ClusterNetStreamRebuild(clusterPtr->streamsPtr, proto, &err)
+	    != TCL_OK) {
 	return ClusterErrToInterp(interp, &err);
     }
     return TCL_OK;

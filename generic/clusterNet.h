@@ -228,7 +228,6 @@ int		ClusterConnUsable(ClusterConn *connPtr);
 ClusterProto	ClusterConnProto(const ClusterConn *connPtr);
 void		ClusterConnBind(ClusterConn *connPtr,
 		    ClusterNetPeer *peerPtr);
-ClusterNetPeer *ClusterConnPeer(const ClusterConn *connPtr);
 Tcl_Obj *	ClusterConnName(const ClusterConn *connPtr);
 
 #endif /* _CLUSTERNET_H */

@@ -304,29 +304,6 @@ ClusterConnBind(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterConnPeer --
- *
- *	The peer a connection is bound to.
- *
- * Results:
- *	The peer, or NULL when none is (yet) or the connection is closed.
- *
- * Side effects:
- *	None.
- *
- *----------------------------------------------------------------------
- */
-
-ClusterNetPeer *
-ClusterConnPeer(
-    const ClusterConn *connPtr)	/* Connection of interest. */
-{
-    return (connPtr->flags & CONN_CLOSED) ? NULL : connPtr->peerPtr;
-}
-
-/*
- *----------------------------------------------------------------------
- *
  * ClusterConnPoolForget, ClusterConnPoolStats --
  *
  *	A peer is going away: close the connections we opened to it
