@@ -118,10 +118,8 @@ ClusterParseConfig(
     for (i = 0; i < objc; i += 2) {
 	const JoinOption *optPtr;
 
-	if (Tcl_GetIndexFromObjStruct(interp, objv[i], joinOptions,
-		sizeof(JoinOption), "option", 0, &index) != TCL_OK) {
-	    Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
-		    Tcl_GetString(objv[i]), (char *) NULL);
+	if (ClusterCmdGetIndex(interp, objv[i], joinOptions,
+		sizeof(JoinOption), "option", &index) != TCL_OK) {
 	    return TCL_ERROR;
 	}
 	optPtr = &joinOptions[index];

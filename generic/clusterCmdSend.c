@@ -138,10 +138,8 @@ ClusterSendObjCmd(
     payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_EVENT);
     Tcl_IncrRefCount(payloadObj);
     for (i = 0; i < objc && code == TCL_OK; i += 2) {
-	if (Tcl_GetIndexFromObj(interp, objv[i], sendOptions, "option", 0,
-		&index) != TCL_OK) {
-	    Tcl_SetErrorCode(interp, "CLUSTER", "INVALID_ARGS",
-		    Tcl_GetString(objv[i]), (char *) NULL);
+	if (ClusterCmdGetIndex(interp, objv[i], sendOptions,
+		sizeof(char *), "option", &index) != TCL_OK) {
 	    code = TCL_ERROR;
 	    break;
 	}
