@@ -282,7 +282,7 @@ Notify(
 	Tcl_Obj *entry[4];
 
 	entry[0] = Tcl_NewStringObj("event", -1);
-	entry[1] = Tcl_NewStringObj(event, -1);
+	entry[1] = argObj[0];		/* Held by wordObj. */
 	entry[2] = Tcl_NewStringObj("result", -1);
 	entry[3] = resultObj;
 	if (Tcl_IsShared(queryPtr->resultsObj)) {

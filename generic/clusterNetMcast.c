@@ -60,7 +60,6 @@ typedef struct GroupCursor {
 
 typedef struct BusDatagram {
     struct BusDatagram *nextPtr;	/* Next in the queue, or NULL. */
-    ClusterAddr from;		/* Its source. */
     size_t length;		/* Its size; the bytes follow the struct. */
 } BusDatagram;
 
@@ -74,6 +73,8 @@ struct GroupSocket {
     BusDatagram *busHeadPtr;	/* Bus: datagrams not yet delivered, */
     BusDatagram *busTailPtr;	/* oldest first. */
     Tcl_TimerToken busTimer;	/* Bus: delivers the queue. */
+    ClusterAddr busFrom;	/* Bus: the source of every datagram,
+				 * 127.0.0.1 and the group's port. */
     ClusterNetMcast *firstPtr;	/* Endpoints on it, newest first. */
     GroupCursor *cursorPtr;	/* Innermost hand-round, or NULL. */
     unsigned char *buffer;	/* Receive buffer of the outermost read. */
@@ -158,6 +159,8 @@ ClusterNetMcastOpen(
 	socketPtr->ttl = ttl;
 	socketPtr->medium = medium;
 	socketPtr->fd = fd;
+	ClusterpParseAddress("127.0.0.1", &socketPtr->busFrom);
+	socketPtr->busFrom.port = groupPtr->port;
 	socketPtr->buffer = ckalloc(MAX_DATAGRAM + 1);
 	socketPtr->nextPtr = groupsPtr->firstPtr;
 	groupsPtr->firstPtr = socketPtr;
@@ -438,8 +441,6 @@ BusSend(
 
     datagramPtr->nextPtr = NULL;
     datagramPtr->length = length;
-    ClusterpParseAddress("127.0.0.1", &datagramPtr->from);
-    datagramPtr->from.port = socketPtr->group.port;
     memcpy(datagramPtr + 1, bytes, length);
     if (socketPtr->busTailPtr != NULL) {
 	socketPtr->busTailPtr->nextPtr = datagramPtr;
@@ -471,7 +472,7 @@ BusDeliverProc(
 	    break;		/* Every endpoint left. */
 	}
 	HandRound(socketPtr, (const unsigned char *) (datagramPtr + 1),
-		(int) datagramPtr->length, &datagramPtr->from);
+		(int) datagramPtr->length, &socketPtr->busFrom);
     }
     BusFree(queuePtr);
     Tcl_Release(socketPtr);
