@@ -231,4 +231,106 @@ int		ClusterStreamNext(ClusterStream *streamPtr,
 		    const unsigned char **packetPtr, size_t *lengthPtr);
 size_t		ClusterStreamBuffered(const ClusterStream *streamPtr);
 
+/*
+ * Sealed frames (clusterCodecSeal.c; doc/protocol.md section 10): with
+ * keys, every packet travels inside one of these, on every transport.
+ *
+ *   0  C5 1E          magic (never C0 8D: the old package drops it)
+ *   2  key id         4 bytes: which key sealed it (a hash of the key)
+ *   6  N              4 bytes, big-endian: ciphertext length, tag included
+ *  10  nonce          24 random bytes
+ *  34  ciphertext     N bytes: XChaCha20-Poly1305 (libsodium) of
+ *                       sender (8) lane (4) seq (8) ms (8) packet
+ *                     with bytes 0-9 as associated data.
+ *
+ * A datagram holds exactly one sealed frame; on a stream, sealed frames
+ * and plain packets may follow each other (ClusterStream finds both).
+ */
+
+#define CLUSTER_SEAL_0		0xC5
+#define CLUSTER_SEAL_1		0x1E
+#define CLUSTER_KEY_BYTES	32	/* A key. */
+#define CLUSTER_KEY_ID_BYTES	4	/* A key's id in a frame. */
+#define CLUSTER_SEAL_PREFIX	34	/* Magic, key id, N, nonce. */
+#define CLUSTER_SEAL_INNER	28	/* Sender, lane, seq, ms. */
+#define CLUSTER_SEAL_TAG	16	/* Poly1305 tag. */
+#define CLUSTER_SEAL_OVERHEAD	(CLUSTER_SEAL_PREFIX + CLUSTER_SEAL_INNER \
+				+ CLUSTER_SEAL_TAG)
+
+typedef struct ClusterKey {
+    unsigned char bytes[CLUSTER_KEY_BYTES];
+    unsigned char id[CLUSTER_KEY_ID_BYTES];	/* From the bytes. */
+} ClusterKey;
+
+/*
+ * The authenticated header inside a sealed frame: who sealed it, on which
+ * of its lanes (an independent sequence: 0 for multicast, one per service
+ * it streams to), its number on that lane, and when (ms since the epoch).
+ */
+
+typedef struct ClusterSealInfo {
+    uint64_t sender;		/* Random per cluster object. */
+    uint32_t lane;
+    uint64_t seq;		/* Starts at 1 on every lane. */
+    int64_t ms;
+} ClusterSealInfo;
+
+typedef enum ClusterOpenResult {
+    CLUSTER_OPEN_OK,		/* Opened: plaintext and info filled. */
+    CLUSTER_OPEN_PLAIN,		/* Not a sealed frame (starts C0 8D ...). */
+    CLUSTER_OPEN_MALFORMED,	/* Sealed magic, but the framing is wrong. */
+    CLUSTER_OPEN_NO_KEY,	/* No key of ours has its key id. */
+    CLUSTER_OPEN_FORGED		/* The key's id matched; it did not open. */
+} ClusterOpenResult;
+
+int		ClusterSealInit(void);	/* sodium_init; 0 on success. */
+void		ClusterKeyFromBytes(ClusterKey *keyPtr,
+		    const unsigned char bytes[CLUSTER_KEY_BYTES]);
+void		ClusterKeyGenerate(ClusterKey *keyPtr);
+int		ClusterKeyFromBase64(ClusterKey *keyPtr, const char *text,
+		    size_t length);	/* 0 ok, -1 not 32 bytes of base64. */
+void		ClusterKeyToBase64(const ClusterKey *keyPtr,
+		    char out[48]);	/* NUL-terminated, 44 characters. */
+int		ClusterKeyEqual(const ClusterKey *a, const ClusterKey *b);
+				/* Constant time. */
+void		ClusterKeyWipe(ClusterKey *keyPtr);
+size_t		ClusterSealedLength(size_t plainLength);
+void		ClusterSeal(const ClusterKey *keyPtr,
+		    const ClusterSealInfo *infoPtr,
+		    const unsigned char *packet, size_t length,
+		    unsigned char *out);	/* ClusterSealedLength bytes. */
+ClusterOpenResult ClusterOpen(const ClusterKey *keys, int numKeys,
+		    const unsigned char *frame, size_t length,
+		    unsigned char *out, size_t *outLengthPtr,
+		    ClusterSealInfo *infoPtr);
+				/* out: room for length bytes; receives the
+				 * packet; *outLengthPtr its length. */
+
+/*
+ * Replay defence (clusterCodecReplay.c): per (sender, lane), the highest
+ * seq seen and a window of the CLUSTER_REPLAY_WINDOW seqs below it; a
+ * frame whose ms is more than windowMs from now is stale. At most
+ * maxLanes lanes are remembered; when full, the least recently used lane
+ * is forgotten and frames of lanes not remembered must be newer than the
+ * last frame of any forgotten one, so forgetting never lets a replay in.
+ */
+
+#define CLUSTER_REPLAY_WINDOW	1024	/* Seqs, a multiple of 64. */
+
+typedef struct ClusterReplay ClusterReplay;
+
+typedef enum ClusterReplayResult {
+    CLUSTER_REPLAY_OK,		/* New: accepted and remembered. */
+    CLUSTER_REPLAY_SEEN,	/* Its seq was seen, or is below the window. */
+    CLUSTER_REPLAY_STALE	/* Its ms is outside now +- windowMs, or not
+				 * newer than the forgotten lanes. */
+} ClusterReplayResult;
+
+ClusterReplay *	ClusterReplayCreate(int maxLanes, int64_t windowMs);
+void		ClusterReplayFree(ClusterReplay *replayPtr);
+ClusterReplayResult ClusterReplayCheck(ClusterReplay *replayPtr,
+		    const ClusterSealInfo *infoPtr, int64_t nowMs);
+int		ClusterReplayLanes(const ClusterReplay *replayPtr);
+uint64_t	ClusterReplayEvicted(const ClusterReplay *replayPtr);
+
 #endif /* _CLUSTERCODEC_H */
