@@ -11,7 +11,8 @@
  *	  1  a packet (after two control bytes a, b) sealed with one of the
  *	     keys (a & 1), as sender/lane/seq/ms taken from the input: it
  *	     must open, with either key set holding that key, to the same
- *	     packet and header; then one byte of the frame is changed
+ *	     packet and header, also when sealed for old members (then
+ *	     with no C0 8D in it); then one byte of the frame is changed
  *	     (position from b, xor mask from a), and it must not open; cut
  *	     short by a byte, it must not open; under the other key alone,
  *	     it must not open;
@@ -172,6 +173,21 @@ FuzzRoundTrip(
 	    &outLength, &opened) == CLUSTER_OPEN_NO_KEY);
     FUZZ_CHECK(ClusterOpen(keys, 2, frame, sealedLength - 1, out,
 	    &outLength, &opened) == CLUSTER_OPEN_MALFORMED);
+
+    /*
+     * Sealed for old members: no C0 8D anywhere, and it still opens.
+     */
+
+    if (ClusterSealForOld(&keys[k], &info, packet, length, frame, 64)
+	    <= 64) {
+	for (at = 0; at + 1 < sealedLength; at++) {
+	    FUZZ_CHECK(frame[at] != CLUSTER_HEADER_0
+		    || frame[at + 1] != CLUSTER_HEADER_1);
+	}
+    }
+    FUZZ_CHECK(ClusterOpen(keys, 2, frame, sealedLength, out, &outLength,
+	    &opened) == CLUSTER_OPEN_OK);
+    FUZZ_CHECK(outLength == length && memcmp(out, packet, length) == 0);
 
     at = ((size_t) data[1] * 131 + length) % sealedLength;
     frame[at] ^= (unsigned char) (data[0] | 1);

@@ -309,6 +309,11 @@ void		ClusterSeal(const ClusterKey *keyPtr,
 		    const ClusterSealInfo *infoPtr,
 		    const unsigned char *packet, size_t length,
 		    unsigned char *out);	/* ClusterSealedLength bytes. */
+int		ClusterSealForOld(const ClusterKey *keyPtr,
+		    const ClusterSealInfo *infoPtr,
+		    const unsigned char *packet, size_t length,
+		    unsigned char *out, int maxTries);
+				/* Seals until the frame holds no C0 8D. */
 ClusterOpenResult ClusterOpen(const ClusterKey *keys, int numKeys,
 		    const unsigned char *frame, size_t length,
 		    unsigned char *out, size_t *outLengthPtr,

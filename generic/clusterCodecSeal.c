@@ -73,7 +73,8 @@ ClusterRandomBytes(
  * ClusterKeyFromBytes, ClusterKeyGenerate --
  *
  *	Make a key from 32 bytes, or from 32 random ones, and compute its
- *	id (the first bytes of a BLAKE2b hash keyed with it).
+ *	id (the first bytes of a BLAKE2b hash keyed with it, with no byte
+ *	C0, so that no id holds the plain header C0 8D).
  *
  * Results:
  *	None.
@@ -90,12 +91,18 @@ ClusterKeyFromBytes(
     const unsigned char bytes[CLUSTER_KEY_BYTES])
 {
     unsigned char hash[16];
+    int i;
 
     memcpy(keyPtr->bytes, bytes, CLUSTER_KEY_BYTES);
     crypto_generichash(hash, sizeof(hash),
 	    (const unsigned char *) keyIdContext, sizeof(keyIdContext) - 1,
 	    keyPtr->bytes, CLUSTER_KEY_BYTES);
     memcpy(keyPtr->id, hash, CLUSTER_KEY_ID_BYTES);
+    for (i = 0; i < CLUSTER_KEY_ID_BYTES; i++) {
+	if (keyPtr->id[i] == CLUSTER_HEADER_0) {
+	    keyPtr->id[i]++;		/* See ClusterSealForOld. */
+	}
+    }
 }
 
 void
@@ -256,6 +263,58 @@ ClusterSeal(
     crypto_aead_xchacha20poly1305_ietf_encrypt_detached(inner,
 	    inner + plain, NULL, inner, plain, out, SEAL_AD, NULL, nonce,
 	    keyPtr->bytes);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterSealForOld --
+ *
+ *	Seal a datagram so that members of the old package can ignore it:
+ *	they feed every datagram of the group into one stream reassembler
+ *	that hunts for C0 8D anywhere in it, and a frame holding those two
+ *	bytes by chance would make them wait for a packet that never
+ *	comes. The key id never holds them (ClusterKeyFromBytes); a nonce
+ *	or ciphertext that does is sealed again under a new nonce, up to
+ *	maxTries times (each try succeeds with probability about
+ *	exp(-length / 65536): 37 % for the largest datagram).
+ *
+ * Results:
+ *	The number of seals made; more than maxTries when every one held C0
+ *	8D (the frame is sealed all the same, by the last try).
+ *
+ * Side effects:
+ *	As ClusterSeal.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterSealForOld(
+    const ClusterKey *keyPtr,	/* Key to seal with. */
+    const ClusterSealInfo *infoPtr,	/* Sender, lane, seq, ms. */
+    const unsigned char *packet,	/* Whole plain packet. */
+    size_t length,		/* Its size. */
+    unsigned char *out,		/* Receives the frame. */
+    int maxTries)		/* Seals to try at most. */
+{
+    size_t sealed = ClusterSealedLength(length);
+    int tries = 0;
+
+    do {
+	const unsigned char *p = out, *end = out + sealed - 1;
+
+	ClusterSeal(keyPtr, infoPtr, packet, length, out);
+	tries++;
+	while (p < end && (p = memchr(p, CLUSTER_HEADER_0,
+		(size_t) (end - p))) != NULL && p[1] != CLUSTER_HEADER_1) {
+	    p++;
+	}
+	if (p == NULL || p >= end) {
+	    return tries;
+	}
+    } while (tries < maxTries);
+    return tries + 1;
 }
 
 /*
