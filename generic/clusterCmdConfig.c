@@ -11,6 +11,7 @@
 
 #include "clusterCmd.h"
 #include <stddef.h>
+#include <stdlib.h>
 
 /*
  * The options of `cluster join`. The first nine are those of the pure-Tcl
@@ -66,6 +67,8 @@ static const JoinOption joinOptions[] = {
     {"-maxconns",	KIND_INT,	FIELD(limits.maxConns), 1, 1000000},
     {"-frametimeout",	KIND_INT,	FIELD(limits.frameTimeoutMs), 1, 86400000},
     {"-transport",	KIND_TRANSPORT,	0, 0, 0},
+    {"-maxbuffered",	KIND_SIZE,	FIELD(limits.maxBuffered), 1024,
+	0x7fffffff},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -178,6 +181,8 @@ SetDefaults(
     configPtr->limits.maxQueue = CLUSTER_DEFAULT_MAX_QUEUE;
     configPtr->limits.maxConns = CLUSTER_DEFAULT_MAX_CONNS;
     configPtr->limits.frameTimeoutMs = CLUSTER_DEFAULT_FRAME_TIMEOUT;
+    configPtr->limits.maxBuffered = CLUSTER_DEFAULT_MAX_BUFFERED;
+    configPtr->limits.unixMode = CLUSTER_DEFAULT_UNIX_MODE;
 }
 
 /*
@@ -271,7 +276,9 @@ ParseOne(
  * ParseAddress, ParseUnix --
  *
  *	-address must be a dotted-quad multicast group; -u must be a dict
- *	with a non-empty `path`.
+ *	with a non-empty `path` and, optionally, a `mode` for the socket
+ *	file: octal permission bits from 0 to 0777, as chmod takes them
+ *	(0600 by default: only this user may connect).
  *
  * Results:
  *	A standard Tcl result.
@@ -313,11 +320,19 @@ ParseUnix(
     Tcl_Obj *valueObj,		/* The value of -u. */
     ClusterConfig *configPtr)	/* Updated. */
 {
-    Tcl_Obj *pathObj = NULL, *keyObj = Tcl_NewStringObj("path", -1);
+    Tcl_Obj *pathObj = NULL, *modeObj = NULL;
+    Tcl_Obj *keyObj = Tcl_NewStringObj("path", -1);
+    const char *mode;
+    char *end;
+    long bits = CLUSTER_DEFAULT_UNIX_MODE;
     int code;
 
     Tcl_IncrRefCount(keyObj);
     code = Tcl_DictObjGet(NULL, valueObj, keyObj, &pathObj);
+    if (code == TCL_OK) {
+	Tcl_SetStringObj(keyObj, "mode", -1);
+	code = Tcl_DictObjGet(NULL, valueObj, keyObj, &modeObj);
+    }
     Tcl_DecrRefCount(keyObj);
     if (code != TCL_OK || pathObj == NULL
 	    || Tcl_GetCharLength(pathObj) == 0) {
@@ -325,6 +340,17 @@ ParseUnix(
 		"bad -u \"%s\": must be a dict with a \"path\", e.g. -u {path"
 		" /tmp/cluster.sock}", Tcl_GetString(valueObj));
     }
+    if (modeObj != NULL) {
+	mode = Tcl_GetString(modeObj);
+	bits = strtol(mode, &end, 8);
+	if (mode[0] < '0' || mode[0] > '7' || *end != '\0' || bits < 0
+		|| bits > 0777) {
+	    return ClusterError(interp, "INVALID_ARGS", "-u",
+		    "bad mode \"%s\" in -u: must be octal permissions from"
+		    " 0 to 0777, e.g. -u {path /tmp/c.sock mode 0660}", mode);
+	}
+    }
+    configPtr->limits.unixMode = (int) bits;
     ClusterSetObj(&configPtr->unixObj, valueObj);
     ClusterSetObj(&configPtr->unixPathObj, pathObj);
     return TCL_OK;
@@ -497,6 +523,8 @@ ClusterConfigDict(
     PUT("maxqueue", Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxQueue));
     PUT("maxconns", Tcl_NewIntObj(c->limits.maxConns));
     PUT("frametimeout", Tcl_NewIntObj(c->limits.frameTimeoutMs));
+    PUT("maxbuffered",
+	    Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxBuffered));
 #undef PUT
     return dictObj;
 }
