@@ -30,7 +30,8 @@ typedef enum OptionKind {
     KIND_UNIX,			/* -u {path P}. */
     KIND_INTERFACE,		/* -interface name|address. */
     KIND_HID,			/* -hid aa:bb:cc:dd:ee:ff. */
-    KIND_TRANSPORT		/* -transport network|memory. */
+    KIND_TRANSPORT,		/* -transport network|memory. */
+    KIND_INTERP			/* -interp child. */
 } OptionKind;
 
 typedef struct JoinOption {
@@ -69,6 +70,7 @@ static const JoinOption joinOptions[] = {
     {"-transport",	KIND_TRANSPORT,	0, 0, 0},
     {"-maxbuffered",	KIND_SIZE,	FIELD(limits.maxBuffered), 1024,
 	0x7fffffff},
+    {"-interp",		KIND_INTERP,	0, 0, 0},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -80,6 +82,8 @@ static int		ParseOne(Tcl_Interp *interp, const JoinOption *optPtr,
 static int		ParseAddress(Tcl_Interp *interp, Tcl_Obj *valueObj,
 			    ClusterConfig *configPtr);
 static int		ParseUnix(Tcl_Interp *interp, Tcl_Obj *valueObj,
+			    ClusterConfig *configPtr);
+static int		ParseInterp(Tcl_Interp *interp, Tcl_Obj *valueObj,
 			    ClusterConfig *configPtr);
 static int		ParseProtocols(Tcl_Interp *interp, Tcl_Obj *listObj,
 			    ClusterConfig *configPtr);
@@ -264,9 +268,54 @@ ParseOne(
 	}
 	return ClusterError(interp, "INVALID_ARGS", optPtr->name,
 		"bad -transport \"%s\": must be network or memory", value);
+    case KIND_INTERP:
+	return ParseInterp(interp, valueObj, configPtr);
     case KIND_PROTOCOLS:
 	break;
     }
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ParseInterp --
+ *
+ *	-interp must name an existing child of the joining interpreter (a
+ *	path as `interp create` returned it): the cluster's hooks and query
+ *	commands run there (clusterCoreHookInterp.c).
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	The config holds the child with Tcl_Preserve (released by
+ *	ClusterFreeConfig).
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ParseInterp(
+    Tcl_Interp *interp,		/* The joining interpreter. */
+    Tcl_Obj *valueObj,		/* The value of -interp. */
+    ClusterConfig *configPtr)	/* Updated. */
+{
+    Tcl_Interp *childPtr = Tcl_GetChild(interp, Tcl_GetString(valueObj));
+
+    if (childPtr == NULL || childPtr == interp) {
+	Tcl_ResetResult(interp);
+	return ClusterError(interp, "INVALID_ARGS", "-interp",
+		"bad -interp \"%s\": no such child interpreter; make one"
+		" first, e.g. with [interp create -safe]",
+		Tcl_GetString(valueObj));
+    }
+    Tcl_Preserve(childPtr);
+    if (configPtr->hookInterp != NULL) {
+	Tcl_Release(configPtr->hookInterp);
+    }
+    configPtr->hookInterp = childPtr;
+    ClusterSetObj(&configPtr->interpObj, valueObj);
     return TCL_OK;
 }
 
@@ -525,6 +574,7 @@ ClusterConfigDict(
     PUT("frametimeout", Tcl_NewIntObj(c->limits.frameTimeoutMs));
     PUT("maxbuffered",
 	    Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxBuffered));
+    PUT("interp", c->interpObj ? c->interpObj : Tcl_NewObj());
 #undef PUT
     return dictObj;
 }

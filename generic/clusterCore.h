@@ -132,6 +132,10 @@ typedef struct ClusterConfig {
     ClusterNetLimits limits;	/* -connecttimeout, -maxframe, -maxqueue,
 				 * -maxconns and -frametimeout: the bounds
 				 * on stream connections (clusterNet.h). */
+    Tcl_Obj *interpObj;		/* -interp as given, or NULL. */
+    Tcl_Interp *hookInterp;	/* That child, held with Tcl_Preserve:
+				 * hooks and query commands run there
+				 * (clusterCoreHookInterp.c); or NULL. */
 } ClusterConfig;
 
 typedef struct Cluster Cluster;
@@ -554,5 +558,13 @@ int		ClusterHookCall(Cluster *clusterPtr, Tcl_Obj *prefixObj,
 		    const char *contextFormat, const char *context1,
 		    const char *context2, Tcl_Obj **resultPtr);
 int		ClusterHookIsFilter(const char *path);
+
+/*
+ * Where hooks run (clusterCoreHookInterp.c).
+ */
+
+Tcl_Interp *	ClusterHookInterp(Cluster *clusterPtr);
+ClusterHookResult ClusterHookInterpGone(Cluster *clusterPtr,
+		    Tcl_Obj **resultPtr);
 
 #endif /* _CLUSTERCORE_H */
