@@ -45,10 +45,11 @@ typedef struct ClusterConnPool ClusterConnPool;
  * - output: at most -maxqueue unwritten bytes (ConnQueue), and at most
  *   -maxbuffered on all the connections of the pool together. A
  *   connection whose queue holds more than its share of -maxbuffered
- *   (-maxbuffered over one more than the connections open) is throttled: it is not
- *   read from, and the whole frames already read wait, until its peer
- *   has read enough of the queue (ConnOverShare, ConnResume). So a peer
- *   that asks and never reads pins at most its share, plus one answer;
+ *   (-maxbuffered over one more than the connections open) is
+ *   throttled: it is not read from, and the whole frames already read
+ *   wait, until its peer has read enough of the queue (ConnOverShare,
+ *   ConnResume). So a peer that asks and never reads pins at most its
+ *   share, plus one answer;
  * - time: a connection making no progress towards a frame for
  *   -frametimeout ms is cut off (ConnNoteInput, ConnTimeoutProc);
  * - count: -maxconns accepted ones, and as many outgoing ones.
