@@ -104,6 +104,8 @@ int		ClusterParseConfig(Tcl_Interp *interp, int objc,
 		    Tcl_Obj *const objv[], ClusterConfig *configPtr);
 Tcl_Obj *	ClusterConfigDict(const Cluster *clusterPtr);
 Tcl_Obj *	ClusterStatsDict(const Cluster *clusterPtr);
+void		ClusterCmdHookAlias(Cluster *clusterPtr, Tcl_Obj *nameObj,
+		    int create);
 
 /*
  * Sending and querying (clusterCmdSend.c, clusterCmdQuery.c).

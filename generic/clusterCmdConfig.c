@@ -11,6 +11,7 @@
 
 #include "clusterCmd.h"
 #include <stddef.h>
+#include <stdlib.h>
 
 /*
  * The options of `cluster join`. The first nine are those of the pure-Tcl
@@ -29,7 +30,8 @@ typedef enum OptionKind {
     KIND_UNIX,			/* -u {path P}. */
     KIND_INTERFACE,		/* -interface name|address. */
     KIND_HID,			/* -hid aa:bb:cc:dd:ee:ff. */
-    KIND_TRANSPORT		/* -transport network|memory. */
+    KIND_TRANSPORT,		/* -transport network|memory. */
+    KIND_INTERP			/* -interp child. */
 } OptionKind;
 
 typedef struct JoinOption {
@@ -66,6 +68,9 @@ static const JoinOption joinOptions[] = {
     {"-maxconns",	KIND_INT,	FIELD(limits.maxConns), 1, 1000000},
     {"-frametimeout",	KIND_INT,	FIELD(limits.frameTimeoutMs), 1, 86400000},
     {"-transport",	KIND_TRANSPORT,	0, 0, 0},
+    {"-maxbuffered",	KIND_SIZE,	FIELD(limits.maxBuffered), 1024,
+	0x7fffffff},
+    {"-interp",		KIND_INTERP,	0, 0, 0},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -77,6 +82,8 @@ static int		ParseOne(Tcl_Interp *interp, const JoinOption *optPtr,
 static int		ParseAddress(Tcl_Interp *interp, Tcl_Obj *valueObj,
 			    ClusterConfig *configPtr);
 static int		ParseUnix(Tcl_Interp *interp, Tcl_Obj *valueObj,
+			    ClusterConfig *configPtr);
+static int		ParseInterp(Tcl_Interp *interp, Tcl_Obj *valueObj,
 			    ClusterConfig *configPtr);
 static int		ParseProtocols(Tcl_Interp *interp, Tcl_Obj *listObj,
 			    ClusterConfig *configPtr);
@@ -178,6 +185,8 @@ SetDefaults(
     configPtr->limits.maxQueue = CLUSTER_DEFAULT_MAX_QUEUE;
     configPtr->limits.maxConns = CLUSTER_DEFAULT_MAX_CONNS;
     configPtr->limits.frameTimeoutMs = CLUSTER_DEFAULT_FRAME_TIMEOUT;
+    configPtr->limits.maxBuffered = CLUSTER_DEFAULT_MAX_BUFFERED;
+    configPtr->limits.unixMode = CLUSTER_DEFAULT_UNIX_MODE;
 }
 
 /*
@@ -259,6 +268,8 @@ ParseOne(
 	}
 	return ClusterError(interp, "INVALID_ARGS", optPtr->name,
 		"bad -transport \"%s\": must be network or memory", value);
+    case KIND_INTERP:
+	return ParseInterp(interp, valueObj, configPtr);
     case KIND_PROTOCOLS:
 	break;
     }
@@ -268,10 +279,55 @@ ParseOne(
 /*
  *----------------------------------------------------------------------
  *
+ * ParseInterp --
+ *
+ *	-interp must name an existing child of the joining interpreter (a
+ *	path as `interp create` returned it): the cluster's hooks and query
+ *	commands run there (clusterCoreHookInterp.c).
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	The config holds the child with Tcl_Preserve (released by
+ *	ClusterFreeConfig).
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ParseInterp(
+    Tcl_Interp *interp,		/* The joining interpreter. */
+    Tcl_Obj *valueObj,		/* The value of -interp. */
+    ClusterConfig *configPtr)	/* Updated. */
+{
+    Tcl_Interp *childPtr = Tcl_GetChild(interp, Tcl_GetString(valueObj));
+
+    if (childPtr == NULL || childPtr == interp) {
+	Tcl_ResetResult(interp);
+	return ClusterError(interp, "INVALID_ARGS", "-interp",
+		"bad -interp \"%s\": no such child interpreter; make one"
+		" first, e.g. with [interp create -safe]",
+		Tcl_GetString(valueObj));
+    }
+    Tcl_Preserve(childPtr);
+    if (configPtr->hookInterp != NULL) {
+	Tcl_Release(configPtr->hookInterp);
+    }
+    configPtr->hookInterp = childPtr;
+    ClusterSetObj(&configPtr->interpObj, valueObj);
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ParseAddress, ParseUnix --
  *
  *	-address must be a dotted-quad multicast group; -u must be a dict
- *	with a non-empty `path`.
+ *	with a non-empty `path` and, optionally, a `mode` for the socket
+ *	file: octal permission bits from 0 to 0777, as chmod takes them
+ *	(0600 by default: only this user may connect).
  *
  * Results:
  *	A standard Tcl result.
@@ -313,11 +369,19 @@ ParseUnix(
     Tcl_Obj *valueObj,		/* The value of -u. */
     ClusterConfig *configPtr)	/* Updated. */
 {
-    Tcl_Obj *pathObj = NULL, *keyObj = Tcl_NewStringObj("path", -1);
+    Tcl_Obj *pathObj = NULL, *modeObj = NULL;
+    Tcl_Obj *keyObj = Tcl_NewStringObj("path", -1);
+    const char *mode;
+    char *end;
+    long bits = CLUSTER_DEFAULT_UNIX_MODE;
     int code;
 
     Tcl_IncrRefCount(keyObj);
     code = Tcl_DictObjGet(NULL, valueObj, keyObj, &pathObj);
+    if (code == TCL_OK) {
+	Tcl_SetStringObj(keyObj, "mode", -1);
+	code = Tcl_DictObjGet(NULL, valueObj, keyObj, &modeObj);
+    }
     Tcl_DecrRefCount(keyObj);
     if (code != TCL_OK || pathObj == NULL
 	    || Tcl_GetCharLength(pathObj) == 0) {
@@ -325,6 +389,17 @@ ParseUnix(
 		"bad -u \"%s\": must be a dict with a \"path\", e.g. -u {path"
 		" /tmp/cluster.sock}", Tcl_GetString(valueObj));
     }
+    if (modeObj != NULL) {
+	mode = Tcl_GetString(modeObj);
+	bits = strtol(mode, &end, 8);
+	if (mode[0] < '0' || mode[0] > '7' || *end != '\0' || bits < 0
+		|| bits > 0777) {
+	    return ClusterError(interp, "INVALID_ARGS", "-u",
+		    "bad mode \"%s\" in -u: must be octal permissions from"
+		    " 0 to 0777, e.g. -u {path /tmp/c.sock mode 0660}", mode);
+	}
+    }
+    configPtr->limits.unixMode = (int) bits;
     ClusterSetObj(&configPtr->unixObj, valueObj);
     ClusterSetObj(&configPtr->unixPathObj, pathObj);
     return TCL_OK;
@@ -497,6 +572,9 @@ ClusterConfigDict(
     PUT("maxqueue", Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxQueue));
     PUT("maxconns", Tcl_NewIntObj(c->limits.maxConns));
     PUT("frametimeout", Tcl_NewIntObj(c->limits.frameTimeoutMs));
+    PUT("maxbuffered",
+	    Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxBuffered));
+    PUT("interp", c->interpObj ? c->interpObj : Tcl_NewObj());
 #undef PUT
     return dictObj;
 }

@@ -579,7 +579,8 @@ GoodbyeExitProc(
  *	None.
  *
  * Side effects:
- *	The Tcl_Obj slots are released and set to NULL.
+ *	The Tcl_Obj slots are released and set to NULL, and so is the
+ *	hold on the -interp child.
  *
  *----------------------------------------------------------------------
  */
@@ -591,12 +592,16 @@ ClusterFreeConfig(
     Tcl_Obj **slots[] = {
 	&configPtr->interfaceObj, &configPtr->channelsObj,
 	&configPtr->tagsObj, &configPtr->protocolsObj, &configPtr->unixObj,
-	&configPtr->unixPathObj, &configPtr->hidObj
+	&configPtr->unixPathObj, &configPtr->hidObj, &configPtr->interpObj
     };
     size_t i;
 
     for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
 	ClusterSetObj(slots[i], NULL);
+    }
+    if (configPtr->hookInterp != NULL) {
+	Tcl_Release(configPtr->hookInterp);
+	configPtr->hookInterp = NULL;
     }
 }
 
