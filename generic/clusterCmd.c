@@ -69,7 +69,7 @@ static const ClusterCmdKit clusterKit = {
 
 static const char *const dropNames[CLUSTER_DROP_COUNT] = {
     "self", "filter", "channel", "remote", "decode", "hook", "invalid",
-    "oversize"
+    "oversize", "maxservices", "newservicerate", "maxtags", "maxrecord"
 };
 
 /*

@@ -66,6 +66,10 @@ static const JoinOption joinOptions[] = {
     {"-maxconns",	KIND_INT,	FIELD(limits.maxConns), 1, 1000000},
     {"-frametimeout",	KIND_INT,	FIELD(limits.frameTimeoutMs), 1, 86400000},
     {"-transport",	KIND_TRANSPORT,	0, 0, 0},
+    {"-maxservices",	KIND_INT,	FIELD(maxServices), 1, 10000000},
+    {"-newservicerate",	KIND_INT,	FIELD(newServiceRate), 1, 1000000},
+    {"-maxtags",	KIND_INT,	FIELD(maxTags), 0, 0x7fffffff},
+    {"-maxrecord",	KIND_INT,	FIELD(maxRecord), 64, 0x7fffffff},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -178,6 +182,10 @@ SetDefaults(
     configPtr->limits.maxQueue = CLUSTER_DEFAULT_MAX_QUEUE;
     configPtr->limits.maxConns = CLUSTER_DEFAULT_MAX_CONNS;
     configPtr->limits.frameTimeoutMs = CLUSTER_DEFAULT_FRAME_TIMEOUT;
+    configPtr->maxServices = 4096;
+    configPtr->newServiceRate = 500;
+    configPtr->maxTags = 4096;
+    configPtr->maxRecord = 8192;
 }
 
 /*
@@ -497,6 +505,10 @@ ClusterConfigDict(
     PUT("maxqueue", Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxQueue));
     PUT("maxconns", Tcl_NewIntObj(c->limits.maxConns));
     PUT("frametimeout", Tcl_NewIntObj(c->limits.frameTimeoutMs));
+    PUT("maxservices", Tcl_NewIntObj(c->maxServices));
+    PUT("newservicerate", Tcl_NewIntObj(c->newServiceRate));
+    PUT("maxtags", Tcl_NewIntObj(c->maxTags));
+    PUT("maxrecord", Tcl_NewIntObj(c->maxRecord));
 #undef PUT
     return dictObj;
 }
