@@ -69,7 +69,8 @@ static const ClusterCmdKit clusterKit = {
 
 static const char *const dropNames[CLUSTER_DROP_COUNT] = {
     "self", "filter", "channel", "remote", "decode", "hook", "invalid",
-    "oversize", "ruid"
+    "oversize", "ruid", "maxservices", "newservicerate", "maxtags",
+    "maxrecord"
 };
 
 /*

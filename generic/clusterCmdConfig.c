@@ -71,6 +71,10 @@ static const JoinOption joinOptions[] = {
     {"-maxbuffered",	KIND_SIZE,	FIELD(limits.maxBuffered), 1024,
 	0x7fffffff},
     {"-interp",		KIND_INTERP,	0, 0, 0},
+    {"-maxservices",	KIND_INT,	FIELD(maxServices), 1, 10000000},
+    {"-newservicerate",	KIND_INT,	FIELD(newServiceRate), 1, 1000000},
+    {"-maxtags",	KIND_INT,	FIELD(maxTags), 0, 0x7fffffff},
+    {"-maxrecord",	KIND_INT,	FIELD(maxRecord), 64, 0x7fffffff},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -187,6 +191,10 @@ SetDefaults(
     configPtr->limits.frameTimeoutMs = CLUSTER_DEFAULT_FRAME_TIMEOUT;
     configPtr->limits.maxBuffered = CLUSTER_DEFAULT_MAX_BUFFERED;
     configPtr->limits.unixMode = CLUSTER_DEFAULT_UNIX_MODE;
+    configPtr->maxServices = 4096;
+    configPtr->newServiceRate = 500;
+    configPtr->maxTags = 4096;
+    configPtr->maxRecord = 8192;
 }
 
 /*
@@ -575,6 +583,10 @@ ClusterConfigDict(
     PUT("maxbuffered",
 	    Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxBuffered));
     PUT("interp", c->interpObj ? c->interpObj : Tcl_NewObj());
+    PUT("maxservices", Tcl_NewIntObj(c->maxServices));
+    PUT("newservicerate", Tcl_NewIntObj(c->newServiceRate));
+    PUT("maxtags", Tcl_NewIntObj(c->maxTags));
+    PUT("maxrecord", Tcl_NewIntObj(c->maxRecord));
 #undef PUT
     return dictObj;
 }

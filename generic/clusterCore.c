@@ -414,6 +414,7 @@ ClusterDestroy(
     }
     ClusterQueriesDeleteAll(clusterPtr);
     ClusterRemoveAllServices(clusterPtr);
+    ClusterAnnounceCancel(clusterPtr);
     ClusterTransportsClose(clusterPtr);
     Tcl_EventuallyFree(clusterPtr, FreeCluster);
 }

@@ -64,6 +64,12 @@ typedef enum ClusterDrop {
     CLUSTER_DROP_OVERSIZE,	/* Larger than a bound allows. */
     CLUSTER_DROP_RUID,		/* A query whose ruid, which the answer
 				 * echoes, is over CLUSTER_MAX_RUID. */
+    CLUSTER_DROP_MAXSERVICES,	/* New sender, -maxservices known. */
+    CLUSTER_DROP_NEWSERVICERATE,	/* New sender, its address over
+				 * -newservicerate. */
+    CLUSTER_DROP_MAXTAGS,	/* Tags larger than -maxtags. */
+    CLUSTER_DROP_MAXRECORD,	/* What a service would keep of it is
+				 * larger than -maxrecord. */
     CLUSTER_DROP_COUNT
 } ClusterDrop;
 
@@ -136,7 +142,27 @@ typedef struct ClusterConfig {
     Tcl_Interp *hookInterp;	/* That child, held with Tcl_Preserve:
 				 * hooks and query commands run there
 				 * (clusterCoreHookInterp.c); or NULL. */
+    int maxServices;		/* -maxservices: services known at most. */
+    int newServiceRate;		/* -newservicerate: new services per
+				 * second from one source address. */
+    int maxTags;		/* -maxtags: bytes of a service's tags. */
+    int maxRecord;		/* -maxrecord: bytes kept of a service. */
 } ClusterConfig;
+
+/*
+ * The token buckets of -newservicerate (clusterCoreAdmit.c): source
+ * addresses are hashed to a fixed number of buckets, so that the state
+ * is bounded whatever addresses packets claim; addresses that share a
+ * bucket share its rate.
+ */
+
+#define CLUSTER_ADMIT_BUCKETS	64
+
+typedef struct ClusterAdmitBucket {
+    Tcl_WideInt tokens;		/* New services allowed, in thousandths. */
+    Tcl_WideInt lastMs;		/* When tokens were last refilled; 0 when
+				 * never used (full). */
+} ClusterAdmitBucket;
 
 typedef struct Cluster Cluster;
 typedef struct ClusterService ClusterService;
@@ -175,6 +201,7 @@ typedef struct ClusterFaceProcs {
 #define SERVICE_DELETED		(1<<0)	/* Removed; waits for release. */
 #define SERVICE_ANNOUNCED	(1<<1)	/* `service discovered` has run. */
 #define SERVICE_LOCAL		(1<<2)	/* Lives on this machine. */
+#define SERVICE_PENDING		(1<<3)	/* In the announce queue. */
 
 struct ClusterService {
     Cluster *clusterPtr;	/* The cluster that knows it. */
@@ -196,8 +223,11 @@ struct ClusterService {
     Tcl_WideInt lastSeenMs;	/* Monotonic ms when last heard. */
     Tcl_WideInt expectedByMs;	/* After a ping: must be heard by then;
 				 * 0 when nothing is expected. */
-    Tcl_TimerToken announceTimer;	/* Runs `service discovered` when
-				 * props are slow to arrive. */
+    ClusterService *pendingPrevPtr;	/* In the cluster's queue of */
+    ClusterService *pendingNextPtr;	/* services waiting to be
+				 * announced (SERVICE_PENDING). */
+    Tcl_WideInt announceByMs;	/* When pending: monotonic ms by which
+				 * `service discovered` runs anyway. */
     ClusterNetPeer peer;	/* Its open streams, kept by the
 				 * transports; peer.data points here. */
 };
@@ -255,6 +285,14 @@ struct Cluster {
     ClusterStats stats;		/* Counters since join. */
     Cluster *prevLivePtr;	/* The thread's other clusters that have */
     Cluster *nextLivePtr;	/* not left yet (clusterCore.c). */
+    ClusterService *firstPending;	/* Services not announced yet, */
+    ClusterService *lastPending;	/* oldest first: the announce queue
+					 * (clusterCoreLearn.c). */
+    Tcl_TimerToken announceTimer;	/* Announces the oldest when its
+				 * -discoverywait has passed. */
+    ClusterAdmitBucket admit[CLUSTER_ADMIT_BUCKETS];
+				/* New services allowed per source address
+				 * (clusterCoreAdmit.c). */
 };
 
 /*
@@ -509,6 +547,17 @@ int		ClusterLearnFromPayload(ClusterService *servicePtr,
 void		ClusterMergeProps(ClusterService *servicePtr,
 		    Tcl_Obj *dataObj, int replace);
 void		ClusterAnnounceIfReady(ClusterService *servicePtr);
+void		ClusterAnnounceForget(ClusterService *servicePtr);
+void		ClusterAnnounceCancel(Cluster *clusterPtr);
+
+/*
+ * The bounds on what senders may make a member keep (clusterCoreAdmit.c).
+ */
+
+int		ClusterRecordFits(Cluster *clusterPtr,
+		    const ClusterIncoming *inPtr);
+int		ClusterAdmitNew(Cluster *clusterPtr,
+		    const ClusterIncoming *inPtr);
 
 int		ClusterReceivePacket(Cluster *clusterPtr,
 		    ClusterProto proto, const unsigned char *bytes,

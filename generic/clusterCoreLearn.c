@@ -13,8 +13,24 @@
 
 #include "clusterCore.h"
 
+/*
+ * The longest props may have in `u {path P}`: a unix socket path must
+ * fit in sun_path (108 bytes on Linux, 104 on BSD, with its NUL).
+ */
+
+#define PROPS_PATH_MAX	107
+
+/*
+ * Services announced by one run of the announce timer at most: the rest
+ * wait for the next turn of the event loop, so that a flood of new
+ * services does not hold the loop.
+ */
+
+#define ANNOUNCE_BATCH	64
+
 static void		Announce(ClusterService *servicePtr);
 static void		AnnounceTimerProc(ClientData clientData);
+static Tcl_Obj *	KeptProps(Tcl_Obj *protocolObj, Tcl_Obj *valueObj);
 static int		SameText(Tcl_Obj *aObj, Tcl_Obj *bObj);
 static void		SetShared(Tcl_Obj **slotPtr, Tcl_Obj *valueObj,
 			    Tcl_Obj *candidateObj);
@@ -143,17 +159,23 @@ SetShared(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterMergeProps --
+ * ClusterMergeProps, KeptProps --
  *
  *	Merge (heartbeat, discovery) or replace (flush) a service's protocol
  *	props with the dict a payload carries in `data`, e.g. t {port 1}.
+ *	Only what a protocol needs is kept: `t {port N}` with N from 1 to
+ *	65535 and `u {path P}` with P of 1 to PROPS_PATH_MAX bytes; other
+ *	keys, other protocols and other values are dropped, so that a
+ *	service's props stay a few dozen bytes whatever it sends, and a
+ *	protocol's props replace what it had before.
  *
  * Results:
- *	None.
+ *	KeptProps: the protocol's props to keep, with a zero reference
+ *	count, or NULL.
  *
  * Side effects:
- *	Updates servicePtr->propsObj. Data that is not a dict of dicts is
- *	ignored.
+ *	ClusterMergeProps: updates servicePtr->propsObj. Data that is not a
+ *	dict is ignored.
  *
  *----------------------------------------------------------------------
  */
@@ -164,7 +186,7 @@ ClusterMergeProps(
     Tcl_Obj *dataObj,		/* Its data, or NULL. */
     int replace)		/* 1: replace rather than merge. */
 {
-    Tcl_Obj *propsObj, *keyObj, *valueObj;
+    Tcl_Obj *propsObj, *keyObj, *valueObj, *keptObj;
     Tcl_DictSearch search;
     int done, size, length;
     const char *text;
@@ -182,8 +204,8 @@ ClusterMergeProps(
     if (Tcl_DictObjFirst(NULL, dataObj, &search, &keyObj, &valueObj, &done)
 	    == TCL_OK) {
 	for (; !done; Tcl_DictObjNext(&search, &keyObj, &valueObj, &done)) {
-	    if (Tcl_DictObjSize(NULL, valueObj, &size) == TCL_OK) {
-		Tcl_DictObjPut(NULL, propsObj, keyObj, valueObj);
+	    if ((keptObj = KeptProps(keyObj, valueObj)) != NULL) {
+		Tcl_DictObjPut(NULL, propsObj, keyObj, keptObj);
 	    }
 	}
 	Tcl_DictObjDone(&search);
@@ -200,6 +222,43 @@ ClusterMergeProps(
     Tcl_DecrRefCount(propsObj);
 }
 
+static Tcl_Obj *
+KeptProps(
+    Tcl_Obj *protocolObj,	/* A key of the data dict. */
+    Tcl_Obj *valueObj)		/* Its value: the protocol's props. */
+{
+    const char *protocol = Tcl_GetString(protocolObj);
+    Tcl_Obj *keyObj, *fieldObj = NULL, *pair[2];
+    int port, length;
+
+    if (strcmp(protocol, "t") != 0 && strcmp(protocol, "u") != 0) {
+	return NULL;
+    }
+    keyObj = Tcl_NewStringObj(protocol[0] == 't' ? "port" : "path", -1);
+    Tcl_IncrRefCount(keyObj);
+    if (Tcl_DictObjGet(NULL, valueObj, keyObj, &fieldObj) != TCL_OK
+	    || fieldObj == NULL) {
+	fieldObj = NULL;
+    } else if (protocol[0] == 't') {
+	fieldObj = (Tcl_GetIntFromObj(NULL, fieldObj, &port) == TCL_OK
+		&& port >= 1 && port <= 65535) ? Tcl_NewIntObj(port) : NULL;
+    } else {
+	(void) Tcl_GetStringFromObj(fieldObj, &length);
+	if (length < 1 || length > PROPS_PATH_MAX) {
+	    fieldObj = NULL;
+	}
+    }
+    if (fieldObj == NULL) {
+	Tcl_DecrRefCount(keyObj);
+	return NULL;
+    }
+    pair[0] = keyObj;
+    pair[1] = fieldObj;
+    valueObj = Tcl_NewListObj(2, pair);
+    Tcl_DecrRefCount(keyObj);
+    return valueObj;
+}
+
 /*
  *----------------------------------------------------------------------
  *
@@ -207,13 +266,18 @@ ClusterMergeProps(
  *
  *	Run `service discovered` once per service, as soon as the props of
  *	every protocol it serves besides `c` are known, or when the
- *	-discoverywait time has passed since we first heard of it.
+ *	-discoverywait time has passed since we first heard of it. The
+ *	services still waiting form one queue per cluster, oldest first,
+ *	and one timer, set for the oldest, announces those whose wait is
+ *	over: however many services a flood of senders makes, the wait
+ *	costs O(1) per service.
  *
  * Results:
  *	None.
  *
  * Side effects:
- *	Runs the hook; counts the discovery; manages the wait timer.
+ *	Runs the hook; counts the discovery; manages the queue and its
+ *	timer.
  *
  *----------------------------------------------------------------------
  */
@@ -222,6 +286,7 @@ void
 ClusterAnnounceIfReady(
     ClusterService *servicePtr)	/* Service heard from. */
 {
+    Cluster *clusterPtr = servicePtr->clusterPtr;
     Tcl_Obj **protocols, *propsObj, *valueObj;
     int numProtocols, i, ready = 1;
 
@@ -246,21 +311,50 @@ ClusterAnnounceIfReady(
     Tcl_DecrRefCount(propsObj);
     if (ready) {
 	Announce(servicePtr);
-    } else if (servicePtr->announceTimer == NULL) {
-	servicePtr->announceTimer = Tcl_CreateTimerHandler(
-		servicePtr->clusterPtr->config.discoveredWaitMs,
-		AnnounceTimerProc, servicePtr);
+    } else if (!(servicePtr->flags & SERVICE_PENDING)) {
+	servicePtr->flags |= SERVICE_PENDING;
+	servicePtr->announceByMs = ClusterpMonotonicMs()
+		+ clusterPtr->config.discoveredWaitMs;
+	servicePtr->pendingNextPtr = NULL;
+	servicePtr->pendingPrevPtr = clusterPtr->lastPending;
+	if (clusterPtr->lastPending != NULL) {
+	    clusterPtr->lastPending->pendingNextPtr = servicePtr;
+	} else {
+	    clusterPtr->firstPending = servicePtr;
+	}
+	clusterPtr->lastPending = servicePtr;
+	if (clusterPtr->announceTimer == NULL) {
+	    clusterPtr->announceTimer = Tcl_CreateTimerHandler(
+		    clusterPtr->config.discoveredWaitMs, AnnounceTimerProc,
+		    clusterPtr);
+	}
     }
 }
 
 static void
 AnnounceTimerProc(
-    ClientData clientData)	/* The ClusterService. */
+    ClientData clientData)	/* The Cluster. */
 {
-    ClusterService *servicePtr = clientData;
+    Cluster *clusterPtr = clientData;
+    Tcl_WideInt nowMs = ClusterpMonotonicMs();
+    ClusterService *servicePtr;
+    int count = 0;
 
-    servicePtr->announceTimer = NULL;
-    Announce(servicePtr);
+    clusterPtr->announceTimer = NULL;
+    Tcl_Preserve(clusterPtr);
+    while ((servicePtr = clusterPtr->firstPending) != NULL
+	    && servicePtr->announceByMs <= nowMs
+	    && count++ < ANNOUNCE_BATCH && !ClusterIsDeleted(clusterPtr)) {
+	Announce(servicePtr);
+    }
+    if (!ClusterIsDeleted(clusterPtr) && clusterPtr->firstPending != NULL
+	    && clusterPtr->announceTimer == NULL) {
+	Tcl_WideInt waitMs = clusterPtr->firstPending->announceByMs - nowMs;
+
+	clusterPtr->announceTimer = Tcl_CreateTimerHandler(
+		waitMs > 0 ? (int) waitMs : 0, AnnounceTimerProc, clusterPtr);
+    }
+    Tcl_Release(clusterPtr);
 }
 
 static void
@@ -269,10 +363,7 @@ Announce(
 {
     Cluster *clusterPtr = servicePtr->clusterPtr;
 
-    if (servicePtr->announceTimer != NULL) {
-	Tcl_DeleteTimerHandler(servicePtr->announceTimer);
-	servicePtr->announceTimer = NULL;
-    }
+    ClusterAnnounceForget(servicePtr);
     if (servicePtr->flags & (SERVICE_ANNOUNCED | SERVICE_DELETED)) {
 	return;
     }
@@ -281,4 +372,56 @@ Announce(
     Tcl_Preserve(clusterPtr);
     ClusterHookRun(clusterPtr, "service discovered", servicePtr, NULL, NULL);
     Tcl_Release(clusterPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterAnnounceForget, ClusterAnnounceCancel --
+ *
+ *	Take a service out of the announce queue (it is announced or
+ *	gone); stop the queue's timer (the cluster is destroyed).
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	The queue; the timer.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterAnnounceForget(
+    ClusterService *servicePtr)	/* Service to take out, if queued. */
+{
+    Cluster *clusterPtr = servicePtr->clusterPtr;
+
+    if (!(servicePtr->flags & SERVICE_PENDING)) {
+	return;
+    }
+    servicePtr->flags &= ~SERVICE_PENDING;
+    if (servicePtr->pendingPrevPtr != NULL) {
+	servicePtr->pendingPrevPtr->pendingNextPtr =
+		servicePtr->pendingNextPtr;
+    } else {
+	clusterPtr->firstPending = servicePtr->pendingNextPtr;
+    }
+    if (servicePtr->pendingNextPtr != NULL) {
+	servicePtr->pendingNextPtr->pendingPrevPtr =
+		servicePtr->pendingPrevPtr;
+    } else {
+	clusterPtr->lastPending = servicePtr->pendingPrevPtr;
+    }
+    servicePtr->pendingPrevPtr = servicePtr->pendingNextPtr = NULL;
+}
+
+void
+ClusterAnnounceCancel(
+    Cluster *clusterPtr)	/* Cluster being destroyed. */
+{
+    if (clusterPtr->announceTimer != NULL) {
+	Tcl_DeleteTimerHandler(clusterPtr->announceTimer);
+	clusterPtr->announceTimer = NULL;
+    }
 }

@@ -165,6 +165,9 @@ HandlePayload(
 	clusterPtr->stats.dropped[CLUSTER_DROP_INVALID]++;
 	return -1;
     }
+    if (!ClusterRecordFits(clusterPtr, inPtr)) {
+	return -1;
+    }
 
     entryPtr = Tcl_FindHashEntry(&clusterPtr->services,
 	    Tcl_GetString(inPtr->sidObj));
@@ -178,6 +181,8 @@ HandlePayload(
 	}
     } else if (inPtr->type == CLUSTER_TYPE_DISCONNECT) {
 	return inPtr->keepalive;	/* Gone before we knew it. */
+    } else if (!ClusterAdmitNew(clusterPtr, inPtr)) {
+	return -1;
     } else {
 	servicePtr = ClusterServiceCreate(clusterPtr, inPtr->sidObj);
 	Tcl_Preserve(servicePtr);

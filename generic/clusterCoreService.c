@@ -104,10 +104,7 @@ ClusterServiceUnlink(
     }
     servicePtr->prevPtr = servicePtr->nextPtr = NULL;
     clusterPtr->numServices--;
-    if (servicePtr->announceTimer != NULL) {
-	Tcl_DeleteTimerHandler(servicePtr->announceTimer);
-	servicePtr->announceTimer = NULL;
-    }
+    ClusterAnnounceForget(servicePtr);
     ClusterStreamsForget(servicePtr);
 }
 
