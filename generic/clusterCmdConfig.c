@@ -29,7 +29,9 @@ typedef enum OptionKind {
     KIND_UNIX,			/* -u {path P}. */
     KIND_INTERFACE,		/* -interface name|address. */
     KIND_HID,			/* -hid aa:bb:cc:dd:ee:ff. */
-    KIND_TRANSPORT		/* -transport network|memory. */
+    KIND_TRANSPORT,		/* -transport network|memory. */
+    KIND_KEYS,			/* -keys {K ?K ...?}. */
+    KIND_PLAINTEXT		/* -plaintext accept|reject. */
 } OptionKind;
 
 typedef struct JoinOption {
@@ -66,6 +68,10 @@ static const JoinOption joinOptions[] = {
     {"-maxconns",	KIND_INT,	FIELD(limits.maxConns), 1, 1000000},
     {"-frametimeout",	KIND_INT,	FIELD(limits.frameTimeoutMs), 1, 86400000},
     {"-transport",	KIND_TRANSPORT,	0, 0, 0},
+    {"-keys",		KIND_KEYS,	0, 0, 0},
+    {"-plaintext",	KIND_PLAINTEXT,	0, 0, 0},
+    {"-freshness",	KIND_INT,	FIELD(freshnessMs), 100, 86400000},
+    {"-maxlanes",	KIND_INT,	FIELD(maxLanes), 1, 1000000},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -79,6 +85,8 @@ static int		ParseAddress(Tcl_Interp *interp, Tcl_Obj *valueObj,
 static int		ParseUnix(Tcl_Interp *interp, Tcl_Obj *valueObj,
 			    ClusterConfig *configPtr);
 static int		ParseProtocols(Tcl_Interp *interp, Tcl_Obj *listObj,
+			    ClusterConfig *configPtr);
+static int		ParseKeys(Tcl_Interp *interp, Tcl_Obj *valueObj,
 			    ClusterConfig *configPtr);
 static int		GetBoundedInt(Tcl_Interp *interp, Tcl_Obj *objPtr,
 			    const char *option, int min, int max,
@@ -178,6 +186,8 @@ SetDefaults(
     configPtr->limits.maxQueue = CLUSTER_DEFAULT_MAX_QUEUE;
     configPtr->limits.maxConns = CLUSTER_DEFAULT_MAX_CONNS;
     configPtr->limits.frameTimeoutMs = CLUSTER_DEFAULT_FRAME_TIMEOUT;
+    configPtr->freshnessMs = 60000;
+    configPtr->maxLanes = 4096;
 }
 
 /*
@@ -259,6 +269,15 @@ ParseOne(
 	}
 	return ClusterError(interp, "INVALID_ARGS", optPtr->name,
 		"bad -transport \"%s\": must be network or memory", value);
+    case KIND_KEYS:
+	return ParseKeys(interp, valueObj, configPtr);
+    case KIND_PLAINTEXT:
+	if (strcmp(value, "accept") == 0 || strcmp(value, "reject") == 0) {
+	    configPtr->plaintextAccept = (value[0] == 'a');
+	    return TCL_OK;
+	}
+	return ClusterError(interp, "INVALID_ARGS", optPtr->name,
+		"bad -plaintext \"%s\": must be accept or reject", value);
     case KIND_PROTOCOLS:
 	break;
     }
@@ -327,6 +346,69 @@ ParseUnix(
     }
     ClusterSetObj(&configPtr->unixObj, valueObj);
     ClusterSetObj(&configPtr->unixPathObj, pathObj);
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ParseKeys --
+ *
+ *	-keys {K ?K ...?}: each the base64 of 32 bytes (`cluster keygen`),
+ *	none twice; the first seals. An empty list means no keys. A bad
+ *	key is named by its position, never echoed.
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Replaces configPtr->keys (the old ones wiped).
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ParseKeys(
+    Tcl_Interp *interp,		/* For errors. */
+    Tcl_Obj *valueObj,		/* The value of -keys. */
+    ClusterConfig *configPtr)	/* Updated. */
+{
+    Tcl_Obj **elements;
+    ClusterKey *keys;
+    int numElements, i, j, length;
+    const char *text;
+
+    if (Tcl_ListObjGetElements(NULL, valueObj, &numElements, &elements)
+	    != TCL_OK) {
+	return ClusterError(interp, "INVALID_ARGS", "-keys",
+		"bad -keys: must be a list of keys made by \"cluster"
+		" keygen\"");
+    }
+    keys = ckalloc(sizeof(ClusterKey) * (numElements + 1));
+    for (i = 0; i < numElements; i++) {
+	text = Tcl_GetStringFromObj(elements[i], &length);
+	if (ClusterKeyFromBase64(&keys[i], text, (size_t) length) != 0) {
+	    ClusterKeysFree(keys, i + 1);
+	    return ClusterError(interp, "INVALID_ARGS", "-keys",
+		    "bad -keys: key %d of %d is not the base64 of 32 bytes"
+		    " (44 characters, as \"cluster keygen\" makes)", i + 1,
+		    numElements);
+	}
+	for (j = 0; j < i; j++) {
+	    if (ClusterKeyEqual(&keys[i], &keys[j])) {
+		ClusterKeysFree(keys, i + 1);
+		return ClusterError(interp, "INVALID_ARGS", "-keys",
+			"bad -keys: keys %d and %d are the same key: give"
+			" each once", j + 1, i + 1);
+	    }
+	}
+    }
+    ClusterKeysFree(configPtr->keys, configPtr->numKeys);
+    configPtr->keys = (numElements > 0) ? keys : NULL;
+    configPtr->numKeys = numElements;
+    if (numElements == 0) {
+	ckfree(keys);
+    }
     return TCL_OK;
 }
 
@@ -497,6 +579,11 @@ ClusterConfigDict(
     PUT("maxqueue", Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxQueue));
     PUT("maxconns", Tcl_NewIntObj(c->limits.maxConns));
     PUT("frametimeout", Tcl_NewIntObj(c->limits.frameTimeoutMs));
+    PUT("keys", Tcl_NewIntObj(clusterPtr->seal.numKeys));
+    PUT("plaintext", Tcl_NewStringObj(c->plaintextAccept ? "accept"
+	    : "reject", -1));
+    PUT("freshness", Tcl_NewIntObj(c->freshnessMs));
+    PUT("maxlanes", Tcl_NewIntObj(c->maxLanes));
 #undef PUT
     return dictObj;
 }

@@ -127,6 +127,7 @@ ClusterCreate(
     Tcl_InitHashTable(&clusterPtr->services, TCL_STRING_KEYS);
     clusterPtr->hooksPtr = ClusterHooksCreate();
     ClusterBufInit(&clusterPtr->sendBuf);
+    ClusterKeysAdopt(clusterPtr, &clusterPtr->config);
 
     if (SetupIdentity(interp, clusterPtr) != TCL_OK
 	    || SubscribeChannels(interp, clusterPtr,
@@ -415,6 +416,7 @@ ClusterDestroy(
     ClusterQueriesDeleteAll(clusterPtr);
     ClusterRemoveAllServices(clusterPtr);
     ClusterTransportsClose(clusterPtr);
+    ClusterSealStateFree(clusterPtr);
     Tcl_EventuallyFree(clusterPtr, FreeCluster);
 }
 
@@ -573,7 +575,7 @@ GoodbyeExitProc(
  *
  * ClusterFreeConfig --
  *
- *	Drop the references a ClusterConfig holds.
+ *	Drop the references a ClusterConfig holds, and wipe its keys.
  *
  * Results:
  *	None.
@@ -598,6 +600,9 @@ ClusterFreeConfig(
     for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
 	ClusterSetObj(slots[i], NULL);
     }
+    ClusterKeysFree(configPtr->keys, configPtr->numKeys);
+    configPtr->keys = NULL;
+    configPtr->numKeys = 0;
 }
 
 /*
@@ -638,6 +643,7 @@ FreeCluster(
     Tcl_DeleteHashTable(&clusterPtr->services);
     ClusterHooksFree(clusterPtr->hooksPtr);
     ClusterBufFree(&clusterPtr->sendBuf);
+    ClusterSealStateFree(clusterPtr);
     ckfree(clusterPtr);
 }
 
