@@ -71,7 +71,7 @@ static const ClusterCmdKit clusterKit = {
 
 static const char *const dropNames[CLUSTER_DROP_COUNT] = {
     "self", "filter", "channel", "remote", "decode", "hook", "invalid",
-    "oversize", "unauthenticated", "replayed"
+    "oversize", "ruid", "unauthenticated", "replayed"
 };
 
 /*

@@ -59,8 +59,8 @@ int		ClusterCmdGetIndex(Tcl_Interp *interp, Tcl_Obj *objPtr,
 
 /*
  * Between the files of ::cluster::packet only: clusterCmdPacket.c (the
- * ensemble and its per-interp state) and clusterCmdStream.c (the stream
- * objects).
+ * ensemble and its per-interp state), clusterCmdStream.c (the stream
+ * objects) and clusterCmdSeal.c (seal and open).
  */
 
 typedef struct ClusterPacketData {
@@ -78,6 +78,17 @@ extern const ClusterCmdKit clusterPacketKit;
 
 int		ClusterPacketStreamCmd(ClusterPacketData *dataPtr,
 		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+int		ClusterPacketSealCmd(ClusterPacketData *dataPtr,
+		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+int		ClusterPacketOpenCmd(ClusterPacketData *dataPtr,
+		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
+/*
+ * Keys in their text form (clusterCmdSeal.c).
+ */
+
+int		ClusterGetKeyFromObj(Tcl_Interp *interp, Tcl_Obj *objPtr,
+		    const char *detail, ClusterKey *keyPtr);
 int		ClusterPacketInit(Tcl_Interp *interp);
 
 /*
@@ -93,6 +104,8 @@ int		ClusterParseConfig(Tcl_Interp *interp, int objc,
 		    Tcl_Obj *const objv[], ClusterConfig *configPtr);
 Tcl_Obj *	ClusterConfigDict(const Cluster *clusterPtr);
 Tcl_Obj *	ClusterStatsDict(const Cluster *clusterPtr);
+void		ClusterCmdHookAlias(Cluster *clusterPtr, Tcl_Obj *nameObj,
+		    int create);
 
 /*
  * Sending and querying (clusterCmdSend.c, clusterCmdQuery.c).

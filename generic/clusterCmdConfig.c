@@ -11,6 +11,7 @@
 
 #include "clusterCmd.h"
 #include <stddef.h>
+#include <stdlib.h>
 
 /*
  * The options of `cluster join`. The first nine are those of the pure-Tcl
@@ -30,6 +31,7 @@ typedef enum OptionKind {
     KIND_INTERFACE,		/* -interface name|address. */
     KIND_HID,			/* -hid aa:bb:cc:dd:ee:ff. */
     KIND_TRANSPORT,		/* -transport network|memory. */
+    KIND_INTERP,		/* -interp child. */
     KIND_KEYS,			/* -keys {K ?K ...?}. */
     KIND_PLAINTEXT		/* -plaintext accept|reject. */
 } OptionKind;
@@ -68,6 +70,9 @@ static const JoinOption joinOptions[] = {
     {"-maxconns",	KIND_INT,	FIELD(limits.maxConns), 1, 1000000},
     {"-frametimeout",	KIND_INT,	FIELD(limits.frameTimeoutMs), 1, 86400000},
     {"-transport",	KIND_TRANSPORT,	0, 0, 0},
+    {"-maxbuffered",	KIND_SIZE,	FIELD(limits.maxBuffered), 1024,
+	0x7fffffff},
+    {"-interp",		KIND_INTERP,	0, 0, 0},
     {"-keys",		KIND_KEYS,	0, 0, 0},
     {"-plaintext",	KIND_PLAINTEXT,	0, 0, 0},
     {"-freshness",	KIND_INT,	FIELD(freshnessMs), 100, 86400000},
@@ -83,6 +88,8 @@ static int		ParseOne(Tcl_Interp *interp, const JoinOption *optPtr,
 static int		ParseAddress(Tcl_Interp *interp, Tcl_Obj *valueObj,
 			    ClusterConfig *configPtr);
 static int		ParseUnix(Tcl_Interp *interp, Tcl_Obj *valueObj,
+			    ClusterConfig *configPtr);
+static int		ParseInterp(Tcl_Interp *interp, Tcl_Obj *valueObj,
 			    ClusterConfig *configPtr);
 static int		ParseProtocols(Tcl_Interp *interp, Tcl_Obj *listObj,
 			    ClusterConfig *configPtr);
@@ -186,6 +193,8 @@ SetDefaults(
     configPtr->limits.maxQueue = CLUSTER_DEFAULT_MAX_QUEUE;
     configPtr->limits.maxConns = CLUSTER_DEFAULT_MAX_CONNS;
     configPtr->limits.frameTimeoutMs = CLUSTER_DEFAULT_FRAME_TIMEOUT;
+    configPtr->limits.maxBuffered = CLUSTER_DEFAULT_MAX_BUFFERED;
+    configPtr->limits.unixMode = CLUSTER_DEFAULT_UNIX_MODE;
     configPtr->freshnessMs = 60000;
     configPtr->maxLanes = 4096;
 }
@@ -269,6 +278,8 @@ ParseOne(
 	}
 	return ClusterError(interp, "INVALID_ARGS", optPtr->name,
 		"bad -transport \"%s\": must be network or memory", value);
+    case KIND_INTERP:
+	return ParseInterp(interp, valueObj, configPtr);
     case KIND_KEYS:
 	return ParseKeys(interp, valueObj, configPtr);
     case KIND_PLAINTEXT:
@@ -287,10 +298,55 @@ ParseOne(
 /*
  *----------------------------------------------------------------------
  *
+ * ParseInterp --
+ *
+ *	-interp must name an existing child of the joining interpreter (a
+ *	path as `interp create` returned it): the cluster's hooks and query
+ *	commands run there (clusterCoreHookInterp.c).
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	The config holds the child with Tcl_Preserve (released by
+ *	ClusterFreeConfig).
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ParseInterp(
+    Tcl_Interp *interp,		/* The joining interpreter. */
+    Tcl_Obj *valueObj,		/* The value of -interp. */
+    ClusterConfig *configPtr)	/* Updated. */
+{
+    Tcl_Interp *childPtr = Tcl_GetChild(interp, Tcl_GetString(valueObj));
+
+    if (childPtr == NULL || childPtr == interp) {
+	Tcl_ResetResult(interp);
+	return ClusterError(interp, "INVALID_ARGS", "-interp",
+		"bad -interp \"%s\": no such child interpreter; make one"
+		" first, e.g. with [interp create -safe]",
+		Tcl_GetString(valueObj));
+    }
+    Tcl_Preserve(childPtr);
+    if (configPtr->hookInterp != NULL) {
+	Tcl_Release(configPtr->hookInterp);
+    }
+    configPtr->hookInterp = childPtr;
+    ClusterSetObj(&configPtr->interpObj, valueObj);
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ParseAddress, ParseUnix --
  *
  *	-address must be a dotted-quad multicast group; -u must be a dict
- *	with a non-empty `path`.
+ *	with a non-empty `path` and, optionally, a `mode` for the socket
+ *	file: octal permission bits from 0 to 0777, as chmod takes them
+ *	(0600 by default: only this user may connect).
  *
  * Results:
  *	A standard Tcl result.
@@ -332,11 +388,19 @@ ParseUnix(
     Tcl_Obj *valueObj,		/* The value of -u. */
     ClusterConfig *configPtr)	/* Updated. */
 {
-    Tcl_Obj *pathObj = NULL, *keyObj = Tcl_NewStringObj("path", -1);
+    Tcl_Obj *pathObj = NULL, *modeObj = NULL;
+    Tcl_Obj *keyObj = Tcl_NewStringObj("path", -1);
+    const char *mode;
+    char *end;
+    long bits = CLUSTER_DEFAULT_UNIX_MODE;
     int code;
 
     Tcl_IncrRefCount(keyObj);
     code = Tcl_DictObjGet(NULL, valueObj, keyObj, &pathObj);
+    if (code == TCL_OK) {
+	Tcl_SetStringObj(keyObj, "mode", -1);
+	code = Tcl_DictObjGet(NULL, valueObj, keyObj, &modeObj);
+    }
     Tcl_DecrRefCount(keyObj);
     if (code != TCL_OK || pathObj == NULL
 	    || Tcl_GetCharLength(pathObj) == 0) {
@@ -344,6 +408,17 @@ ParseUnix(
 		"bad -u \"%s\": must be a dict with a \"path\", e.g. -u {path"
 		" /tmp/cluster.sock}", Tcl_GetString(valueObj));
     }
+    if (modeObj != NULL) {
+	mode = Tcl_GetString(modeObj);
+	bits = strtol(mode, &end, 8);
+	if (mode[0] < '0' || mode[0] > '7' || *end != '\0' || bits < 0
+		|| bits > 0777) {
+	    return ClusterError(interp, "INVALID_ARGS", "-u",
+		    "bad mode \"%s\" in -u: must be octal permissions from"
+		    " 0 to 0777, e.g. -u {path /tmp/c.sock mode 0660}", mode);
+	}
+    }
+    configPtr->limits.unixMode = (int) bits;
     ClusterSetObj(&configPtr->unixObj, valueObj);
     ClusterSetObj(&configPtr->unixPathObj, pathObj);
     return TCL_OK;
@@ -579,6 +654,9 @@ ClusterConfigDict(
     PUT("maxqueue", Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxQueue));
     PUT("maxconns", Tcl_NewIntObj(c->limits.maxConns));
     PUT("frametimeout", Tcl_NewIntObj(c->limits.frameTimeoutMs));
+    PUT("maxbuffered",
+	    Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxBuffered));
+    PUT("interp", c->interpObj ? c->interpObj : Tcl_NewObj());
     PUT("keys", Tcl_NewIntObj(clusterPtr->seal.numKeys));
     PUT("plaintext", Tcl_NewStringObj(c->plaintextAccept ? "accept"
 	    : "reject", -1));

@@ -216,6 +216,7 @@ ClusterQueryCommandCreate(
     queryPtr->token = Tcl_CreateObjCommand(queryPtr->clusterPtr->interp,
 	    Tcl_GetString(queryPtr->nameObj), QueryObjCmd, queryPtr,
 	    QueryDeleteProc);
+    ClusterCmdHookAlias(queryPtr->clusterPtr, queryPtr->nameObj, 1);
 }
 
 void
@@ -254,6 +255,7 @@ QueryDeleteProc(
 	queryPtr->token = NULL;
 	ClusterQueryFinish(queryPtr);
     }
+    ClusterCmdHookAlias(clusterPtr, queryPtr->nameObj, 0);
     ClusterQueryForget(queryPtr);
     Tcl_Release(clusterPtr);
 }

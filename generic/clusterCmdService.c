@@ -102,6 +102,7 @@ ClusterServiceCommandCreate(
     servicePtr->token = Tcl_CreateObjCommand(interp,
 	    Tcl_GetString(servicePtr->nameObj), ServiceObjCmd, servicePtr,
 	    ServiceDeleteProc);
+    ClusterCmdHookAlias(servicePtr->clusterPtr, servicePtr->nameObj, 1);
 }
 
 void
@@ -140,6 +141,7 @@ ServiceDeleteProc(
 {
     ClusterService *servicePtr = clientData;
 
+    ClusterCmdHookAlias(servicePtr->clusterPtr, servicePtr->nameObj, 0);
     if (servicePtr->token != NULL) {
 	servicePtr->token = NULL;
 	ClusterRemoveService(servicePtr);

@@ -581,7 +581,8 @@ GoodbyeExitProc(
  *	None.
  *
  * Side effects:
- *	The Tcl_Obj slots are released and set to NULL.
+ *	The Tcl_Obj slots are released and set to NULL, and so is the
+ *	hold on the -interp child.
  *
  *----------------------------------------------------------------------
  */
@@ -593,12 +594,16 @@ ClusterFreeConfig(
     Tcl_Obj **slots[] = {
 	&configPtr->interfaceObj, &configPtr->channelsObj,
 	&configPtr->tagsObj, &configPtr->protocolsObj, &configPtr->unixObj,
-	&configPtr->unixPathObj, &configPtr->hidObj
+	&configPtr->unixPathObj, &configPtr->hidObj, &configPtr->interpObj
     };
     size_t i;
 
     for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
 	ClusterSetObj(slots[i], NULL);
+    }
+    if (configPtr->hookInterp != NULL) {
+	Tcl_Release(configPtr->hookInterp);
+	configPtr->hookInterp = NULL;
     }
     ClusterKeysFree(configPtr->keys, configPtr->numKeys);
     configPtr->keys = NULL;

@@ -62,6 +62,8 @@ typedef enum ClusterDrop {
     CLUSTER_DROP_HOOK,		/* A receive hook refused it. */
     CLUSTER_DROP_INVALID,	/* Lacks sid, hid, type, channel or c. */
     CLUSTER_DROP_OVERSIZE,	/* Larger than a bound allows. */
+    CLUSTER_DROP_RUID,		/* A query whose ruid, which the answer
+				 * echoes, is over CLUSTER_MAX_RUID. */
     CLUSTER_DROP_UNAUTHENTICATED,	/* With keys: plaintext, or sealed
 				 * with no key of ours, or forged; without:
 				 * a sealed frame. */
@@ -69,6 +71,16 @@ typedef enum ClusterDrop {
 				 * outside -freshness. */
     CLUSTER_DROP_COUNT
 } ClusterDrop;
+
+/*
+ * The longest ruid a query may carry to be answered (doc/protocol.md
+ * section 2.6): the answer copies it, so a peer that asks with huge ids
+ * and never reads would make us hold them. Our ids are q<n>#<sid>, some
+ * 20 bytes; the cap is a property of the protocol, not a tunable, since
+ * members must agree on which queries get answers.
+ */
+
+#define CLUSTER_MAX_RUID	256
 
 /*
  * Counters since join, rendered by `$cluster stats` (doc/protocol.md section 9).
@@ -125,6 +137,10 @@ typedef struct ClusterConfig {
     ClusterNetLimits limits;	/* -connecttimeout, -maxframe, -maxqueue,
 				 * -maxconns and -frametimeout: the bounds
 				 * on stream connections (clusterNet.h). */
+    Tcl_Obj *interpObj;		/* -interp as given, or NULL. */
+    Tcl_Interp *hookInterp;	/* That child, held with Tcl_Preserve:
+				 * hooks and query commands run there
+				 * (clusterCoreHookInterp.c); or NULL. */
     ClusterKey *keys;		/* -keys, the first seals; ClusterCreate
 				 * moves them to the cluster. */
     int numKeys;
@@ -472,8 +488,8 @@ void		ClusterKeysFree(ClusterKey *keys, int numKeys);
 void		ClusterSealStateFree(Cluster *clusterPtr);
 Tcl_WideInt	ClusterWallClockMs(void);
 int		ClusterSealOut(Cluster *clusterPtr, uint32_t lane,
-		    uint64_t *seqPtr, const unsigned char **bytesPtr,
-		    size_t *lengthPtr);
+		    uint64_t *seqPtr, int datagram,
+		    const unsigned char **bytesPtr, size_t *lengthPtr);
 uint32_t	ClusterServiceLane(ClusterService *servicePtr);
 int		ClusterOpenIn(Cluster *clusterPtr, ClusterProto proto,
 		    const unsigned char **bytesPtr, size_t *lengthPtr,
@@ -610,5 +626,13 @@ int		ClusterHookCall(Cluster *clusterPtr, Tcl_Obj *prefixObj,
 		    const char *contextFormat, const char *context1,
 		    const char *context2, Tcl_Obj **resultPtr);
 int		ClusterHookIsFilter(const char *path);
+
+/*
+ * Where hooks run (clusterCoreHookInterp.c).
+ */
+
+Tcl_Interp *	ClusterHookInterp(Cluster *clusterPtr);
+ClusterHookResult ClusterHookInterpGone(Cluster *clusterPtr,
+		    Tcl_Obj **resultPtr);
 
 #endif /* _CLUSTERCORE_H */

@@ -21,7 +21,9 @@
  *	its data and reply (type 5, same ruid) with the hook's result as
  *	data, or its error message as error, over the protocol the query
  *	came in on: on the very connection when it came over a stream.
- *	A hook that returns break sends no answer.
+ *	A hook that returns break sends no answer. A query whose ruid is
+ *	longer than CLUSTER_MAX_RUID is dropped before the hook, and
+ *	counted: the answer would echo it.
  *
  * Results:
  *	None.
@@ -44,8 +46,16 @@ ClusterQueryIncoming(
     Tcl_Obj *hookPayloadObj;
     ClusterHookResult outcome;
     size_t start, length;
-    int used;
+    int used, ruidLength;
 
+    if (Tcl_DictObjGet(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_RUID),
+	    &valueObj) == TCL_OK && valueObj != NULL) {
+	(void) Tcl_GetStringFromObj(valueObj, &ruidLength);
+	if (ruidLength > CLUSTER_MAX_RUID) {
+	    clusterPtr->stats.dropped[CLUSTER_DROP_RUID]++;
+	    return;
+	}
+    }
     hookPayloadObj = payloadObj;
     Tcl_IncrRefCount(hookPayloadObj);
     outcome = ClusterHookRun(clusterPtr, "query", servicePtr,

@@ -82,7 +82,8 @@ static const char lambdaEpilogue[] =
 static Tcl_HashEntry *	FindHook(ClusterHookTable *hooksPtr,
 			    const char *path);
 static void		FreeHook(Hook *hookPtr);
-static ClusterHookResult HookOutcome(Cluster *clusterPtr, const char *path,
+static ClusterHookResult HookOutcome(Cluster *clusterPtr,
+			    Tcl_Interp *interp, const char *path,
 			    int status, Tcl_Obj *resultObj,
 			    Tcl_Obj **payloadPtr, Tcl_Obj **resultPtr);
 static Tcl_Obj *	HookLambda(Hook *hookPtr, Tcl_Obj *payloadObj,
@@ -91,7 +92,8 @@ static Tcl_Obj *	MakeLambda(Tcl_Obj *bodyObj, HookShape shape,
 			    int general);
 static int		PayloadShape(Tcl_Obj *payloadObj, HookShape *shapePtr,
 			    Tcl_Obj *values[CLUSTER_F_COUNT]);
-static void		ReportHookError(Cluster *clusterPtr, const char *path,
+static void		ReportHookError(Cluster *clusterPtr,
+			    Tcl_Interp *interp, const char *path,
 			    Tcl_Obj *resultObj, Tcl_Obj *optionsObj);
 
 /*
@@ -448,7 +450,8 @@ ClusterHookExists(
  * ClusterHookRun --
  *
  *	Run the hook registered under `path`, if any, with `cluster`,
- *	`service` and `payload` set in its scope.
+ *	`service` and `payload` set in its scope, in the interpreter of
+ *	ClusterHookInterp.
  *
  * Results:
  *	CLUSTER_HOOK_NONE when there is no such hook; CLUSTER_HOOK_OK when
@@ -476,7 +479,7 @@ ClusterHookRun(
 				 * owned by the caller), or NULL. */
     Tcl_Obj **resultPtr)	/* Out: result or error message; or NULL. */
 {
-    Tcl_Interp *interp = clusterPtr->interp;
+    Tcl_Interp *interp = ClusterHookInterp(clusterPtr);
     ClusterHookTable *hooksPtr = clusterPtr->hooksPtr;
     Tcl_HashEntry *entryPtr;
     Tcl_Obj *objv[5 + CLUSTER_F_COUNT], *payloadObj, *resultObj;
@@ -487,6 +490,9 @@ ClusterHookRun(
     entryPtr = FindHook(hooksPtr, path);
     if (entryPtr == NULL) {
 	return CLUSTER_HOOK_NONE;
+    }
+    if (interp == NULL) {
+	return ClusterHookInterpGone(clusterPtr, resultPtr);
     }
 
     /*
@@ -516,8 +522,8 @@ ClusterHookRun(
     resultObj = Tcl_GetObjResult(interp);
     Tcl_IncrRefCount(resultObj);
 
-    outcome = HookOutcome(clusterPtr, path, status, resultObj, payloadPtr,
-	    resultPtr);
+    outcome = HookOutcome(clusterPtr, interp, path, status, resultObj,
+	    payloadPtr, resultPtr);
     Tcl_DecrRefCount(resultObj);
     Tcl_RestoreInterpState(interp, savedState);
     for (i = 0; i < objc; i++) {
@@ -542,7 +548,8 @@ ClusterHookRun(
  *
  *	Call a command prefix given by the application (a query's
  *	-command) with more words, the way every script of the core runs:
- *	at global level, holding the interpreter and the command's words,
+ *	in the interpreter of ClusterHookInterp, at global level, holding
+ *	the interpreter and the command's words,
  *	its error reported to bgerror, with a line made from contextFormat
  *	and its two strings (only then: a call that succeeds formats
  *	nothing), and counted in stats.hookErrors; the interpreter's result
@@ -572,12 +579,16 @@ ClusterHookCall(
     const char *context2,
     Tcl_Obj **resultPtr)	/* Out: the result, or NULL. */
 {
-    Tcl_Interp *interp = clusterPtr->interp;
+    Tcl_Interp *interp = ClusterHookInterp(clusterPtr);
     Tcl_Obj *small[8], **words = small, **prefix;
     int code, numPrefix, numWords, i;
 
     if (resultPtr != NULL) {
 	*resultPtr = NULL;
+    }
+    if (interp == NULL) {
+	ClusterHookInterpGone(clusterPtr, NULL);
+	return TCL_ERROR;
     }
     Tcl_Preserve(clusterPtr);
     Tcl_Preserve(interp);
@@ -689,13 +700,13 @@ ClusterHookIsFilter(
 static ClusterHookResult
 HookOutcome(
     Cluster *clusterPtr,	/* Cluster whose hook ran. */
+    Tcl_Interp *interp,		/* Interpreter it ran in. */
     const char *path,		/* Hook path. */
     int status,			/* What evaluating the lambda returned. */
     Tcl_Obj *resultObj,		/* And its result. */
     Tcl_Obj **payloadPtr,	/* As for ClusterHookRun. */
     Tcl_Obj **resultPtr)
 {
-    Tcl_Interp *interp = clusterPtr->interp;
     Tcl_Obj **parts;
     int numParts, code;
     ClusterHookResult outcome;
@@ -711,7 +722,7 @@ HookOutcome(
 	Tcl_Obj *optionsObj = Tcl_GetReturnOptions(interp, status);
 
 	Tcl_IncrRefCount(optionsObj);
-	ReportHookError(clusterPtr, path, resultObj, optionsObj);
+	ReportHookError(clusterPtr, interp, path, resultObj, optionsObj);
 	Tcl_DecrRefCount(optionsObj);
 	outcome = CLUSTER_HOOK_STOP;
     } else {
@@ -730,7 +741,8 @@ HookOutcome(
 	switch (code) {
 	case TCL_ERROR:
 	    if (!ClusterHookIsFilter(path)) {
-		ReportHookError(clusterPtr, path, parts[1], parts[2]);
+		ReportHookError(clusterPtr, interp, path, parts[1],
+			parts[2]);
 	    }
 	    if (resultPtr) {
 		*resultPtr = parts[1];
@@ -767,8 +779,9 @@ HookOutcome(
  *
  * ReportHookError --
  *
- *	Hand an error raised by a hook to the interpreter's background
- *	error handler, with the hook's path in the error information.
+ *	Hand an error raised by a hook to the background error handler of
+ *	the interpreter it ran in, with the hook's path in the error
+ *	information.
  *
  * Results:
  *	None.
@@ -782,12 +795,11 @@ HookOutcome(
 static void
 ReportHookError(
     Cluster *clusterPtr,	/* Cluster whose hook failed. */
+    Tcl_Interp *interp,		/* Interpreter it ran in. */
     const char *path,		/* Its path. */
     Tcl_Obj *messageObj,	/* Error message. */
     Tcl_Obj *optionsObj)	/* Return options of the error. */
 {
-    Tcl_Interp *interp = clusterPtr->interp;
-
     clusterPtr->stats.hookErrors++;
     Tcl_SetObjResult(interp, messageObj);
     if (optionsObj != NULL) {

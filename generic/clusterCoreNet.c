@@ -300,8 +300,8 @@ ClusterMulticastSend(
 	return ClusterError(interp, "SEND", "MULTICAST",
 		"can't send to the multicast group: socket closed");
     }
-    if (ClusterSealOut(clusterPtr, 0, &clusterPtr->seal.mcastSeq, &bytes,
-	    &length) < 0) {
+    if (ClusterSealOut(clusterPtr, 0, &clusterPtr->seal.mcastSeq, 1,
+	    &bytes, &length) < 0) {
 	clusterPtr->stats.sendFailures[CLUSTER_PROTO_C]++;
 	return ClusterError(interp, "SEND", "NO_KEY",
 		"can't send: the cluster's keys are wiped");
@@ -383,7 +383,7 @@ ClusterStreamSend(
 	    && !ClusterIsDeleted(clusterPtr)
 	    && !(servicePtr->flags & SERVICE_DELETED)
 	    && ClusterSealOut(clusterPtr, ClusterServiceLane(servicePtr),
-		    &servicePtr->sealSeq, &bytes, &length) >= 0) {
+		    &servicePtr->sealSeq, 0, &bytes, &length) >= 0) {
 	connPtr = servicePtr->peer.conns[proto];
 	if (connPtr != NULL && ClusterConnUsable(connPtr)) {
 	    if (ClusterConnWrite(connPtr, bytes, length, flags) == TCL_OK) {
@@ -427,7 +427,7 @@ ClusterStreamReply(
 {
     ClusterSealState *sealPtr = &clusterPtr->seal;
 
-    if (ClusterSealOut(clusterPtr, sealPtr->replyLane, &sealPtr->replySeq,
+    if (ClusterSealOut(clusterPtr, sealPtr->replyLane, &sealPtr->replySeq, 0,
 	    &bytes, &length) < 0
 	    || ClusterConnWrite(connPtr, bytes, length, 0) != TCL_OK) {
 	clusterPtr->stats.sendFailures[ClusterConnProto(connPtr)]++;

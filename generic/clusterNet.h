@@ -111,9 +111,18 @@ typedef struct ClusterNetLimits {
 				 * making no progress towards a frame for
 				 * this long is cut off. */
     int connectTimeoutMs;	/* -connecttimeout for stream connects. */
+    size_t maxBuffered;		/* -maxbuffered: unwritten bytes on all
+				 * the connections together; a connection
+				 * holding more than its share (this over
+				 * the number open) is not read from until
+				 * its queue drains below it. */
+    int unixMode;		/* -u {mode M}: permissions of the u
+				 * socket file. */
 } ClusterNetLimits;
 
 #define CLUSTER_DEFAULT_MAX_QUEUE	(64 * 1024 * 1024)	/* -maxqueue */
+#define CLUSTER_DEFAULT_MAX_BUFFERED	(64 * 1024 * 1024)	/* -maxbuffered */
+#define CLUSTER_DEFAULT_UNIX_MODE	0600	/* -u {mode M} */
 #define CLUSTER_DEFAULT_MAX_CONNS	384	/* -maxconns */
 #define CLUSTER_DEFAULT_FRAME_TIMEOUT	10000	/* -frametimeout, ms */
 

@@ -27,7 +27,7 @@ static const char *const poolCounterNames[POOL_COUNT] = {
     "accepted", "refused", "connected", "connect_failures", "failed",
     "garbage_bytes", "bad_trailers", "bad_lengths", "oversized",
     "oversized_cutoffs", "garbage_cutoffs", "stalled", "queue_full",
-    "outgoing_refused"
+    "outgoing_refused", "buffer_full", "throttled", "unix_refused"
 };
 
 /*
@@ -141,13 +141,19 @@ ClusterConnAccept(
  *
  *	Open a connection to a peer without blocking, make it the
  *	peer's connection for the protocol and queue a first packet on
- *	it. A pending connect gets -connecttimeout ms to complete.
+ *	it. A pending connect gets -connecttimeout ms to complete. A u
+ *	socket is connected to only when its file is a socket of our own
+ *	user, and kept only when the process listening runs as our user
+ *	(ClusterpUnixCheckFile, ClusterpUnixPeerIsUs; ConnWritable checks
+ *	a connect that completes later): another user's socket may not
+ *	be given what we send, whoever advertised its path.
  *
  * Results:
  *	TCL_OK when the packet is queued; TCL_ERROR when the connect failed
- *	at once, the packet is larger than -maxqueue, or -maxconns outgoing
- *	connections are open already (nothing is left open; the last two
- *	are counted as queue_full and outgoing_refused).
+ *	at once, the packet is larger than -maxqueue or than what is left
+ *	of -maxbuffered, or -maxconns outgoing connections are open already
+ *	(nothing is left open; the last three are counted as queue_full,
+ *	buffer_full and outgoing_refused).
  *
  * Side effects:
  *	A socket, a file handler, perhaps a timer.
@@ -174,8 +180,17 @@ ClusterConnOpen(
 	poolPtr->counts[POOL_QUEUE_FULL]++;
 	return TCL_ERROR;
     }
+    if (poolPtr->queued > configPtr->maxBuffered
+	    || length > configPtr->maxBuffered - poolPtr->queued) {
+	poolPtr->counts[POOL_BUFFER_FULL]++;
+	return TCL_ERROR;
+    }
     if (poolPtr->numOpen - poolPtr->numAccepted >= configPtr->maxConns) {
 	poolPtr->counts[POOL_OUTGOING_REFUSED]++;
+	return TCL_ERROR;
+    }
+    if (proto == CLUSTER_PROTO_U && ClusterpUnixCheckFile(path) < 0) {
+	poolPtr->counts[POOL_UNIX_REFUSED]++;
 	return TCL_ERROR;
     }
     status = (proto == CLUSTER_PROTO_T) ? ClusterpTcpConnect(toPtr, &fd)
@@ -183,6 +198,12 @@ ClusterConnOpen(
     if (status >= 0 && fd >= CLUSTER_MAX_WATCHED_FD) {
 	ClusterpClose(fd);
 	status = -1;
+    }
+    if (status == CLUSTER_CONNECT_DONE && proto == CLUSTER_PROTO_U
+	    && !ClusterpUnixPeerIsUs(fd)) {
+	ClusterpClose(fd);
+	poolPtr->counts[POOL_UNIX_REFUSED]++;
+	return TCL_ERROR;
     }
     if (status < 0) {
 	poolPtr->counts[POOL_CONNECT_FAILURES]++;

@@ -26,6 +26,7 @@ static void		ConnDecide(ClusterConn *connPtr);
 static int		ConnDeliver(ClusterConn *connPtr);
 static void		ConnFileProc(ClientData clientData, int mask);
 static int		ConnFlush(ClusterConn *connPtr);
+static void		ConnResume(ClusterConn *connPtr);
 static void		ConnWritable(ClusterConn *connPtr);
 
 /*
@@ -66,9 +67,10 @@ ClusterConnWrite(
  * ConnWatch --
  *
  *	Make the file handler watch what the connection needs now: input
- *	unless a connect is pending or packets are being handed to the owner
+ *	unless a connect is pending, packets are being handed to the owner
  *	(a nested event loop must not read into the buffer they point
- *	into); writability while connecting or while packets are queued.
+ *	into) or the connection is throttled (ConnOverShare); writability
+ *	while connecting or while packets are queued.
  *
  * Results:
  *	None.
@@ -88,7 +90,8 @@ ConnWatch(
     if (connPtr->flags & CONN_CLOSED) {
 	return;
     }
-    if (!(connPtr->flags & (CONN_CONNECTING | CONN_BUSY))) {
+    if (!(connPtr->flags & (CONN_CONNECTING | CONN_BUSY
+	    | CONN_THROTTLED))) {
 	mask |= TCL_READABLE;
     }
     if ((connPtr->flags & CONN_CONNECTING) || connPtr->headPtr != NULL) {
@@ -115,14 +118,16 @@ ConnWatch(
  *	there is left for the writable event to find and report, so that
  *	the owner is never called back from inside a send. A payload without
  *	keepalive makes an outgoing connection spent (ClusterConnUsable).
- *	ConnFlush writes
+ *	A queue left over the connection's share of -maxbuffered throttles
+ *	it (ConnOverShare). ConnFlush writes
  *	until the socket is full; a packet leaves the queue (counted in
  *	stats.packetsOut) only once all its bytes are written.
  *
  * Results:
  *	ConnQueue: TCL_OK, or TCL_ERROR when the connection is closed or
  *	the packet would take its queue over -maxqueue (counted as
- *	queue_full). ConnFlush: 0, or -1 on a write error (errno set).
+ *	queue_full) or all the queues over -maxbuffered (buffer_full).
+ *	ConnFlush: 0, or -1 on a write error (errno set).
  *
  * Side effects:
  *	Memory, bytes written, the file handler.
@@ -137,15 +142,22 @@ ConnQueue(
     size_t length,		/* Its length. */
     int flags)			/* CLUSTER_SEND_* flags. */
 {
+    ClusterConnPool *poolPtr = connPtr->poolPtr;
     QueuedPacket *pktPtr;
-    size_t maxQueue;
+    size_t maxQueue, maxBuffered;
 
     if (connPtr->flags & CONN_CLOSED) {
 	return TCL_ERROR;
     }
-    maxQueue = connPtr->poolPtr->limitsPtr->maxQueue;
+    maxQueue = poolPtr->limitsPtr->maxQueue;
     if (connPtr->queued > maxQueue || length > maxQueue - connPtr->queued) {
-	connPtr->poolPtr->counts[POOL_QUEUE_FULL]++;
+	poolPtr->counts[POOL_QUEUE_FULL]++;
+	return TCL_ERROR;
+    }
+    maxBuffered = poolPtr->limitsPtr->maxBuffered;
+    if (poolPtr->queued > maxBuffered
+	    || length > maxBuffered - poolPtr->queued) {
+	poolPtr->counts[POOL_BUFFER_FULL]++;
 	return TCL_ERROR;
     }
     pktPtr = ckalloc(sizeof(QueuedPacket) + (length ? length : 1));
@@ -177,8 +189,46 @@ ConnQueue(
 	    && !(connPtr->flags & CONN_CONNECTING)) {
 	(void) ConnFlush(connPtr);
     }
+    if (!(connPtr->flags & CONN_THROTTLED) && ConnOverShare(connPtr)) {
+	connPtr->flags |= CONN_THROTTLED;
+	poolPtr->counts[POOL_THROTTLED]++;
+    }
     ConnWatch(connPtr);
     return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ConnOverShare --
+ *
+ *	Whether a connection holds more than its share of -maxbuffered:
+ *	-maxbuffered divided by one more than the connections open. The
+ *	share left over is room for a connection that reads what it is
+ *	sent, however many peers ask and never read: those are throttled
+ *	once over their share, each holding at most one packet more, and
+ *	-maxbuffered itself is never passed (ConnQueue).
+ *
+ * Results:
+ *	1 or 0.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ConnOverShare(
+    ClusterConn *connPtr)	/* Connection of interest. */
+{
+    ClusterConnPool *poolPtr = connPtr->poolPtr;
+
+    if (poolPtr == NULL || connPtr->queued == 0) {
+	return 0;
+    }
+    return connPtr->queued > poolPtr->limitsPtr->maxBuffered
+	    / ((size_t) poolPtr->numOpen + 1);
 }
 
 static int
@@ -347,6 +397,12 @@ ConnWritable(
 	    ConnFail(connPtr, Tcl_ErrnoMsg(err));
 	    return;
 	}
+	if (connPtr->proto == CLUSTER_PROTO_U
+		&& !ClusterpUnixPeerIsUs(connPtr->fd)) {
+	    connPtr->poolPtr->counts[POOL_UNIX_REFUSED]++;
+	    ConnFail(connPtr, "the u socket belongs to another user");
+	    return;
+	}
 	connPtr->flags &= ~CONN_CONNECTING;
 	if (connPtr->timer != NULL) {
 	    Tcl_DeleteTimerHandler(connPtr->timer);
@@ -361,7 +417,49 @@ ConnWritable(
 	ConnClose(connPtr);
 	return;
     }
+    if ((connPtr->flags & CONN_THROTTLED) && !ConnOverShare(connPtr)) {
+	ConnResume(connPtr);
+	return;
+    }
     ConnWatch(connPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ConnResume --
+ *
+ *	A throttled connection's peer has read enough: read from it again,
+ *	and first hand the owner the whole frames that waited, unless
+ *	packets of this connection are being handed over already (a nested
+ *	event loop: that loop goes on by itself).
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Anything the owner does; may close or fail the connection.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+ConnResume(
+    ClusterConn *connPtr)	/* Connection (preserved). */
+{
+    connPtr->flags &= ~CONN_THROTTLED;
+    ConnWatch(connPtr);
+    if (connPtr->flags & CONN_BUSY) {
+	return;
+    }
+    if (ConnDeliver(connPtr) != TCL_OK) {
+	return;
+    }
+    ConnHarvestCounters(connPtr);
+    if (!(connPtr->flags & CONN_THROTTLED)) {
+	ConnDecide(connPtr);
+    }
+    ConnArmTimer(connPtr);
 }
 
 /*
@@ -375,8 +473,10 @@ ConnWritable(
  *	keepalive, with input not watched meanwhile (see ConnWatch). So
  *	the reassembler never holds more than one incomplete frame and one
  *	chunk. A connection whose input breaks a bound (ConnCheckInput) is
- *	cut off before anything after the offence is delivered. Then close
- *	on end of file, or apply the keepalive rule, and arm the timer.
+ *	cut off before anything after the offence is delivered. A throttled
+ *	one (ConnOverShare) is neither read nor delivered from: its whole
+ *	frames wait for ConnResume. Then close on end of file, or apply the
+ *	keepalive rule, and arm the timer.
  *
  * Results:
  *	ConnDeliver: TCL_OK, or TCL_ERROR when the cluster or the
@@ -397,6 +497,9 @@ ConnReadable(
     int i, got, err = 0, eof = 0, more = 1;
 
     for (i = 0; i < CONN_READS_PER_EVENT; i++) {
+	if (connPtr->flags & CONN_THROTTLED) {
+	    break;		/* ConnResume goes on. */
+	}
 	space = ClusterStreamSpace(&connPtr->stream, CONN_READ_CHUNK);
 	got = ClusterpRead(connPtr->fd, space, CONN_READ_CHUNK);
 	if (got <= 0) {
@@ -423,7 +526,7 @@ ConnReadable(
 	ConnFail(connPtr, err ? Tcl_ErrnoMsg(err) : "closed by peer");
 	return;
     }
-    if (!more) {
+    if (!more && !(connPtr->flags & CONN_THROTTLED)) {
 	ConnDecide(connPtr);
     }
     ConnArmTimer(connPtr);
@@ -437,7 +540,8 @@ ConnDeliver(
     size_t length;
     int keep;
 
-    while (ClusterStreamNext(&connPtr->stream, &bytes, &length) > 0) {
+    while (!(connPtr->flags & CONN_THROTTLED)
+	    && ClusterStreamNext(&connPtr->stream, &bytes, &length) > 0) {
 	if (ConnCheckInput(connPtr, 1) != TCL_OK) {
 	    return TCL_ERROR;
 	}

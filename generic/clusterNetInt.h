@@ -42,7 +42,14 @@ typedef struct ClusterConnPool ClusterConnPool;
  *   CONN_READ_CHUNK bytes. A frame announcing more than -maxframe, or
  *   more than -maxframe bytes of garbage since the last whole frame,
  *   cuts the connection off (clusterNetLimits.c);
- * - output: at most -maxqueue unwritten bytes (ConnQueue);
+ * - output: at most -maxqueue unwritten bytes (ConnQueue), and at most
+ *   -maxbuffered on all the connections of the pool together. A
+ *   connection whose queue holds more than its share of -maxbuffered
+ *   (-maxbuffered over one more than the connections open) is
+ *   throttled: it is not read from, and the whole frames already read
+ *   wait, until its peer has read enough of the queue (ConnOverShare,
+ *   ConnResume). So a peer that asks and never reads pins at most its
+ *   share, plus one answer;
  * - time: a connection making no progress towards a frame for
  *   -frametimeout ms is cut off (ConnNoteInput, ConnTimeoutProc);
  * - count: -maxconns accepted ones, and as many outgoing ones.
@@ -78,19 +85,27 @@ typedef struct ClusterConnPool ClusterConnPool;
 #define CONN_SPENT	(1<<8)	/* Outgoing, and the newest payload queued
 				 * lacks keepalive: the peer closes the
 				 * connection once idle. */
+#define CONN_THROTTLED	(1<<9)	/* Its queue is over its share of
+				 * -maxbuffered: not read from. */
 
 /*
  * Counters of a pool, rendered by ClusterConnPoolStats under the names in
  * poolCounterNames (clusterNetConn.c). POOL_GARBAGE to POOL_OVERSIZED are
  * the reassemblers' counters, in the order of ClusterConn.seen; the five
- * after them count the bounds hit (see "Limits and timeouts" above).
+ * after them count the bounds hit (see "Limits and timeouts" above), and
+ * so do POOL_BUFFER_FULL (a packet refused for -maxbuffered) and
+ * POOL_THROTTLED (a connection no longer read from for holding more than
+ * its share of it). POOL_UNIX_REFUSED counts u connections not made, or
+ * dropped, because the socket was not ours (ClusterpUnixCheckFile,
+ * ClusterpUnixPeerIsUs).
  */
 
 enum PoolCounter {
     POOL_ACCEPTED, POOL_REFUSED, POOL_CONNECTED, POOL_CONNECT_FAILURES,
     POOL_FAILED, POOL_GARBAGE, POOL_BAD_TRAILERS, POOL_BAD_LENGTHS,
     POOL_OVERSIZED, POOL_CUT_OVERSIZED, POOL_CUT_GARBAGE, POOL_STALLED,
-    POOL_QUEUE_FULL, POOL_OUTGOING_REFUSED, POOL_COUNT
+    POOL_QUEUE_FULL, POOL_OUTGOING_REFUSED, POOL_BUFFER_FULL,
+    POOL_THROTTLED, POOL_UNIX_REFUSED, POOL_COUNT
 };
 
 /*
@@ -191,6 +206,7 @@ void		ConnUnbind(ClusterConn *connPtr, int forget);
  */
 
 void		ConnFail(ClusterConn *connPtr, const char *reason);
+int		ConnOverShare(ClusterConn *connPtr);
 int		ConnQueue(ClusterConn *connPtr,
 		    const unsigned char *bytes, size_t length, int flags);
 void		ConnReadable(ClusterConn *connPtr);

@@ -13,6 +13,7 @@
  */
 
 #include "clusterNetInt.h"
+#include <stdio.h>
 
 #define ACCEPTS_PER_EVENT	64	/* Connections taken per readable
 					 * event of a server. */
@@ -57,7 +58,7 @@ struct ClusterNetStreams {
 static void		AcceptProc(ClientData clientData, int mask);
 static char *		CopyString(const char *text);
 static int		Listen(ClusterNetStreams *streamsPtr,
-			    ClusterProto proto, ClusterErr *errPtr,
+			    ClusterProto proto, int fresh, ClusterErr *errPtr,
 			    StreamServer *serverPtr);
 static int		ListenCheckFd(ClusterErr *errPtr,
 			    StreamServer *serverPtr);
@@ -67,7 +68,8 @@ static void		ServerInstall(StreamServer *serverPtr,
 			    const StreamServer *newPtr);
 static void		ServerWatch(StreamServer *serverPtr, int watch);
 static void		SocketFileExitProc(ClientData clientData);
-static Tcl_Obj *	UnixServerPath(ClusterNetStreams *streamsPtr);
+static Tcl_Obj *	UnixServerPath(ClusterNetStreams *streamsPtr,
+			    int fresh);
 
 /*
  *----------------------------------------------------------------------
@@ -122,7 +124,7 @@ ClusterNetStreamsOpen(
 	if (!(streamsPtr->serve & (1 << proto))) {
 	    continue;
 	}
-	if (Listen(streamsPtr, (ClusterProto) proto, errPtr, &server)
+	if (Listen(streamsPtr, (ClusterProto) proto, 0, errPtr, &server)
 		!= TCL_OK) {
 	    ClusterNetStreamsClose(streamsPtr);
 	    return TCL_ERROR;
@@ -220,11 +222,12 @@ ClusterNetStreamServed(
  * ClusterNetStreamRebuild --
  *
  *	Self-healing (doc/protocol.md section 2, type 8): replace the
- *	server of a stream protocol by a new one. For t the new server is
- *	opened before the old one closes, so its port differs and a failure
- *	keeps the old one; for u the socket file is removed and made anew
- *	at the same path (a failure then leaves u unserved). Existing
- *	connections stay.
+ *	server of a stream protocol by a new one, opened before the old one
+ *	closes, so that a failure keeps the old one. For t the new port
+ *	differs; for u the new socket file has a new random name in the
+ *	same directory, and the old file is removed: a path once
+ *	advertised is never bound again, so nobody who raced for it can
+ *	receive what peers send to the new one. Existing connections stay.
  *
  * Results:
  *	A standard Tcl result; *errPtr says why on error.
@@ -255,10 +258,7 @@ ClusterNetStreamRebuild(
 		"protocol \"%s\" is not served by this member",
 		(proto == CLUSTER_PROTO_T) ? "t" : "u");
     }
-    if (proto == CLUSTER_PROTO_U) {
-	ServerClose(serverPtr);
-    }
-    if (Listen(streamsPtr, proto, errPtr, &server) != TCL_OK) {
+    if (Listen(streamsPtr, proto, 1, errPtr, &server) != TCL_OK) {
 	return TCL_ERROR;
     }
     ServerClose(serverPtr);
@@ -439,6 +439,7 @@ static int
 Listen(
     ClusterNetStreams *streamsPtr,	/* Owner of the server. */
     ClusterProto proto,		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
+    int fresh,			/* u: 1 for a new random file name. */
     ClusterErr *errPtr,		/* For errors, or NULL. */
     StreamServer *serverPtr)	/* Filled in. */
 {
@@ -457,10 +458,11 @@ Listen(
 	return ClusterErrSet(errPtr, "INVALID_ARGS", "-u",
 		"protocol \"u\" needs -u {path P}");
     }
-    serverPtr->pathObj = UnixServerPath(streamsPtr);
+    serverPtr->pathObj = UnixServerPath(streamsPtr, fresh);
     Tcl_IncrRefCount(serverPtr->pathObj);
     if (ClusterpUnixListen(errPtr, Tcl_GetString(serverPtr->pathObj),
-	    &serverPtr->fd) != TCL_OK) {
+	    streamsPtr->poolPtr->limitsPtr->unixMode, &serverPtr->fd)
+	    != TCL_OK) {
 	Tcl_DecrRefCount(serverPtr->pathObj);
 	serverPtr->pathObj = NULL;
 	return TCL_ERROR;
@@ -623,7 +625,9 @@ PauseEndProc(
  *	The socket file of the u server: the -u path with `-<sid>` inserted
  *	before the extension of its last component, as Tcl's `file
  *	rootname` and `file extension` split it (`/tmp/c.sock` ->
- *	`/tmp/c-<sid>.sock`, `/tmp/a.b/c` -> `/tmp/a.b/c-<sid>`).
+ *	`/tmp/c-<sid>.sock`, `/tmp/a.b/c` -> `/tmp/a.b/c-<sid>`). A fresh
+ *	one, for a rebuild, has eight random hexadecimal digits more
+ *	(`/tmp/c-<sid>-1f0e3a9b.sock`).
  *
  * Results:
  *	A new object.
@@ -636,19 +640,27 @@ PauseEndProc(
 
 static Tcl_Obj *
 UnixServerPath(
-    ClusterNetStreams *streamsPtr)	/* Streams with a -u path. */
+    ClusterNetStreams *streamsPtr,	/* Streams with a -u path. */
+    int fresh)			/* 1: add a random part. */
 {
     const char *path = streamsPtr->unixPath;
     const char *name = streamsPtr->name ? streamsPtr->name : "";
     const char *tail = strrchr(path, '/');
     const char *dot = strrchr(tail ? tail + 1 : path, '.');
+    unsigned char random[4] = {0, 0, 0, 0};
+    char suffix[10] = "";
     Tcl_Obj *pathObj;
 
+    if (fresh) {
+	ClusterpRandomBytes(random, sizeof(random));
+	snprintf(suffix, sizeof(suffix), "-%02x%02x%02x%02x", random[0],
+		random[1], random[2], random[3]);
+    }
     if (dot == NULL) {
-	return Tcl_ObjPrintf("%s-%s", path, name);
+	return Tcl_ObjPrintf("%s-%s%s", path, name, suffix);
     }
     pathObj = Tcl_NewStringObj(path, (int) (dot - path));
-    Tcl_AppendPrintfToObj(pathObj, "-%s%s", name, dot);
+    Tcl_AppendPrintfToObj(pathObj, "-%s%s%s", name, suffix, dot);
     return pathObj;
 }
 

@@ -114,7 +114,7 @@ int		ClusterpDatagramReceive(int fd, unsigned char *buffer,
 int		ClusterpTcpListen(ClusterErr *errPtr, int *fdPtr,
 		    int *portPtr);
 int		ClusterpUnixListen(ClusterErr *errPtr, const char *path,
-		    int *fdPtr);
+		    int mode, int *fdPtr);
 int		ClusterpAccept(int listenFd, ClusterAddr *fromPtr);
 int		ClusterpTcpConnect(const ClusterAddr *toPtr, int *fdPtr);
 int		ClusterpUnixConnect(const char *path, int *fdPtr);
@@ -125,6 +125,8 @@ int		ClusterpWrite(int fd, const unsigned char *bytes,
 void		ClusterpClose(int fd);
 void		ClusterpCloseListener(int fd);
 int		ClusterpRemoveFile(const char *path);
+int		ClusterpUnixCheckFile(const char *path);
+int		ClusterpUnixPeerIsUs(int fd);
 
 #define CLUSTER_CONNECT_DONE	 0	/* Connected at once. */
 #define CLUSTER_CONNECT_PENDING	 1	/* Completes when writable. */

@@ -25,6 +25,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -529,6 +530,77 @@ ClusterpCloseListener(
 	(void) close(fd);
     }
     errno = savedErrno;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterpUnixCheckFile, ClusterpUnixPeerIsUs --
+ *
+ *	Whether a unix socket may be given what we send: its file must be
+ *	a socket (not a symbolic link, not a file of another kind) owned
+ *	by our effective user, and once connected the process listening
+ *	on it must run as that user too (the file could have been swapped
+ *	between the check and the connect).
+ *
+ * Results:
+ *	ClusterpUnixCheckFile: 0, or -1 with errno ELOOP (a symbolic link),
+ *	ENOTSOCK (not a socket), EPERM (another user's) or what lstat set.
+ *	ClusterpUnixPeerIsUs: 1 when the peer of a connected unix socket
+ *	runs as our effective user, else 0 (also when that can't be told).
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterpUnixCheckFile(
+    const char *path)		/* Socket file about to be connected to. */
+{
+    struct stat st;
+
+    if (lstat(path, &st) < 0) {
+	return -1;
+    }
+    if (S_ISLNK(st.st_mode)) {
+	errno = ELOOP;
+	return -1;
+    }
+    if (!S_ISSOCK(st.st_mode)) {
+	errno = ENOTSOCK;
+	return -1;
+    }
+    if (st.st_uid != geteuid()) {
+	errno = EPERM;
+	return -1;
+    }
+    return 0;
+}
+
+int
+ClusterpUnixPeerIsUs(
+    int fd)			/* A connected unix-domain socket. */
+{
+#if defined(SO_PEERCRED)
+    struct ucred cred;
+    socklen_t length = sizeof(cred);
+
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &length) < 0
+	    || length != sizeof(cred)) {
+	return 0;
+    }
+    return cred.uid == geteuid();
+#else
+    uid_t uid;
+    gid_t gid;
+
+    if (getpeereid(fd, &uid, &gid) < 0) {
+	return 0;
+    }
+    return uid == geteuid();
+#endif
 }
 
 /*

@@ -61,6 +61,7 @@
  * Static functions in this file.
  */
 
+static int		MakeSocketDir(ClusterErr *errPtr, const char *path);
 static int		PrepareStream(int fd, int isTcp);
 static int		StartConnect(int family, int noDelay,
 			    const struct sockaddr *addrPtr,
@@ -226,11 +227,88 @@ UnixAddress(
 /*
  *----------------------------------------------------------------------
  *
+ * MakeSocketDir --
+ *
+ *	Make sure the directory of a socket file exists, creating it and
+ *	any missing parent with mode 0700 (only this user may enter), like
+ *	`file mkdir`. A directory that exists is used as it is, unless
+ *	another user than root or us owns it, or others may write to it
+ *	without the sticky bit (as in /tmp): they could then replace our
+ *	socket file.
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Directories. On failure *errPtr holds {CLUSTER SOCKET MKDIR} or
+ *	{CLUSTER SOCKET UNSAFE_DIR}.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+MakeSocketDir(
+    ClusterErr *errPtr,		/* For errors; may be NULL. */
+    const char *path)		/* Socket file path. */
+{
+    char dir[sizeof(((struct sockaddr_un *) NULL)->sun_path)];
+    const char *slash = strrchr(path, '/');
+    struct stat st;
+    size_t length, i;
+
+    if (slash == NULL || slash == path) {
+	return TCL_OK;		/* The current directory, or /. */
+    }
+    length = (size_t) (slash - path);
+    if (length >= sizeof(dir)) {
+	return TCL_OK;		/* The bind says that it is too long. */
+    }
+    memcpy(dir, path, length);
+    dir[length] = '\0';
+    for (i = 1; i <= length; i++) {
+	if (dir[i] != '/' && dir[i] != '\0') {
+	    continue;
+	}
+	dir[i] = '\0';
+	if (mkdir(dir, 0700) == 0) {
+	    (void) chmod(dir, 0700);	/* Whatever the umask says. */
+	} else if (errno != EEXIST) {
+	    return ClusterErrSet(errPtr, "SOCKET", "MKDIR",
+		    "can't create directory \"%s\" for unix socket \"%s\": %s",
+		    dir, path, Tcl_ErrnoMsg(errno));
+	}
+	if (i < length) {
+	    dir[i] = '/';
+	}
+    }
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+	return ClusterErrSet(errPtr, "SOCKET", "MKDIR",
+		"can't use \"%s\" as the directory of unix socket \"%s\": not"
+		" a directory", dir, path);
+    }
+    if ((st.st_uid != geteuid() && st.st_uid != 0)
+	    || ((st.st_mode & (S_IWGRP | S_IWOTH))
+		&& !(st.st_mode & S_ISVTX))) {
+	return ClusterErrSet(errPtr, "SOCKET", "UNSAFE_DIR",
+		"can't listen on unix socket \"%s\": its directory \"%s\" is"
+		" %s; use a directory of your own", path, dir,
+		(st.st_uid != geteuid() && st.st_uid != 0)
+		? "owned by another user" : "writable by others");
+    }
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterpUnixListen --
  *
- *	Open the unix-domain server of the "u" protocol at a path. A socket
- *	file left there by a member that died is removed; a live server, or
- *	a file that is not a socket, is never touched.
+ *	Open the unix-domain server of the "u" protocol at a path, in a
+ *	directory made if missing (MakeSocketDir), with the socket file's
+ *	permissions set to `mode` before anyone can connect (between bind
+ *	and listen a connect is refused). A socket file left there by a
+ *	member that died is removed; a live server, or a file that is not
+ *	a socket, is never touched.
  *
  * Results:
  *	A standard Tcl result; on success the descriptor is in *fdPtr.
@@ -239,7 +317,8 @@ UnixAddress(
  *	Creates the socket file (the caller removes it when done) and
  *	perhaps removes a stale one. On failure nothing is left open or
  *	created and *errPtr holds an error {CLUSTER SOCKET
- *	detail}: PATH_TOO_LONG, ADDRESS_IN_USE, BIND, LISTEN or CREATE.
+ *	detail}: PATH_TOO_LONG, MKDIR, UNSAFE_DIR, ADDRESS_IN_USE, BIND,
+ *	MODE, LISTEN or CREATE.
  *
  *----------------------------------------------------------------------
  */
@@ -248,6 +327,7 @@ int
 ClusterpUnixListen(
     ClusterErr *errPtr,		/* For errors; may be NULL. */
     const char *path,		/* Socket file path. */
+    int mode,			/* Permissions of the socket file. */
     int *fdPtr)			/* Where to put the descriptor. */
 {
     struct sockaddr_un sun;
@@ -262,6 +342,9 @@ ClusterpUnixListen(
 	}
 	return ClusterErrSet(errPtr, "SOCKET", "BIND",
 		"can't listen on unix socket: empty path");
+    }
+    if (MakeSocketDir(errPtr, path) != TCL_OK) {
+	return TCL_ERROR;
     }
     fd = ClusterpNewSocket(AF_UNIX, SOCK_STREAM);
     if (fd < 0) {
@@ -318,6 +401,14 @@ ClusterpUnixListen(
 		    "can't remove stale unix socket \"%s\": %s", path,
 		    Tcl_ErrnoMsg(err));
 	}
+    }
+    if (chmod(path, (mode_t) mode) < 0) {
+	err = errno;
+	close(fd);
+	unlink(path);
+	return ClusterErrSet(errPtr, "SOCKET", "MODE",
+		"can't set mode %04o on unix socket \"%s\": %s", mode, path,
+		Tcl_ErrnoMsg(err));
     }
     if (listen(fd, LISTEN_BACKLOG) < 0) {
 	err = errno;
