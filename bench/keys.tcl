@@ -62,9 +62,9 @@ set child [bench::child [string map [list @PORT@ $port @BASE@ $base \
 	    $m(keyed) destroy
 	    exit 0
 	}
-	lassign $line - kind want
+	lassign $line - kind count
 	set ::n($kind) 0
-	set ::want($kind) $want
+	set ::want($kind) $count
 	puts ok
     }
     puts ready
