@@ -43,6 +43,8 @@ static const ClusterCommand clusterCommands[] = {
     {{"hid",		 0,  0, NULL},			HidCmd},
     {{"hook",		 2, -1, "path ?path ...? body"}, HookCmd},
     {{"is_local",	 1,  1, "address"},		IsLocalCmd},
+    {{"keys",		 0,  2, "?install|use|remove key?"},
+							ClusterKeysCmd},
     {{"known_services",	 0,  0, NULL},			KnownServicesCmd},
     {{"props",		 0,  1, "?protoprops?"},	PropsCmd},
     {{"protocol",	 1,  1, "id"},			ProtocolCmd},
@@ -70,7 +72,7 @@ static const ClusterCmdKit clusterKit = {
 static const char *const dropNames[CLUSTER_DROP_COUNT] = {
     "self", "filter", "channel", "remote", "decode", "hook", "invalid",
     "oversize", "ruid", "maxservices", "newservicerate", "maxtags",
-    "maxrecord"
+    "maxrecord", "unauthenticated", "replayed"
 };
 
 /*
@@ -617,6 +619,9 @@ ClusterStatsDict(
     PUT(dictObj, "queries_started", s->queriesStarted);
     PUT(dictObj, "queries_answered", s->queriesAnswered);
     PUT(dictObj, "queries_timed_out", s->queriesTimedOut);
+    PUT(dictObj, "replay_evicted", clusterPtr->seal.replayPtr
+	    ? (Tcl_WideInt) ClusterReplayEvicted(clusterPtr->seal.replayPtr)
+	    : 0);
 #undef PUT
     ClusterStreamStats((Cluster *) clusterPtr, dictObj);
     return dictObj;

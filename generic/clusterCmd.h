@@ -149,6 +149,15 @@ int		ClusterResolveTest(Tcl_Interp *interp,
 int		ClusterTagsObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
 		    int objc, Tcl_Obj *const objv[]);
 
+/*
+ * Keys (clusterCmdKeys.c).
+ */
+
+int		ClusterKeygenObjCmd(ClientData clientData,
+		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+int		ClusterKeysCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+
 #endif /* _CLUSTERCMD_H */
 
 /*

@@ -31,7 +31,9 @@ typedef enum OptionKind {
     KIND_INTERFACE,		/* -interface name|address. */
     KIND_HID,			/* -hid aa:bb:cc:dd:ee:ff. */
     KIND_TRANSPORT,		/* -transport network|memory. */
-    KIND_INTERP			/* -interp child. */
+    KIND_INTERP,		/* -interp child. */
+    KIND_KEYS,			/* -keys {K ?K ...?}. */
+    KIND_PLAINTEXT		/* -plaintext accept|reject. */
 } OptionKind;
 
 typedef struct JoinOption {
@@ -75,6 +77,10 @@ static const JoinOption joinOptions[] = {
     {"-newservicerate",	KIND_INT,	FIELD(newServiceRate), 1, 1000000},
     {"-maxtags",	KIND_INT,	FIELD(maxTags), 0, 0x7fffffff},
     {"-maxrecord",	KIND_INT,	FIELD(maxRecord), 64, 0x7fffffff},
+    {"-keys",		KIND_KEYS,	0, 0, 0},
+    {"-plaintext",	KIND_PLAINTEXT,	0, 0, 0},
+    {"-freshness",	KIND_INT,	FIELD(freshnessMs), 100, 86400000},
+    {"-maxlanes",	KIND_INT,	FIELD(maxLanes), 1, 1000000},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -90,6 +96,8 @@ static int		ParseUnix(Tcl_Interp *interp, Tcl_Obj *valueObj,
 static int		ParseInterp(Tcl_Interp *interp, Tcl_Obj *valueObj,
 			    ClusterConfig *configPtr);
 static int		ParseProtocols(Tcl_Interp *interp, Tcl_Obj *listObj,
+			    ClusterConfig *configPtr);
+static int		ParseKeys(Tcl_Interp *interp, Tcl_Obj *valueObj,
 			    ClusterConfig *configPtr);
 static int		GetBoundedInt(Tcl_Interp *interp, Tcl_Obj *objPtr,
 			    const char *option, int min, int max,
@@ -195,6 +203,8 @@ SetDefaults(
     configPtr->newServiceRate = 500;
     configPtr->maxTags = 4096;
     configPtr->maxRecord = 8192;
+    configPtr->freshnessMs = 60000;
+    configPtr->maxLanes = 4096;
 }
 
 /*
@@ -278,6 +288,15 @@ ParseOne(
 		"bad -transport \"%s\": must be network or memory", value);
     case KIND_INTERP:
 	return ParseInterp(interp, valueObj, configPtr);
+    case KIND_KEYS:
+	return ParseKeys(interp, valueObj, configPtr);
+    case KIND_PLAINTEXT:
+	if (strcmp(value, "accept") == 0 || strcmp(value, "reject") == 0) {
+	    configPtr->plaintextAccept = (value[0] == 'a');
+	    return TCL_OK;
+	}
+	return ClusterError(interp, "INVALID_ARGS", optPtr->name,
+		"bad -plaintext \"%s\": must be accept or reject", value);
     case KIND_PROTOCOLS:
 	break;
     }
@@ -410,6 +429,69 @@ ParseUnix(
     configPtr->limits.unixMode = (int) bits;
     ClusterSetObj(&configPtr->unixObj, valueObj);
     ClusterSetObj(&configPtr->unixPathObj, pathObj);
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ParseKeys --
+ *
+ *	-keys {K ?K ...?}: each the base64 of 32 bytes (`cluster keygen`),
+ *	none twice; the first seals. An empty list means no keys. A bad
+ *	key is named by its position, never echoed.
+ *
+ * Results:
+ *	A standard Tcl result.
+ *
+ * Side effects:
+ *	Replaces configPtr->keys (the old ones wiped).
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ParseKeys(
+    Tcl_Interp *interp,		/* For errors. */
+    Tcl_Obj *valueObj,		/* The value of -keys. */
+    ClusterConfig *configPtr)	/* Updated. */
+{
+    Tcl_Obj **elements;
+    ClusterKey *keys;
+    int numElements, i, j, length;
+    const char *text;
+
+    if (Tcl_ListObjGetElements(NULL, valueObj, &numElements, &elements)
+	    != TCL_OK) {
+	return ClusterError(interp, "INVALID_ARGS", "-keys",
+		"bad -keys: must be a list of keys made by \"cluster"
+		" keygen\"");
+    }
+    keys = ckalloc(sizeof(ClusterKey) * (numElements + 1));
+    for (i = 0; i < numElements; i++) {
+	text = Tcl_GetStringFromObj(elements[i], &length);
+	if (ClusterKeyFromBase64(&keys[i], text, (size_t) length) != 0) {
+	    ClusterKeysFree(keys, i + 1);
+	    return ClusterError(interp, "INVALID_ARGS", "-keys",
+		    "bad -keys: key %d of %d is not the base64 of 32 bytes"
+		    " (44 characters, as \"cluster keygen\" makes)", i + 1,
+		    numElements);
+	}
+	for (j = 0; j < i; j++) {
+	    if (ClusterKeyEqual(&keys[i], &keys[j])) {
+		ClusterKeysFree(keys, i + 1);
+		return ClusterError(interp, "INVALID_ARGS", "-keys",
+			"bad -keys: keys %d and %d are the same key: give"
+			" each once", j + 1, i + 1);
+	    }
+	}
+    }
+    ClusterKeysFree(configPtr->keys, configPtr->numKeys);
+    configPtr->keys = (numElements > 0) ? keys : NULL;
+    configPtr->numKeys = numElements;
+    if (numElements == 0) {
+	ckfree(keys);
+    }
     return TCL_OK;
 }
 
@@ -587,6 +669,11 @@ ClusterConfigDict(
     PUT("newservicerate", Tcl_NewIntObj(c->newServiceRate));
     PUT("maxtags", Tcl_NewIntObj(c->maxTags));
     PUT("maxrecord", Tcl_NewIntObj(c->maxRecord));
+    PUT("keys", Tcl_NewIntObj(clusterPtr->seal.numKeys));
+    PUT("plaintext", Tcl_NewStringObj(c->plaintextAccept ? "accept"
+	    : "reject", -1));
+    PUT("freshness", Tcl_NewIntObj(c->freshnessMs));
+    PUT("maxlanes", Tcl_NewIntObj(c->maxLanes));
 #undef PUT
     return dictObj;
 }

@@ -127,6 +127,7 @@ ClusterCreate(
     Tcl_InitHashTable(&clusterPtr->services, TCL_STRING_KEYS);
     clusterPtr->hooksPtr = ClusterHooksCreate();
     ClusterBufInit(&clusterPtr->sendBuf);
+    ClusterKeysAdopt(clusterPtr, &clusterPtr->config);
 
     if (SetupIdentity(interp, clusterPtr) != TCL_OK
 	    || SubscribeChannels(interp, clusterPtr,
@@ -416,6 +417,7 @@ ClusterDestroy(
     ClusterRemoveAllServices(clusterPtr);
     ClusterAnnounceCancel(clusterPtr);
     ClusterTransportsClose(clusterPtr);
+    ClusterSealStateFree(clusterPtr);
     Tcl_EventuallyFree(clusterPtr, FreeCluster);
 }
 
@@ -574,7 +576,7 @@ GoodbyeExitProc(
  *
  * ClusterFreeConfig --
  *
- *	Drop the references a ClusterConfig holds.
+ *	Drop the references a ClusterConfig holds, and wipe its keys.
  *
  * Results:
  *	None.
@@ -604,6 +606,9 @@ ClusterFreeConfig(
 	Tcl_Release(configPtr->hookInterp);
 	configPtr->hookInterp = NULL;
     }
+    ClusterKeysFree(configPtr->keys, configPtr->numKeys);
+    configPtr->keys = NULL;
+    configPtr->numKeys = 0;
 }
 
 /*
@@ -644,6 +649,7 @@ FreeCluster(
     Tcl_DeleteHashTable(&clusterPtr->services);
     ClusterHooksFree(clusterPtr->hooksPtr);
     ClusterBufFree(&clusterPtr->sendBuf);
+    ClusterSealStateFree(clusterPtr);
     ckfree(clusterPtr);
 }
 

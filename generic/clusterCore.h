@@ -70,6 +70,11 @@ typedef enum ClusterDrop {
     CLUSTER_DROP_MAXTAGS,	/* Tags larger than -maxtags. */
     CLUSTER_DROP_MAXRECORD,	/* What a service would keep of it is
 				 * larger than -maxrecord. */
+    CLUSTER_DROP_UNAUTHENTICATED,	/* With keys: plaintext, or sealed
+				 * with no key of ours, or forged; without:
+				 * a sealed frame. */
+    CLUSTER_DROP_REPLAYED,	/* Sealed and genuine, but seen before or
+				 * outside -freshness. */
     CLUSTER_DROP_COUNT
 } ClusterDrop;
 
@@ -147,6 +152,15 @@ typedef struct ClusterConfig {
 				 * second from one source address. */
     int maxTags;		/* -maxtags: bytes of a service's tags. */
     int maxRecord;		/* -maxrecord: bytes kept of a service. */
+    ClusterKey *keys;		/* -keys, the first seals; ClusterCreate
+				 * moves them to the cluster. */
+    int numKeys;
+    int plaintextAccept;	/* -plaintext accept: with keys, take
+				 * plaintext packets too. */
+    int freshnessMs;		/* -freshness: a sealed packet this much
+				 * older or newer than our clock is stale. */
+    int maxLanes;		/* -maxlanes: senders' lanes remembered
+				 * against replays. */
 } ClusterConfig;
 
 /*
@@ -230,7 +244,31 @@ struct ClusterService {
 				 * `service discovered` runs anyway. */
     ClusterNetPeer peer;	/* Its open streams, kept by the
 				 * transports; peer.data points here. */
+    uint32_t sealLane;		/* With keys: our lane for streams to it
+				 * (random, nonzero once used), */
+    uint64_t sealSeq;		/* and the last seq sealed on it. */
 };
+
+/*
+ * What a cluster needs to seal and open packets (clusterCoreSeal.c).
+ * Without keys, numKeys is 0 and packets go plain.
+ */
+
+typedef struct ClusterSealState {
+    ClusterKey *keys;		/* Installed keys; keys[0] seals. */
+    int numKeys;		/* How many; 0: no keys. */
+    int keyed;			/* Had keys once: never send plain again,
+				 * even after the keys are wiped. */
+    uint64_t sender;		/* Random, names us in sealed frames. */
+    uint64_t mcastSeq;		/* Last seq sealed on lane 0 (multicast). */
+    uint32_t replyLane;		/* Lane of ClusterStreamReply, */
+    uint64_t replySeq;		/* and its last seq. */
+    ClusterReplay *replayPtr;	/* Senders' lanes seen; made on first
+				 * use. */
+    ClusterBuf sealBuf;		/* Reused: the sealed frame being sent. */
+    ClusterBuf openBuf;		/* Reused: the packet being opened. */
+    int opening;		/* openBuf is in use (nested receive). */
+} ClusterSealState;
 
 /*
  * One cluster object: a member of the cluster.
@@ -293,6 +331,8 @@ struct Cluster {
     ClusterAdmitBucket admit[CLUSTER_ADMIT_BUCKETS];
 				/* New services allowed per source address
 				 * (clusterCoreAdmit.c). */
+    ClusterSealState seal;	/* Keys, lanes, replay window
+				 * (clusterCoreSeal.c). */
 };
 
 /*
@@ -467,6 +507,34 @@ int		ClusterStreamBreak(Cluster *clusterPtr, ClusterProto proto,
 		    Tcl_Interp *interp);
 void		ClusterStreamsForget(ClusterService *servicePtr);
 void		ClusterStreamStats(Cluster *clusterPtr, Tcl_Obj *dictObj);
+
+/*
+ * Keys and the seal step (clusterCoreSeal.c), called by clusterCoreNet.c.
+ */
+
+void		ClusterKeysAdopt(Cluster *clusterPtr,
+		    ClusterConfig *configPtr);
+int		ClusterKeysInstall(Cluster *clusterPtr,
+		    const ClusterKey *keyPtr, Tcl_Interp *interp);
+int		ClusterKeysUse(Cluster *clusterPtr, const ClusterKey *keyPtr,
+		    Tcl_Interp *interp);
+int		ClusterKeysRemove(Cluster *clusterPtr,
+		    const ClusterKey *keyPtr, Tcl_Interp *interp);
+int		ClusterKeysFind(const Cluster *clusterPtr,
+		    const ClusterKey *keyPtr);
+void		ClusterKeysFree(ClusterKey *keys, int numKeys);
+void		ClusterSealStateFree(Cluster *clusterPtr);
+Tcl_WideInt	ClusterWallClockMs(void);
+int		ClusterSealOut(Cluster *clusterPtr, uint32_t lane,
+		    uint64_t *seqPtr, int datagram,
+		    const unsigned char **bytesPtr, size_t *lengthPtr);
+uint32_t	ClusterServiceLane(ClusterService *servicePtr);
+int		ClusterOpenIn(Cluster *clusterPtr, ClusterProto proto,
+		    const unsigned char **bytesPtr, size_t *lengthPtr,
+		    ClusterBuf *bufPtr);
+ClusterNetPacket *ClusterOpenOwn(Cluster *clusterPtr,
+		    const ClusterNetPacket *packets, int *numPacketsPtr,
+		    unsigned char **storagePtr);
 
 /*
  * Sending (clusterCoreSend.c), called back by the transports.

@@ -113,8 +113,9 @@ ClusterTransportsClose(
  *
  * NetPacketProc --
  *
- *	A transport's packet arrived: run it through the receive pipeline
- *	(ClusterReceivePacket), holding the cluster.
+ *	A transport's packet arrived: the seal step first (ClusterOpenIn,
+ *	clusterCoreSeal.c: open it with keys, or drop it), then the receive
+ *	pipeline (ClusterReceivePacket), holding the cluster.
  *
  * Results:
  *	CLUSTER_NET_GONE when the cluster was destroyed meanwhile, else
@@ -130,22 +131,39 @@ static int
 NetPacketProc(
     void *owner,		/* The Cluster. */
     ClusterProto proto,		/* Transport it came on. */
-    const unsigned char *bytes,	/* The whole packet. */
+    const unsigned char *bytes,	/* The whole packet or sealed frame. */
     size_t length,		/* Its size. */
     const ClusterAddr *fromPtr,	/* Its source. */
     ClusterConn *connPtr,	/* Its stream, or NULL. */
     int *keepPtr)		/* Out: keep the stream open. */
 {
     Cluster *clusterPtr = owner;
-    int result, gone;
+    ClusterSealState *sealPtr = &clusterPtr->seal;
+    ClusterBuf nestedBuf, *bufPtr = &sealPtr->openBuf;
+    int result = -1, gone, nested = sealPtr->opening;
 
     *keepPtr = 0;
     if (ClusterIsDeleted(clusterPtr)) {
 	return CLUSTER_NET_GONE;
     }
+    if (nested) {
+	/*
+	 * A hook's nested event loop: the outer packet's buffer stays.
+	 */
+
+	ClusterBufInit(&nestedBuf);
+	bufPtr = &nestedBuf;
+    }
     Tcl_Preserve(clusterPtr);
-    result = ClusterReceivePacket(clusterPtr, proto, bytes, length, fromPtr,
-	    connPtr);
+    sealPtr->opening = 1;
+    if (ClusterOpenIn(clusterPtr, proto, &bytes, &length, bufPtr)) {
+	result = ClusterReceivePacket(clusterPtr, proto, bytes, length,
+		fromPtr, connPtr);
+    }
+    sealPtr->opening = nested;
+    if (nested) {
+	ClusterBufFree(&nestedBuf);
+    }
     gone = ClusterIsDeleted(clusterPtr);
     Tcl_Release(clusterPtr);
     *keepPtr = (result > 0);
@@ -159,7 +177,9 @@ NetPacketProc(
  *
  *	Packets queued on a stream to a service were not delivered: hand
  *	them to the send policy (ClusterSendFailed), which tries the next
- *	protocol, reports the failure and schedules a ping.
+ *	protocol, reports the failure and schedules a ping. With keys they
+ *	are sealed frames: they are opened first (ClusterOpenOwn), and each
+ *	protocol that takes one seals it again on its own lane.
  *
  * Results:
  *	CLUSTER_NET_GONE when the cluster was destroyed meanwhile, else
@@ -181,16 +201,26 @@ NetFailedProc(
     const char *reason)		/* What went wrong. */
 {
     Cluster *clusterPtr = owner;
+    ClusterNetPacket *opened = NULL;
+    unsigned char *storage = NULL;
     int gone;
 
     if (ClusterIsDeleted(clusterPtr)) {
 	return CLUSTER_NET_GONE;
+    }
+    if (clusterPtr->seal.numKeys > 0) {
+	opened = ClusterOpenOwn(clusterPtr, packets, &numPackets, &storage);
+	packets = opened;
     }
     Tcl_Preserve(clusterPtr);
     ClusterSendFailed(clusterPtr, peerPtr ? peerPtr->data : NULL, proto,
 	    packets, numPackets, reason);
     gone = ClusterIsDeleted(clusterPtr);
     Tcl_Release(clusterPtr);
+    if (opened != NULL) {
+	ckfree(opened);
+	ckfree(storage);
+    }
     return gone ? CLUSTER_NET_GONE : CLUSTER_NET_OK;
 }
 
@@ -243,11 +273,12 @@ NetSentProc(
  *
  * ClusterMulticastSend --
  *
- *	Send one encoded packet to the group, and count it.
+ *	Send one encoded packet to the group (sealed on lane 0 with
+ *	keys), and count it.
  *
  * Results:
- *	A standard Tcl result. A packet too large for one datagram is an
- *	error {CLUSTER SEND TOO_LARGE}, never a truncation.
+ *	A standard Tcl result. A packet too large for one datagram (once
+ *	sealed) is an error {CLUSTER SEND TOO_LARGE}, never a truncation.
  *
  * Side effects:
  *	A datagram; counters.
@@ -268,6 +299,12 @@ ClusterMulticastSend(
 	clusterPtr->stats.sendFailures[CLUSTER_PROTO_C]++;
 	return ClusterError(interp, "SEND", "MULTICAST",
 		"can't send to the multicast group: socket closed");
+    }
+    if (ClusterSealOut(clusterPtr, 0, &clusterPtr->seal.mcastSeq, 1,
+	    &bytes, &length) < 0) {
+	clusterPtr->stats.sendFailures[CLUSTER_PROTO_C]++;
+	return ClusterError(interp, "SEND", "NO_KEY",
+		"can't send: the cluster's keys are wiped");
     }
     if (ClusterNetMcastSend(clusterPtr->mcastPtr, bytes, length, &err)
 	    != TCL_OK) {
@@ -311,8 +348,8 @@ ClusterMulticastFd(
  *	connection for that protocol while usable, else on a new one
  *	opened without blocking, to 127.0.0.1 for a service on this
  *	machine (t), or to the socket file it advertises (u, for local
- *	services only). A failure found later comes back through
- *	NetFailedProc.
+ *	services only). With keys the packet goes sealed on the service's
+ *	lane. A failure found later comes back through NetFailedProc.
  *
  * Results:
  *	TCL_OK when the packet is queued; TCL_ERROR at once when that is
@@ -344,7 +381,9 @@ ClusterStreamSend(
     }
     if (clusterPtr->streamsPtr != NULL && servicePtr != NULL
 	    && !ClusterIsDeleted(clusterPtr)
-	    && !(servicePtr->flags & SERVICE_DELETED)) {
+	    && !(servicePtr->flags & SERVICE_DELETED)
+	    && ClusterSealOut(clusterPtr, ClusterServiceLane(servicePtr),
+		    &servicePtr->sealSeq, 0, &bytes, &length) >= 0) {
 	connPtr = servicePtr->peer.conns[proto];
 	if (connPtr != NULL && ClusterConnUsable(connPtr)) {
 	    if (ClusterConnWrite(connPtr, bytes, length, flags) == TCL_OK) {
@@ -367,7 +406,8 @@ ClusterStreamSend(
  * ClusterStreamReply --
  *
  *	Write a packet on the connection a payload came on (the answer to
- *	a query that came over a stream).
+ *	a query that came over a stream); with keys, sealed on the
+ *	cluster's reply lane.
  *
  * Results:
  *	A standard Tcl result; a failure is counted in stats.sendFailures.
@@ -385,7 +425,11 @@ ClusterStreamReply(
     const unsigned char *bytes,	/* The whole packet. */
     size_t length)		/* Its length. */
 {
-    if (ClusterConnWrite(connPtr, bytes, length, 0) != TCL_OK) {
+    ClusterSealState *sealPtr = &clusterPtr->seal;
+
+    if (ClusterSealOut(clusterPtr, sealPtr->replyLane, &sealPtr->replySeq, 0,
+	    &bytes, &length) < 0
+	    || ClusterConnWrite(connPtr, bytes, length, 0) != TCL_OK) {
 	clusterPtr->stats.sendFailures[ClusterConnProto(connPtr)]++;
 	return TCL_ERROR;
     }

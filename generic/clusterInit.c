@@ -11,9 +11,10 @@
 #include "clusterCmd.h"
 
 /*
- * `cluster join ...` and `cluster packet ...`: the ::cluster command is an
- * ensemble over the namespace's commands. A safe interpreter gets only
- * the codec: joining opens sockets, which is for its master to allow.
+ * `cluster join ...`, `cluster keygen` and `cluster packet ...`: the
+ * ::cluster command is an ensemble over the namespace's commands. A safe
+ * interpreter gets only the codec: joining opens sockets, which is for
+ * its master to allow.
  */
 
 static int		InitCommands(Tcl_Interp *interp, int withNetwork);
@@ -94,6 +95,10 @@ InitCommands(
 		NULL, NULL);
 	Tcl_ListObjAppendElement(NULL, subcommandsObj,
 		Tcl_NewStringObj("join", -1));
+	Tcl_CreateObjCommand(interp, "::cluster::keygen",
+		ClusterKeygenObjCmd, NULL, NULL);
+	Tcl_ListObjAppendElement(NULL, subcommandsObj,
+		Tcl_NewStringObj("keygen", -1));
     }
     Tcl_ListObjAppendElement(NULL, subcommandsObj,
 	    Tcl_NewStringObj("packet", -1));
