@@ -66,6 +66,9 @@ static const JoinOption joinOptions[] = {
     {"-maxconns",	KIND_INT,	FIELD(limits.maxConns), 1, 1000000},
     {"-frametimeout",	KIND_INT,	FIELD(limits.frameTimeoutMs), 1, 86400000},
     {"-transport",	KIND_TRANSPORT,	0, 0, 0},
+    {"-probewait",	KIND_INT,	FIELD(probeWaitMs), 0, 86400000},
+    {"-rebuildlimit",	KIND_INT,	FIELD(rebuildLimitMs), 0, 86400000},
+    {"-pinglimit",	KIND_INT,	FIELD(pingLimitMs), 0, 600000},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -178,6 +181,9 @@ SetDefaults(
     configPtr->limits.maxQueue = CLUSTER_DEFAULT_MAX_QUEUE;
     configPtr->limits.maxConns = CLUSTER_DEFAULT_MAX_CONNS;
     configPtr->limits.frameTimeoutMs = CLUSTER_DEFAULT_FRAME_TIMEOUT;
+    configPtr->probeWaitMs = 5000;
+    configPtr->rebuildLimitMs = 5000;
+    configPtr->pingLimitMs = 1000;
 }
 
 /*
@@ -497,6 +503,9 @@ ClusterConfigDict(
     PUT("maxqueue", Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxQueue));
     PUT("maxconns", Tcl_NewIntObj(c->limits.maxConns));
     PUT("frametimeout", Tcl_NewIntObj(c->limits.frameTimeoutMs));
+    PUT("probewait", Tcl_NewIntObj(c->probeWaitMs));
+    PUT("rebuildlimit", Tcl_NewIntObj(c->rebuildLimitMs));
+    PUT("pinglimit", Tcl_NewIntObj(c->pingLimitMs));
 #undef PUT
     return dictObj;
 }

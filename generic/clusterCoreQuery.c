@@ -177,7 +177,9 @@ SendQuery(
  * ClusterQueryResponse --
  *
  *	A response (type 5) arrived: hand it to the query whose id is its
- *	ruid, if that query still lives and still waits for that service.
+ *	ruid, if that query still lives and still waits for that service:
+ *	one that was sent the query and has not answered it yet. Any other
+ *	response is counted and ignored.
  *
  * Results:
  *	None.
@@ -202,11 +204,13 @@ ClusterQueryResponse(
 	    &ruidObj) != TCL_OK || ruidObj == NULL
 	    || (queryPtr = FindQuery(clusterPtr, Tcl_GetString(ruidObj)))
 		== NULL) {
+	clusterPtr->stats.responsesRefused++;
 	return;
     }
     Tcl_DictObjGet(NULL, queryPtr->remainingObj, servicePtr->sidObj,
 	    &nameObj);
     if (nameObj == NULL) {
+	clusterPtr->stats.responsesRefused++;
 	return;			/* Answered already, or never asked. */
     }
     if (Tcl_IsShared(queryPtr->remainingObj)) {
