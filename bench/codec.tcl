@@ -4,8 +4,10 @@
 #	and per decode (`cluster::packet encode|decode`) of a heartbeat
 #	payload (the one of the golden vector) and of events carrying 200
 #	bytes, 20 KB and 1 MB of data, with MB/s (MB = 2^20 bytes) for the
-#	large ones. Each figure is the best of several rounds of
-#	[time {...} N].
+#	large ones; and seal and open (`cluster::packet seal|open`, keys) of
+#	the heartbeat and of the 1 MB event, against encode and decode (from
+#	Tcl they also read the base64 key each call). Each figure is the
+#	best of several rounds of [time {...} N].
 #
 #	Baseline, in the same run: a plain-Tcl bpacket encoder and decoder
 #	(binary format/scan, encoding convertto/convertfrom, as a pure-Tcl
@@ -225,6 +227,33 @@ foreach {name payload} $payloads {
 	    bench::row "$name $what rate" MB/s [expr {$mb / ($us / 1e6)}] \
 		    [expr {$mb / ($tclUs / 1e6)}] "plain Tcl" $target $text
 	}
+    }
+}
+
+# Sealing (keys): seal and open of the encoded packet, against encoding
+# and decoding it, which every packet costs anyway.
+set key [binary encode base64 [string repeat \x5A 32]]
+foreach name {heartbeat data-1M} {
+    set n [expr {[dict get $iterations $name] / 2}]
+    set payload [dict get $payloads $name]
+    set packet [cluster::packet encode $payload]
+    set sealed [cluster::packet seal $key $packet]
+    if {[cluster::packet open [list $key] $sealed] ne $packet} {
+	error "seal/open does not round-trip $name"
+    }
+    set size [string length $packet]
+    set seal [best {cluster::packet seal $key $packet} $n]
+    set open [best {cluster::packet open [list $key] $sealed} $n]
+    set enc [best {cluster::packet encode $payload} $n]
+    set dec [best {cluster::packet decode $packet} $n]
+    bench::row "$name seal ($size B)" us $seal $enc "encode" {} ""
+    bench::row "$name open ($size B)" us $open $dec "decode" {} ""
+    if {$size >= 10000} {
+	set mb [expr {$size / 1048576.0}]
+	bench::row "$name seal rate" MB/s [expr {$mb / ($seal / 1e6)}] \
+		[expr {$mb / ($enc / 1e6)}] "encode" {} ""
+	bench::row "$name open rate" MB/s [expr {$mb / ($open / 1e6)}] \
+		[expr {$mb / ($dec / 1e6)}] "decode" {} ""
     }
 }
 

@@ -105,6 +105,12 @@ static size_t		ChunkLength(unsigned selector);
 static void		CheckFrame(const unsigned char *packet,
 			    size_t length, size_t maxFrame, int all);
 static int		NextChunk(Plan *planPtr, Chunk *chunkPtr);
+static void		RefAddFrame(RefStream *refPtr, size_t offset,
+			    size_t frameLength, size_t horizon,
+			    size_t *capacityPtr);
+static int		RefSealed(const unsigned char *bytes, size_t length,
+			    size_t maxFrame, RefStream *refPtr,
+			    size_t *sizePtr);
 static void		RefReassemble(const unsigned char *bytes,
 			    size_t length, size_t maxFrame,
 			    RefStream *refPtr);
@@ -219,7 +225,7 @@ RefReassemble(
 	size_t used, prefix, frameLength;
 	int status;
 
-	if (bytes[pos] != 0xC0) {
+	if (bytes[pos] != 0xC0 && bytes[pos] != 0xC5) {
 	    refPtr->garbage++;
 	    pos++;
 	    continue;
@@ -227,9 +233,31 @@ RefReassemble(
 	if (length - pos < 2) {
 	    break;
 	}
-	if (bytes[pos + 1] != 0x8D) {
+	if (bytes[pos + 1] != (bytes[pos] == 0xC0 ? 0x8D : 0x1E)) {
 	    refPtr->garbage++;
 	    pos++;
+	    continue;
+	}
+	if (bytes[pos] == 0xC5) {
+	    size_t skip = 0;
+
+	    if (length - pos >= 10 && horizon < pos + 10) {
+		horizon = pos + 10;
+	    }
+	    status = RefSealed(bytes + pos, length - pos, maxFrame, refPtr,
+		    &skip);
+	    if (status == 0) {
+		break;
+	    } else if (status > 0) {
+		pos += skip;
+		continue;
+	    }
+	    frameLength = skip;
+	    if (horizon < pos + frameLength) {
+		horizon = pos + frameLength;
+	    }
+	    RefAddFrame(refPtr, pos, frameLength, horizon, &capacity);
+	    pos += frameLength;
 	    continue;
 	}
 	status = FuzzVarintRead(bytes + pos + 2, length - pos - 2,
@@ -278,20 +306,105 @@ RefReassemble(
 	    pos++;
 	    continue;
 	}
-	if (refPtr->numFrames == capacity) {
-	    capacity = capacity ? 2 * capacity : 64;
-	    refPtr->frames = realloc(refPtr->frames,
-		    capacity * sizeof(RefFrame));
-	    FUZZ_CHECK(refPtr->frames != NULL);
-	}
-	refPtr->frames[refPtr->numFrames].offset = pos;
-	refPtr->frames[refPtr->numFrames].length = frameLength;
-	refPtr->frames[refPtr->numFrames].ready = horizon;
-	refPtr->numFrames++;
-	refPtr->frameBytes += frameLength;
+	RefAddFrame(refPtr, pos, frameLength, horizon, &capacity);
 	pos += frameLength;
     }
     refPtr->buffered = length - pos;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * RefSealed --
+ *
+ *	The reference for a sealed frame (C5 1E, doc/protocol.md section
+ *	10) at the start of bytes: its ten-byte prefix holds the length N
+ *	of what follows the 24-byte nonce, big-endian at offset 6; a
+ *	frame with N below the smallest sealed packet drops its first
+ *	byte; one with N beyond maxFrame and the sealing overhead is
+ *	skipped whole; a sealed frame has no trailer.
+ *
+ * Results:
+ *	0: more bytes are needed. 1: *sizePtr bytes were skipped (and
+ *	counted). -1: a whole frame of *sizePtr bytes is there.
+ *
+ * Side effects:
+ *	Counters of *refPtr.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+RefSealed(
+    const unsigned char *bytes,	/* From the frame's first byte. */
+    size_t length,		/* Bytes from there. */
+    size_t maxFrame,		/* Largest body accepted. */
+    RefStream *refPtr,		/* Counters. */
+    size_t *sizePtr)		/* Out: bytes skipped, or the frame's
+				 * length. */
+{
+    uint64_t n, whole;
+
+    if (length < 10) {
+	return 0;
+    }
+    n = ((uint64_t) bytes[6] << 24) | ((uint64_t) bytes[7] << 16)
+	    | ((uint64_t) bytes[8] << 8) | bytes[9];
+    if (n < 28 + 16 + 5) {
+	refPtr->badLengths++;
+	refPtr->garbage++;
+	*sizePtr = 1;
+	return 1;
+    }
+    whole = n + 34;
+    if (n > maxFrame + CLUSTER_FRAME_OVERHEAD + 28 + 16) {
+	refPtr->oversized++;
+	if (whole <= length) {
+	    refPtr->oversizedBytes += (size_t) whole;
+	    *sizePtr = (size_t) whole;
+	} else {
+	    refPtr->oversizedBytes += length;
+	    refPtr->discard = whole - length;
+	    *sizePtr = length;
+	}
+	return 1;
+    }
+    if (length < whole) {
+	return 0;
+    }
+    *sizePtr = (size_t) whole;
+    return -1;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * RefAddFrame --
+ *
+ *	Record a frame the reference found.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+RefAddFrame(
+    RefStream *refPtr,		/* Where to record it. */
+    size_t offset,		/* Its offset in the stream bytes. */
+    size_t frameLength,		/* Its length. */
+    size_t horizon,		/* Bytes needed to decide it. */
+    size_t *capacityPtr)	/* Room in refPtr->frames. */
+{
+    if (refPtr->numFrames == *capacityPtr) {
+	*capacityPtr = *capacityPtr ? 2 * *capacityPtr : 64;
+	refPtr->frames = realloc(refPtr->frames,
+		*capacityPtr * sizeof(RefFrame));
+	FUZZ_CHECK(refPtr->frames != NULL);
+    }
+    refPtr->frames[refPtr->numFrames].offset = offset;
+    refPtr->frames[refPtr->numFrames].length = frameLength;
+    refPtr->frames[refPtr->numFrames].ready = horizon;
+    refPtr->numFrames++;
+    refPtr->frameBytes += frameLength;
 }
 
 /*
@@ -324,6 +437,20 @@ CheckFrame(
     uint64_t bodyLength;
     size_t used;
 
+    if (packet[0] == CLUSTER_SEAL_0) {
+	/*
+	 * A sealed frame: whole, within its bound; its contents are for
+	 * ClusterOpen (fuzzSeal.c).
+	 */
+
+	FUZZ_CHECK(length >= CLUSTER_SEAL_OVERHEAD + 5
+		&& length <= maxFrame + CLUSTER_STREAM_OVERHEAD);
+	FUZZ_CHECK(packet[1] == CLUSTER_SEAL_1);
+	FUZZ_CHECK((((size_t) packet[6] << 24) | ((size_t) packet[7] << 16)
+		| ((size_t) packet[8] << 8) | packet[9])
+		== length - CLUSTER_SEAL_PREFIX);
+	return;
+    }
     FUZZ_CHECK(length >= 5 && length <= maxFrame + CLUSTER_FRAME_OVERHEAD);
     FUZZ_CHECK(FuzzVarintRead(packet + 2, length - 2, &bodyLength, &used)
 	    == CLUSTER_VARINT_OK);
@@ -451,10 +578,10 @@ LLVMFuzzerTestOneInput(
 	 */
 
 	FUZZ_CHECK(s.start <= s.end && s.end <= s.capacity);
-	FUZZ_CHECK(s.capacity <= maxFrame + CLUSTER_FRAME_OVERHEAD + maxWant);
+	FUZZ_CHECK(s.capacity <= maxFrame + CLUSTER_STREAM_OVERHEAD + maxWant);
 	FUZZ_CHECK(ClusterStreamBuffered(&s) < maxFrame
-		+ CLUSTER_FRAME_OVERHEAD);
-	FUZZ_CHECK(s.frameLength <= maxFrame + CLUSTER_FRAME_OVERHEAD);
+		+ CLUSTER_STREAM_OVERHEAD);
+	FUZZ_CHECK(s.frameLength <= maxFrame + CLUSTER_STREAM_OVERHEAD);
 	FUZZ_CHECK(s.frameLength == 0
 		|| ClusterStreamBuffered(&s) < s.frameLength);
 	FUZZ_CHECK(s.garbageBytes >= garbage && s.badTrailers >= badTrailers

@@ -59,8 +59,8 @@ int		ClusterCmdGetIndex(Tcl_Interp *interp, Tcl_Obj *objPtr,
 
 /*
  * Between the files of ::cluster::packet only: clusterCmdPacket.c (the
- * ensemble and its per-interp state) and clusterCmdStream.c (the stream
- * objects).
+ * ensemble and its per-interp state), clusterCmdStream.c (the stream
+ * objects) and clusterCmdSeal.c (seal and open).
  */
 
 typedef struct ClusterPacketData {
@@ -78,6 +78,17 @@ extern const ClusterCmdKit clusterPacketKit;
 
 int		ClusterPacketStreamCmd(ClusterPacketData *dataPtr,
 		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+int		ClusterPacketSealCmd(ClusterPacketData *dataPtr,
+		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+int		ClusterPacketOpenCmd(ClusterPacketData *dataPtr,
+		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
+/*
+ * Keys in their text form (clusterCmdSeal.c).
+ */
+
+int		ClusterGetKeyFromObj(Tcl_Interp *interp, Tcl_Obj *objPtr,
+		    const char *detail, ClusterKey *keyPtr);
 int		ClusterPacketInit(Tcl_Interp *interp);
 
 /*

@@ -61,6 +61,10 @@ static const PacketCommand packetCommands[] = {
 					PacketDecodeCmd},
     {{"encode",	1,  2, "?-keeporder? dict"},	PacketEncodeCmd},
     {{"fields",	0,  0, NULL},			PacketFieldsCmd},
+    {{"open",	2,  3, "keys bytes ?infoVar?"},	ClusterPacketOpenCmd},
+    {{"seal",	2, 10,
+	    "key bytes ?-sender n? ?-lane n? ?-seq n? ?-ms n?"},
+					ClusterPacketSealCmd},
     {{"stream",	0,  2, "?-maxframe bytes?"},	ClusterPacketStreamCmd},
     {{"varint",	2,  2, "encode n | decode bytes"}, PacketVarintCmd},
     {{NULL,	0,  0, NULL},			NULL}

@@ -214,6 +214,7 @@ typedef struct ClusterStream {
 				 * skip. */
     size_t frameLength;		/* Whole length of the frame at start once
 				 * its prefix has been read, else 0. */
+    int frameSealed;		/* That frame is sealed (no trailer). */
     uint64_t garbageBytes;	/* Bytes skipped looking for a header. */
     uint64_t badTrailers;	/* Frames dropped for a bad trailer. */
     uint64_t badLengths;	/* Headers dropped for a malformed length. */
@@ -256,6 +257,13 @@ size_t		ClusterStreamBuffered(const ClusterStream *streamPtr);
 #define CLUSTER_SEAL_TAG	16	/* Poly1305 tag. */
 #define CLUSTER_SEAL_OVERHEAD	(CLUSTER_SEAL_PREFIX + CLUSTER_SEAL_INNER \
 				+ CLUSTER_SEAL_TAG)
+
+/*
+ * The most a whole frame on a stream exceeds its body by: a sealed frame
+ * around a packet whose body is maxFrame bytes.
+ */
+
+#define CLUSTER_STREAM_OVERHEAD	(CLUSTER_FRAME_OVERHEAD + CLUSTER_SEAL_OVERHEAD)
 
 typedef struct ClusterKey {
     unsigned char bytes[CLUSTER_KEY_BYTES];
@@ -313,8 +321,9 @@ ClusterOpenResult ClusterOpen(const ClusterKey *keys, int numKeys,
  * seq seen and a window of the CLUSTER_REPLAY_WINDOW seqs below it; a
  * frame whose ms is more than windowMs from now is stale. At most
  * maxLanes lanes are remembered; when full, the least recently used lane
- * is forgotten and frames of lanes not remembered must be newer than the
- * last frame of any forgotten one, so forgetting never lets a replay in.
+ * is forgotten, and frames of lanes made since must be newer than the
+ * last frame of any lane forgotten before, so forgetting never lets a
+ * replay in.
  */
 
 #define CLUSTER_REPLAY_WINDOW	1024	/* Seqs, a multiple of 64. */

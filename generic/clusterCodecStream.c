@@ -2,11 +2,13 @@
  * clusterCodecStream.c --
  *
  *	Reassembly of packets from a byte stream (TCP, unix sockets): bytes
- *	go in as they arrive, split or coalesced anyhow, and whole packets,
- *	header to trailer, come out. Bytes before a header are skipped; a
- *	malformed length or a bad trailer drops the frame and resynchronises
- *	on the next C0 8D; a frame longer than maxFrame is skipped as it
- *	arrives, without ever being buffered. Pure C, like clusterCodec.c.
+ *	go in as they arrive, split or coalesced anyhow, and whole frames
+ *	come out: plain packets, header to trailer, and sealed frames
+ *	(clusterCodecSeal.c), in any mix. Bytes before a header are
+ *	skipped; a malformed length or a bad trailer drops the frame and
+ *	resynchronises on the next C0 8D or C5 1E; a frame longer than
+ *	maxFrame (plus the sealing overhead) is skipped as it arrives,
+ *	without ever being buffered. Pure C, like clusterCodec.c.
  *
  *	Accounting: every byte fed ends up in exactly one of: a packet
  *	handed out, garbageBytes (skipped while resynchronising, including
@@ -43,6 +45,16 @@
 
 #define STREAM_MIN_CAPACITY	4096
 #define STREAM_KEEP_CAPACITY	(256 * 1024)
+
+/*
+ * What FramePrefix found.
+ */
+
+enum { PREFIX_WAIT, PREFIX_SKIPPED, PREFIX_READY };
+
+static int		FramePrefix(ClusterStream *streamPtr,
+			    const unsigned char *p, size_t avail);
+static int		HeaderAt(const unsigned char *p, size_t avail);
 
 /*
  *----------------------------------------------------------------------
@@ -163,9 +175,9 @@ ClusterStreamSpace(
     if (streamPtr->frameLength > 0
 	    && capacity > streamPtr->frameLength + want) {
 	capacity = streamPtr->frameLength + want;
-    } else if (capacity > streamPtr->maxFrame + CLUSTER_FRAME_OVERHEAD
+    } else if (capacity > streamPtr->maxFrame + CLUSTER_STREAM_OVERHEAD
 	    + want) {
-	capacity = streamPtr->maxFrame + CLUSTER_FRAME_OVERHEAD + want;
+	capacity = streamPtr->maxFrame + CLUSTER_STREAM_OVERHEAD + want;
     }
     if (capacity < need) {
 	capacity = need;
@@ -265,20 +277,22 @@ ClusterStreamFeed(
  *
  * ClusterStreamNext --
  *
- *	Find the next whole packet in the buffered bytes. Skips garbage
- *	before a header, drops frames with a malformed length or a bad
- *	trailer, and starts skipping frames whose body exceeds maxFrame.
- *	The length of the frame being assembled is remembered, so a large
- *	frame arriving in many pieces costs O(1) per call until complete.
+ *	Find the next whole frame in the buffered bytes: a plain packet or
+ *	a sealed frame (clusterCodecSeal.c), which may follow each other.
+ *	Skips garbage before a header, drops frames with a malformed length
+ *	or a bad trailer, and starts skipping frames whose body exceeds
+ *	maxFrame. The length of the frame being assembled is remembered, so
+ *	a large frame arriving in many pieces costs O(1) per call until
+ *	complete.
  *
  * Results:
- *	1 with the packet (header to trailer) stored in *packetPtr and
- *	*lengthPtr: it points into the buffer and stays valid until the
- *	next ClusterStreamFeed or ClusterStreamSpace. 0 when no whole packet
- *	is buffered.
+ *	1 with the frame (header to trailer, or a whole sealed frame) stored
+ *	in *packetPtr and *lengthPtr: it points into the buffer and stays
+ *	valid until the next ClusterStreamFeed or ClusterStreamSpace. 0
+ *	when no whole frame is buffered.
  *
  * Side effects:
- *	Consumes the packet and whatever was skipped; updates the counters.
+ *	Consumes the frame and whatever was skipped; updates the counters.
  *
  *----------------------------------------------------------------------
  */
@@ -289,81 +303,25 @@ ClusterStreamNext(
     const unsigned char **packetPtr,	/* Where to store the packet. */
     size_t *lengthPtr)			/* Where to store its length. */
 {
-    unsigned char *buffer = streamPtr->buffer;
-
     while (streamPtr->start < streamPtr->end) {
-	size_t start = streamPtr->start;
-	size_t avail = streamPtr->end - start;
-	unsigned char *p = buffer + start;
+	unsigned char *p = streamPtr->buffer + streamPtr->start;
+	size_t avail = streamPtr->end - streamPtr->start;
 
 	if (streamPtr->frameLength == 0) {
-	    unsigned char *header;
-	    uint64_t bodyLength;
-	    size_t used, prefix;
-	    int status;
+	    int status = FramePrefix(streamPtr, p, avail);
 
-	    /*
-	     * Look for C0 8D. A C0 at the very end may be the start of a
-	     * header: keep it.
-	     */
-
-	    if (p[0] != CLUSTER_HEADER_0
-		    || (avail > 1 && p[1] != CLUSTER_HEADER_1)) {
-		size_t skip;
-
-		header = memchr(p + 1, CLUSTER_HEADER_0, avail - 1);
-		while (header != NULL
-			&& header + 1 < p + avail
-			&& header[1] != CLUSTER_HEADER_1) {
-		    header = memchr(header + 1, CLUSTER_HEADER_0,
-			    (size_t) (p + avail - header - 1));
-		}
-		skip = (header == NULL) ? avail : (size_t) (header - p);
-		streamPtr->garbageBytes += skip;
-		streamPtr->start += skip;
-		continue;
-	    }
-	    if (avail < 3) {
+	    if (status == PREFIX_WAIT) {
 		return 0;
-	    }
-	    status = ClusterVarintRead(p + 2, avail - 2, &bodyLength, &used);
-	    if (status == CLUSTER_VARINT_SHORT) {
-		return 0;
-	    }
-	    if (status == CLUSTER_VARINT_LONG) {
-		streamPtr->badLengths++;
-		streamPtr->garbageBytes += 2;
-		streamPtr->start += 2;
+	    } else if (status == PREFIX_SKIPPED) {
 		continue;
 	    }
-	    prefix = 2 + used;
-	    if (bodyLength > streamPtr->maxFrame) {
-		uint64_t whole;
-
-		/*
-		 * Skip the whole frame, prefix to trailer, without keeping
-		 * any of it: what is buffered goes now, the rest as it
-		 * arrives.
-		 */
-
-		streamPtr->oversized++;
-		whole = (bodyLength > UINT64_MAX - CLUSTER_FRAME_OVERHEAD)
-			? UINT64_MAX : bodyLength + prefix + 2;
-		if (whole <= avail) {
-		    streamPtr->start += (size_t) whole;
-		} else {
-		    streamPtr->discard = whole - avail;
-		    streamPtr->start = streamPtr->end;
-		}
-		continue;
-	    }
-	    streamPtr->frameLength = prefix + (size_t) bodyLength + 2;
 	}
 	if (avail < streamPtr->frameLength) {
 	    return 0;
 	}
-	if (p[streamPtr->frameLength - 2] != 0
-		|| p[streamPtr->frameLength - 1] != 0) {
+	if (!streamPtr->frameSealed
+		&& (p[streamPtr->frameLength - 2] != 0
+		|| p[streamPtr->frameLength - 1] != 0)) {
 	    /*
 	     * Not a frame after all: resynchronise from the byte after this
 	     * header's first byte.
@@ -381,6 +339,126 @@ ClusterStreamNext(
 	streamPtr->frameLength = 0;
 	streamPtr->frames++;
 	return 1;
+    }
+    return 0;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * FramePrefix --
+ *
+ *	At the start of the buffered bytes, with no frame under way: skip
+ *	garbage up to a header, read the frame's length from its prefix
+ *	(a varint after C0 8D; four bytes six after C5 1E), and start
+ *	skipping an oversized frame.
+ *
+ * Results:
+ *	PREFIX_READY with frameLength (and frameSealed) set; PREFIX_WAIT
+ *	when more bytes are needed; PREFIX_SKIPPED when bytes were
+ *	consumed and the caller should look again.
+ *
+ * Side effects:
+ *	Consumes skipped bytes; updates the counters.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+FramePrefix(
+    ClusterStream *streamPtr,	/* Stream being read. */
+    const unsigned char *p,	/* Its first unconsumed byte. */
+    size_t avail)		/* Bytes from there. */
+{
+    uint64_t bodyLength, limit, whole;
+    size_t used;
+    int status, sealed;
+
+    if (!HeaderAt(p, avail)) {
+	size_t skip = 1;
+
+	while (skip < avail && !HeaderAt(p + skip, avail - skip)) {
+	    skip++;
+	}
+	streamPtr->garbageBytes += skip;
+	streamPtr->start += skip;
+	return PREFIX_SKIPPED;
+    }
+    sealed = (p[0] == CLUSTER_SEAL_0);
+    if (sealed) {
+	if (avail < 10) {
+	    return PREFIX_WAIT;
+	}
+	bodyLength = ((uint64_t) p[6] << 24) | ((uint64_t) p[7] << 16)
+		| ((uint64_t) p[8] << 8) | p[9];
+	limit = (uint64_t) streamPtr->maxFrame + CLUSTER_FRAME_OVERHEAD
+		+ CLUSTER_SEAL_INNER + CLUSTER_SEAL_TAG;
+	whole = bodyLength + CLUSTER_SEAL_PREFIX;
+	if (bodyLength < CLUSTER_SEAL_INNER + CLUSTER_SEAL_TAG + 5) {
+	    streamPtr->badLengths++;
+	    streamPtr->garbageBytes++;
+	    streamPtr->start++;
+	    return PREFIX_SKIPPED;
+	}
+    } else {
+	if (avail < 3) {
+	    return PREFIX_WAIT;
+	}
+	status = ClusterVarintRead(p + 2, avail - 2, &bodyLength, &used);
+	if (status == CLUSTER_VARINT_SHORT) {
+	    return PREFIX_WAIT;
+	}
+	if (status == CLUSTER_VARINT_LONG) {
+	    streamPtr->badLengths++;
+	    streamPtr->garbageBytes += 2;
+	    streamPtr->start += 2;
+	    return PREFIX_SKIPPED;
+	}
+	limit = streamPtr->maxFrame;
+	whole = (bodyLength > UINT64_MAX - CLUSTER_FRAME_OVERHEAD)
+		? UINT64_MAX : bodyLength + 2 + used + 2;
+    }
+    if (bodyLength > limit) {
+	/*
+	 * Skip the whole frame, prefix to end, without keeping any of it:
+	 * what is buffered goes now, the rest as it arrives.
+	 */
+
+	streamPtr->oversized++;
+	if (whole <= avail) {
+	    streamPtr->start += (size_t) whole;
+	} else {
+	    streamPtr->discard = whole - avail;
+	    streamPtr->start = streamPtr->end;
+	}
+	return PREFIX_SKIPPED;
+    }
+    streamPtr->frameLength = (size_t) whole;
+    streamPtr->frameSealed = sealed;
+    return PREFIX_READY;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * HeaderAt --
+ *
+ *	Whether a frame may start at p: C0 8D or C5 1E, or the first byte
+ *	of one of them as the very last byte buffered.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+HeaderAt(
+    const unsigned char *p,
+    size_t avail)
+{
+    if (p[0] == CLUSTER_HEADER_0) {
+	return avail == 1 || p[1] == CLUSTER_HEADER_1;
+    }
+    if (p[0] == CLUSTER_SEAL_0) {
+	return avail == 1 || p[1] == CLUSTER_SEAL_1;
     }
     return 0;
 }

@@ -78,6 +78,12 @@ InitCommands(
     if (Tcl_InitStubs(interp, "8.6-", 0) == NULL) {
 	return TCL_ERROR;
     }
+    if (ClusterSealInit() != 0) {
+	Tcl_SetObjResult(interp, Tcl_NewStringObj(
+		"can't load cluster: libsodium failed to initialise", -1));
+	Tcl_SetErrorCode(interp, "CLUSTER", "INIT", "SODIUM", NULL);
+	return TCL_ERROR;
+    }
     nsPtr = Tcl_CreateNamespace(interp, "::cluster", NULL, NULL);
     if (nsPtr == NULL || ClusterPacketInit(interp) != TCL_OK) {
 	return TCL_ERROR;
