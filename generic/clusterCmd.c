@@ -10,6 +10,7 @@
  */
 
 #include "clusterCmd.h"
+#include <stddef.h>
 
 typedef int (ClusterSubcommand)(Cluster *clusterPtr, Tcl_Interp *interp,
 	int objc, Tcl_Obj *const objv[]);
@@ -73,6 +74,25 @@ static const char *const dropNames[CLUSTER_DROP_COUNT] = {
     "self", "filter", "channel", "remote", "decode", "hook", "invalid",
     "oversize", "ruid", "maxservices", "newservicerate", "maxtags",
     "maxrecord", "unauthenticated", "replayed"
+};
+
+/*
+ * The counters of `stats checks`: what the member refused to believe from
+ * its peers, and what it checked itself (doc/protocol.md section 9).
+ */
+
+static const struct {
+    const char *name;		/* Key in the dict. */
+    size_t offset;		/* Tcl_WideInt field of ClusterStats. */
+} checkCounters[] = {
+    {"inbound_unbound",	offsetof(ClusterStats, inboundUnbound)},
+    {"responses_refused", offsetof(ClusterStats, responsesRefused)},
+    {"pings_refused",	offsetof(ClusterStats, pingsRefused)},
+    {"answers_coalesced", offsetof(ClusterStats, answersCoalesced)},
+    {"probes",		offsetof(ClusterStats, probes)},
+    {"reports_refused",	offsetof(ClusterStats, reportsRefused)},
+    {"rebuilds",	offsetof(ClusterStats, rebuilds)},
+    {NULL,		0}
 };
 
 /*
@@ -622,6 +642,12 @@ ClusterStatsDict(
     PUT(dictObj, "replay_evicted", clusterPtr->seal.replayPtr
 	    ? (Tcl_WideInt) ClusterReplayEvicted(clusterPtr->seal.replayPtr)
 	    : 0);
+    oneObj = Tcl_NewDictObj();
+    for (i = 0; checkCounters[i].name != NULL; i++) {
+	PUT(oneObj, checkCounters[i].name, *(const Tcl_WideInt *)
+		((const char *) s + checkCounters[i].offset));
+    }
+    Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("checks", -1), oneObj);
 #undef PUT
     ClusterStreamStats((Cluster *) clusterPtr, dictObj);
     return dictObj;

@@ -81,6 +81,9 @@ static const JoinOption joinOptions[] = {
     {"-plaintext",	KIND_PLAINTEXT,	0, 0, 0},
     {"-freshness",	KIND_INT,	FIELD(freshnessMs), 100, 86400000},
     {"-maxlanes",	KIND_INT,	FIELD(maxLanes), 1, 1000000},
+    {"-probewait",	KIND_INT,	FIELD(probeWaitMs), 0, 86400000},
+    {"-rebuildlimit",	KIND_INT,	FIELD(rebuildLimitMs), 0, 86400000},
+    {"-pinglimit",	KIND_INT,	FIELD(pingLimitMs), 0, 600000},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -205,6 +208,9 @@ SetDefaults(
     configPtr->maxRecord = 8192;
     configPtr->freshnessMs = 60000;
     configPtr->maxLanes = 4096;
+    configPtr->probeWaitMs = 5000;
+    configPtr->rebuildLimitMs = 5000;
+    configPtr->pingLimitMs = 1000;
 }
 
 /*
@@ -674,6 +680,9 @@ ClusterConfigDict(
 	    : "reject", -1));
     PUT("freshness", Tcl_NewIntObj(c->freshnessMs));
     PUT("maxlanes", Tcl_NewIntObj(c->maxLanes));
+    PUT("probewait", Tcl_NewIntObj(c->probeWaitMs));
+    PUT("rebuildlimit", Tcl_NewIntObj(c->rebuildLimitMs));
+    PUT("pinglimit", Tcl_NewIntObj(c->pingLimitMs));
 #undef PUT
     return dictObj;
 }

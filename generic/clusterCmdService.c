@@ -534,6 +534,7 @@ ServiceExpectedCmd(ClusterService *servicePtr, Tcl_Interp *interp,
 		    Tcl_GetString(objv[0]));
 	}
 	servicePtr->expectedByMs = ClusterpMonotonicMs() + within;
+	servicePtr->flags |= SERVICE_OWN_DEADLINE;
 	ClusterScheduleSweep(servicePtr->clusterPtr, within + 1);
     }
     Tcl_SetObjResult(interp, Tcl_NewBooleanObj(

@@ -405,6 +405,10 @@ ClusterDestroy(
 	Tcl_DeleteTimerHandler(clusterPtr->pingTimer);
 	clusterPtr->pingTimer = NULL;
     }
+    if (clusterPtr->pingAnswerTimer) {
+	Tcl_DeleteTimerHandler(clusterPtr->pingAnswerTimer);
+	clusterPtr->pingAnswerTimer = NULL;
+    }
     if (clusterPtr->pingSidsObj) {
 	Tcl_DecrRefCount(clusterPtr->pingSidsObj);
 	clusterPtr->pingSidsObj = NULL;

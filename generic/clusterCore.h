@@ -105,6 +105,18 @@ typedef struct ClusterStats {
     Tcl_WideInt queriesStarted;
     Tcl_WideInt queriesAnswered;
     Tcl_WideInt queriesTimedOut;
+    Tcl_WideInt inboundUnbound;	/* Accepted connections that named their
+				 * sender: answered on, never used to send
+				 * to it (doc/protocol.md section 4.4). */
+    Tcl_WideInt responsesRefused;	/* Responses no live query of ours
+				 * waited for from their sender. */
+    Tcl_WideInt pingsRefused;	/* Pings not multicast to all on channel
+				 * 0: the other sids they name ignored. */
+    Tcl_WideInt answersCoalesced;	/* Pings naming us, and reports,
+				 * answered by a heartbeat due anyway. */
+    Tcl_WideInt probes;		/* Services probed before a drop. */
+    Tcl_WideInt reportsRefused;	/* Failure reports that rebuilt nothing. */
+    Tcl_WideInt rebuilds;	/* Servers rebuilt after a report. */
 } ClusterStats;
 
 /*
@@ -161,6 +173,12 @@ typedef struct ClusterConfig {
 				 * older or newer than our clock is stale. */
     int maxLanes;		/* -maxlanes: senders' lanes remembered
 				 * against replays. */
+    int probeWaitMs;		/* -probewait: how long a service we probe
+				 * before dropping it has to answer. */
+    int rebuildLimitMs;		/* -rebuildlimit: least time between two
+				 * rebuilds of one server. */
+    int pingLimitMs;		/* -pinglimit: least time between two
+				 * heartbeats that answer pings. */
 } ClusterConfig;
 
 /*
@@ -216,6 +234,12 @@ typedef struct ClusterFaceProcs {
 #define SERVICE_ANNOUNCED	(1<<1)	/* `service discovered` has run. */
 #define SERVICE_LOCAL		(1<<2)	/* Lives on this machine. */
 #define SERVICE_PENDING		(1<<3)	/* In the announce queue. */
+#define SERVICE_OWN_DEADLINE	(1<<4)	/* Its deadline is our own: we failed
+					 * to reach it, or the application
+					 * expects it; no probe before the
+					 * drop. */
+#define SERVICE_PROBED		(1<<5)	/* Probed after a ping's deadline
+					 * passed; dropped if still silent. */
 
 struct ClusterService {
     Cluster *clusterPtr;	/* The cluster that knows it. */
@@ -333,6 +357,12 @@ struct Cluster {
 				 * (clusterCoreAdmit.c). */
     ClusterSealState seal;	/* Keys, lanes, replay window
 				 * (clusterCoreSeal.c). */
+    Tcl_WideInt sweepDueMs;	/* When pingSweepTimer fires. */
+    Tcl_TimerToken pingAnswerTimer;	/* Heartbeat answering pings. */
+    Tcl_WideInt pingAnswerDueMs;	/* When it fires, */
+    Tcl_WideInt pingAnswerMs;	/* and when the last one was sent. */
+    Tcl_WideInt rebuildMs[CLUSTER_PROTO_COUNT];
+				/* When each server was last rebuilt. */
 };
 
 /*
@@ -482,6 +512,7 @@ void		ClusterSendDisconnect(Cluster *clusterPtr);
 void		ClusterScheduleHeartbeat(Cluster *clusterPtr, int ms);
 void		ClusterTagsChanged(Cluster *clusterPtr);
 void		ClusterReplyToDiscovery(Cluster *clusterPtr);
+void		ClusterHeartbeatAnswer(Cluster *clusterPtr, int alone);
 int		ClusterServes(Cluster *clusterPtr, ClusterProto proto);
 
 /*
@@ -505,6 +536,7 @@ int		ClusterStreamRebuild(Cluster *clusterPtr, ClusterProto proto,
 		    Tcl_Interp *interp);
 int		ClusterStreamBreak(Cluster *clusterPtr, ClusterProto proto,
 		    Tcl_Interp *interp);
+int		ClusterStreamHealthy(Cluster *clusterPtr, ClusterProto proto);
 void		ClusterStreamsForget(ClusterService *servicePtr);
 void		ClusterStreamStats(Cluster *clusterPtr, Tcl_Obj *dictObj);
 
@@ -603,6 +635,7 @@ typedef struct ClusterIncoming {
     ClusterProto proto;		/* Transport it came on. */
     ClusterAddr from;		/* Its source address. */
     ClusterConn *connPtr;	/* Stream it came on, or NULL. */
+    int newService;		/* Its sender was unknown before it. */
 } ClusterIncoming;
 
 /*
@@ -639,7 +672,8 @@ int		ClusterIsLocalAddress(Cluster *clusterPtr,
 		    const ClusterAddr *addrPtr);
 int		ClusterIsOnLink(Cluster *clusterPtr,
 		    const ClusterAddr *addrPtr);
-void		ClusterHandlePing(Cluster *clusterPtr, Tcl_Obj *dataObj);
+void		ClusterHandlePing(Cluster *clusterPtr,
+		    const ClusterIncoming *inPtr);
 void		ClusterSweepServices(Cluster *clusterPtr);
 void		ClusterScheduleSweep(Cluster *clusterPtr, int ms);
 void		ClusterRemoveService(ClusterService *servicePtr);

@@ -13,6 +13,7 @@
 #include "clusterCore.h"
 
 static void		HeartbeatTimerProc(ClientData clientData);
+static void		PingAnswerProc(ClientData clientData);
 static void		ReplyTimerProc(ClientData clientData);
 static int		ReplyQuietMs(const Cluster *clusterPtr);
 static int		SendOwn(Cluster *clusterPtr, Tcl_Obj *payloadObj);
@@ -315,6 +316,77 @@ ReplyQuietMs(
 {
     return clusterPtr->numServices < clusterPtr->config.replyWindowMs
 	    ? clusterPtr->numServices : clusterPtr->config.replyWindowMs;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterHeartbeatAnswer, PingAnswerProc --
+ *
+ *	Answer a peer with a heartbeat to the whole group: a ping that names
+ *	us (doc/protocol.md section 2.5), at once when we are the only one
+ *	named, else after a random delay of up to -pingreply ms; or a
+ *	failure report about a server that works (section 2.10), at once,
+ *	so that the reporter learns our props again. Answers are coalesced
+ *	as the answers to discoveries are: one heartbeat answers every ping
+ *	or report heard before it goes out, and two of them are at least
+ *	-pinglimit ms apart, so that a flood of pings or reports, forged or
+ *	not, costs the group at most one heartbeat per -pinglimit. An
+ *	answer due at once brings a pending one forward, never back.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	A heartbeat, or a timer; counters.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterHeartbeatAnswer(
+    Cluster *clusterPtr,	/* Member answering. */
+    int alone)			/* Answer at once (else after a random
+				 * delay): the ping names only us. */
+{
+    Tcl_WideInt now = ClusterpMonotonicMs(), due;
+    Tcl_WideInt earliest = clusterPtr->pingAnswerMs
+	    + clusterPtr->config.pingLimitMs;
+
+    due = now + (alone ? 0 : ClusterRandomUpTo(
+	    clusterPtr->config.pingReplyMs));
+    if (clusterPtr->pingAnswerMs != 0 && due < earliest) {
+	due = earliest;
+    }
+    if (clusterPtr->pingAnswerTimer != NULL) {
+	clusterPtr->stats.answersCoalesced++;
+	if (due >= clusterPtr->pingAnswerDueMs) {
+	    return;
+	}
+	Tcl_DeleteTimerHandler(clusterPtr->pingAnswerTimer);
+	clusterPtr->pingAnswerTimer = NULL;
+    }
+    if (due <= now) {
+	clusterPtr->pingAnswerMs = now;
+	ClusterSendHeartbeat(clusterPtr, NULL, 1, NULL);
+	return;
+    }
+    clusterPtr->pingAnswerDueMs = due;
+    clusterPtr->pingAnswerTimer = Tcl_CreateTimerHandler((int) (due - now),
+	    PingAnswerProc, clusterPtr);
+}
+
+static void
+PingAnswerProc(
+    ClientData clientData)	/* The Cluster. */
+{
+    Cluster *clusterPtr = clientData;
+
+    clusterPtr->pingAnswerTimer = NULL;
+    clusterPtr->pingAnswerMs = ClusterpMonotonicMs();
+    Tcl_Preserve(clusterPtr);
+    ClusterSendHeartbeat(clusterPtr, NULL, 1, NULL);
+    Tcl_Release(clusterPtr);
 }
 
 /*

@@ -64,6 +64,7 @@ ClusterLearnFromPayload(
 
     servicePtr->lastSeenMs = ClusterpMonotonicMs();
     servicePtr->expectedByMs = 0;
+    servicePtr->flags &= ~(SERVICE_OWN_DEADLINE | SERVICE_PROBED);
     if (!SameText(servicePtr->hidObj, inPtr->hidObj)) {
 	SetShared(&servicePtr->hidObj, inPtr->hidObj,
 		SameText(clusterPtr->hidObj, inPtr->hidObj)

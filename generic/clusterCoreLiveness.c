@@ -13,6 +13,7 @@
 
 static void		PingTimerProc(ClientData clientData);
 static void		PingSweepProc(ClientData clientData);
+static void		ProbeService(ClusterService *servicePtr);
 
 /*
  *----------------------------------------------------------------------
@@ -20,17 +21,24 @@ static void		PingSweepProc(ClientData clientData);
  * ClusterHandlePing --
  *
  *	A member failed to reach some services and asks them to speak
- *	(type 3). When we are named we heartbeat: at once when we are the
- *	only one named, else after a random delay so that a ping naming
- *	many does not cause a storm. Every other named service we know must
- *	be heard from within -pingdeadline, which a sweep -pingsweep later
- *	enforces.
+ *	(type 3). When we are named we answer with a heartbeat
+ *	(ClusterHeartbeatAnswer). Every other named service we know must be
+ *	heard from within -pingdeadline, which a sweep -pingsweep later
+ *	enforces; the sweep probes it before dropping it.
+ *
+ *	Only a ping that every member hears sets deadlines: one multicast
+ *	on channel 0 without a filter. A ping with a filter, on another
+ *	channel or over a stream could be kept from the very services it
+ *	names, who would then never answer; we answer it if it names us
+ *	and ignore the rest (counted). Our own pings are never of that
+ *	kind, nor are the old package's; our probes are, and name only
+ *	their target.
  *
  * Results:
  *	None.
  *
  * Side effects:
- *	Heartbeat, expectations and the ping sweep timer.
+ *	A heartbeat, expectations and the ping sweep timer; counters.
  *
  *----------------------------------------------------------------------
  */
@@ -38,16 +46,20 @@ static void		PingSweepProc(ClientData clientData);
 void
 ClusterHandlePing(
     Cluster *clusterPtr,	/* Receiving cluster. */
-    Tcl_Obj *dataObj)		/* The ping's data: a list of sids. */
+    const ClusterIncoming *inPtr)	/* The ping. */
 {
-    Tcl_Obj **sids;
-    int numSids, i, named = 0;
+    Tcl_Obj **sids, *filterObj = NULL;
+    int numSids, i, named = 0, others = 0, heard;
     Tcl_WideInt deadline;
 
-    if (dataObj == NULL || Tcl_ListObjGetElements(NULL, dataObj, &numSids,
-	    &sids) != TCL_OK) {
+    if (inPtr->dataObj == NULL || Tcl_ListObjGetElements(NULL,
+	    inPtr->dataObj, &numSids, &sids) != TCL_OK) {
 	return;
     }
+    Tcl_DictObjGet(NULL, inPtr->payloadObj,
+	    ClusterFieldKey(CLUSTER_F_FILTER), &filterObj);
+    heard = inPtr->proto == CLUSTER_PROTO_C && filterObj == NULL
+	    && inPtr->channel == CLUSTER_CHANNEL_BROADCAST;
     deadline = ClusterpMonotonicMs() + clusterPtr->config.pingDeadlineMs;
     for (i = 0; i < numSids; i++) {
 	const char *sid = Tcl_GetString(sids[i]);
@@ -57,8 +69,9 @@ ClusterHandlePing(
 	    named = 1;
 	    continue;
 	}
+	others++;
 	entryPtr = Tcl_FindHashEntry(&clusterPtr->services, sid);
-	if (entryPtr != NULL) {
+	if (entryPtr != NULL && heard) {
 	    ClusterService *servicePtr = Tcl_GetHashValue(entryPtr);
 
 	    if (servicePtr->expectedByMs == 0
@@ -67,15 +80,13 @@ ClusterHandlePing(
 	    }
 	}
     }
-    if (named) {
-	if (numSids == 1) {
-	    ClusterSendHeartbeat(clusterPtr, NULL, 1, NULL);
-	} else {
-	    ClusterScheduleHeartbeat(clusterPtr,
-		    ClusterRandomUpTo(clusterPtr->config.pingReplyMs));
-	}
+    if (others > 0 && !heard) {
+	clusterPtr->stats.pingsRefused++;
     }
-    if (numSids > (named ? 1 : 0)) {
+    if (named) {
+	ClusterHeartbeatAnswer(clusterPtr, numSids == 1);
+    }
+    if (others > 0 && heard) {
 	ClusterScheduleSweep(clusterPtr, clusterPtr->config.pingSweepMs);
     }
 }
@@ -86,7 +97,8 @@ ClusterHandlePing(
  * ClusterScheduleSweep, PingSweepProc --
  *
  *	Sweep the services `ms` from now, to drop those a ping made us
- *	expect and that stayed silent. A later request moves the sweep.
+ *	expect and that stayed silent. A sweep already due later stays:
+ *	a later request moves the sweep later, never earlier.
  *
  * Results:
  *	None.
@@ -102,9 +114,15 @@ ClusterScheduleSweep(
     Cluster *clusterPtr,	/* Cluster to sweep. */
     int ms)			/* Delay. */
 {
+    Tcl_WideInt due = ClusterpMonotonicMs() + ms;
+
     if (clusterPtr->pingSweepTimer != NULL) {
+	if (clusterPtr->sweepDueMs >= due) {
+	    return;
+	}
 	Tcl_DeleteTimerHandler(clusterPtr->pingSweepTimer);
     }
+    clusterPtr->sweepDueMs = due;
     clusterPtr->pingSweepTimer = Tcl_CreateTimerHandler(ms, PingSweepProc,
 	    clusterPtr);
 }
@@ -127,14 +145,17 @@ PingSweepProc(
  * ClusterSweepServices --
  *
  *	Drop every service not heard from for -ttl seconds, and every one
- *	that a ping made us expect and that stayed silent past its
- *	deadline. Runs at each heartbeat and after a ping.
+ *	whose deadline passed in silence when the deadline is our own (we
+ *	failed to reach it, or the application expects it) or a probe went
+ *	unanswered. A service that only a ping of another member made us
+ *	expect is probed first (ProbeService) and gets -probewait ms more.
+ *	Runs at each heartbeat and after a ping.
  *
  * Results:
  *	None.
  *
  * Side effects:
- *	`service lost` hooks, which may do anything.
+ *	`service lost` hooks, which may do anything; probes.
  *
  *----------------------------------------------------------------------
  */
@@ -145,26 +166,34 @@ ClusterSweepServices(
 {
     Tcl_WideInt now = ClusterpMonotonicMs();
     Tcl_WideInt ttlMs = (Tcl_WideInt) clusterPtr->config.ttl * 1000;
-    ClusterService *servicePtr, **expired;
-    int numExpired = 0, i;
+    ClusterService *servicePtr, **expired, **probed;
+    int numExpired = 0, numProbed = 0, i;
 
     if (clusterPtr->numServices == 0) {
 	return;
     }
-    expired = ckalloc(sizeof(ClusterService *) * clusterPtr->numServices);
+    expired = ckalloc(sizeof(ClusterService *) * clusterPtr->numServices
+	    * 2);
+    probed = expired + clusterPtr->numServices;
     for (servicePtr = clusterPtr->firstService; servicePtr != NULL;
 	    servicePtr = servicePtr->nextPtr) {
 	if (now - servicePtr->lastSeenMs > ttlMs
 		|| (servicePtr->expectedByMs != 0
-		    && now > servicePtr->expectedByMs)) {
+		    && now > servicePtr->expectedByMs
+		    && (servicePtr->flags
+			& (SERVICE_OWN_DEADLINE | SERVICE_PROBED)))) {
 	    Tcl_Preserve(servicePtr);
 	    expired[numExpired++] = servicePtr;
+	} else if (servicePtr->expectedByMs != 0
+		&& now > servicePtr->expectedByMs) {
+	    Tcl_Preserve(servicePtr);
+	    probed[numProbed++] = servicePtr;
 	}
     }
 
     /*
-     * The hooks of one removal may remove others, or the cluster: each
-     * service is held until all are done.
+     * The hooks of one removal or probe may remove others, or the
+     * cluster: each service is held until all are done.
      */
 
     Tcl_Preserve(clusterPtr);
@@ -174,8 +203,62 @@ ClusterSweepServices(
 	}
 	Tcl_Release(expired[i]);
     }
+    for (i = 0; i < numProbed; i++) {
+	if (!ClusterIsDeleted(clusterPtr)
+		&& !(probed[i]->flags & SERVICE_DELETED)) {
+	    ProbeService(probed[i]);
+	}
+	Tcl_Release(probed[i]);
+    }
     Tcl_Release(clusterPtr);
     ckfree(expired);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ProbeService --
+ *
+ *	A ping of another member made us expect a service, which stayed
+ *	silent; we have not failed to reach it ourselves. Before dropping
+ *	it, ask it directly: a ping naming it alone, sent to it as any
+ *	payload to one service (its stream protocols first, filtered to
+ *	it). A member of either kind answers such a ping at once with a
+ *	heartbeat. It must be heard from within -probewait ms; if our
+ *	probe cannot reach it, the send schedules a ping of our own, and
+ *	the deadline becomes ours.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	A packet; the service's deadline; the sweep timer; a counter.
+ *	Send hooks may do anything.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+ProbeService(
+    ClusterService *servicePtr)	/* Silent service (preserved). */
+{
+    Cluster *clusterPtr = servicePtr->clusterPtr;
+    Tcl_Obj *payloadObj;
+    int used, waitMs = clusterPtr->config.probeWaitMs;
+
+    servicePtr->flags |= SERVICE_PROBED;
+    servicePtr->expectedByMs = ClusterpMonotonicMs() + waitMs;
+    clusterPtr->stats.probes++;
+    ClusterScheduleSweep(clusterPtr, waitMs + 1);
+    payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_PING);
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_DATA),
+	    Tcl_NewListObj(1, &servicePtr->sidObj));
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_KNOWN),
+	    Tcl_NewIntObj(clusterPtr->numServices));
+    Tcl_IncrRefCount(payloadObj);
+    ClusterSendToService(clusterPtr, servicePtr, payloadObj, NULL, 1, NULL,
+	    &used);
+    Tcl_DecrRefCount(payloadObj);
 }
 
 /*
@@ -257,7 +340,8 @@ ClusterRemoveAllServices(
  * ClusterSchedulePing --
  *
  *	Note that a service could not be reached on any protocol. Every
- *	service that fails within -pingbatch ms is named in one ping.
+ *	service that fails within -pingbatch ms is named in one ping. The
+ *	deadline the ping sets is our own: no probe precedes the drop.
  *
  * Results:
  *	None.
@@ -279,6 +363,7 @@ ClusterSchedulePing(
     if (ClusterIsDeleted(clusterPtr)) {
 	return;
     }
+    servicePtr->flags |= SERVICE_OWN_DEADLINE;
     if (clusterPtr->pingSidsObj == NULL) {
 	clusterPtr->pingSidsObj = Tcl_NewListObj(0, NULL);
 	Tcl_IncrRefCount(clusterPtr->pingSidsObj);
@@ -338,6 +423,7 @@ PingTimerProc(
 	if (entryPtr != NULL) {
 	    ClusterService *servicePtr = Tcl_GetHashValue(entryPtr);
 
+	    servicePtr->flags |= SERVICE_OWN_DEADLINE;
 	    if (servicePtr->expectedByMs == 0
 		    || servicePtr->expectedByMs > deadline) {
 		servicePtr->expectedByMs = deadline;

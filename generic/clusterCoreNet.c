@@ -480,14 +480,16 @@ ClusterStreamProps(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterStreamRebuild, ClusterStreamBreak --
+ * ClusterStreamRebuild, ClusterStreamHealthy, ClusterStreamBreak --
  *
  *	Replace a stream protocol's server by a new one (self-healing,
- *	doc/protocol.md section 2, type 8); close it behind everyone's back
- *	(`$c debug close-server`).
+ *	doc/protocol.md section 2, type 8); tell whether it still works
+ *	(the member's own check before a rebuild); close it behind
+ *	everyone's back (`$c debug close-server`).
  *
  * Results:
  *	A standard Tcl result; errors go to interp when it is not NULL.
+ *	ClusterStreamHealthy: 1 when the server works, 0 when broken.
  *
  * Side effects:
  *	Sockets and file handlers.
@@ -512,6 +514,14 @@ ClusterStreamRebuild(
 	return ClusterErrToInterp(interp, &err);
     }
     return TCL_OK;
+}
+
+int
+ClusterStreamHealthy(
+    Cluster *clusterPtr,	/* Cluster to check. */
+    ClusterProto proto)		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
+{
+    return ClusterNetStreamHealthy(clusterPtr->streamsPtr, proto);
 }
 
 int

@@ -19,6 +19,7 @@ static int		Notify(ClusterQuery *queryPtr, const char *event);
 static void		FreeQuery(char *blockPtr);
 static void		TimeoutProc(ClientData clientData);
 static ClusterQuery *	FindQuery(Cluster *clusterPtr, const char *id);
+static Tcl_Obj *	NewQueryId(unsigned long serial, const char *sid);
 static void		SendQuery(ClusterQuery *queryPtr, Tcl_Obj *targetsObj,
 			    int broadcast, Tcl_Obj *protocolsObj);
 
@@ -52,7 +53,6 @@ ClusterQueryStart(
 {
     ClusterQuery *queryPtr, *oldPtr;
     Tcl_Obj *idObj = specPtr->idObj, *nameObj;
-    char id[64];
 
     if (idObj != NULL
 	    && (oldPtr = FindQuery(clusterPtr, Tcl_GetString(idObj))) != NULL) {
@@ -70,9 +70,7 @@ ClusterQueryStart(
     queryPtr->timeoutMs = specPtr->timeoutMs;
     queryPtr->serial = ++ClusterGetInterpData(clusterPtr->interp)->nextQuery;
     if (idObj == NULL) {
-	snprintf(id, sizeof(id), "q%lu#%s", queryPtr->serial,
-		clusterPtr->sid);
-	idObj = Tcl_NewStringObj(id, -1);
+	idObj = NewQueryId(queryPtr->serial, clusterPtr->sid);
     }
     ClusterSetObj(&queryPtr->idObj, idObj);
     ClusterSetObj(&queryPtr->queryObj, specPtr->queryObj);
@@ -97,6 +95,42 @@ ClusterQueryStart(
     Tcl_IncrRefCount(nameObj);
     Tcl_Release(queryPtr);
     return nameObj;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * NewQueryId --
+ *
+ *	The id of a new query, the ruid of its payloads:
+ *	q<serial>-<16 hex digits>#<sid>. The 64 random bits make it
+ *	unpredictable, so that a process that did not see the query cannot
+ *	forge its answers; the rest keeps it readable. It is a plain
+ *	string, as the old package's ruids are.
+ *
+ * Results:
+ *	A new object.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static Tcl_Obj *
+NewQueryId(
+    unsigned long serial,	/* Number of the query in its interp. */
+    const char *sid)		/* Sid of the member asking. */
+{
+    unsigned char random[8];
+    char hex[2 * sizeof(random) + 1];
+    size_t i;
+
+    ClusterRandomBytes(random, sizeof(random));
+    for (i = 0; i < sizeof(random); i++) {
+	snprintf(hex + 2 * i, 3, "%02x", random[i]);
+    }
+    return Tcl_ObjPrintf("q%lu-%s#%s", serial, hex, sid);
 }
 
 /*
@@ -177,7 +211,9 @@ SendQuery(
  * ClusterQueryResponse --
  *
  *	A response (type 5) arrived: hand it to the query whose id is its
- *	ruid, if that query still lives and still waits for that service.
+ *	ruid, if that query still lives and still waits for that service:
+ *	one that was sent the query and has not answered it yet. Any other
+ *	response is counted and ignored.
  *
  * Results:
  *	None.
@@ -202,11 +238,13 @@ ClusterQueryResponse(
 	    &ruidObj) != TCL_OK || ruidObj == NULL
 	    || (queryPtr = FindQuery(clusterPtr, Tcl_GetString(ruidObj)))
 		== NULL) {
+	clusterPtr->stats.responsesRefused++;
 	return;
     }
     Tcl_DictObjGet(NULL, queryPtr->remainingObj, servicePtr->sidObj,
 	    &nameObj);
     if (nameObj == NULL) {
+	clusterPtr->stats.responsesRefused++;
 	return;			/* Answered already, or never asked. */
     }
     if (Tcl_IsShared(queryPtr->remainingObj)) {

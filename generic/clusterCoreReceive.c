@@ -186,6 +186,7 @@ HandlePayload(
     } else {
 	servicePtr = ClusterServiceCreate(clusterPtr, inPtr->sidObj);
 	Tcl_Preserve(servicePtr);
+	inPtr->newService = 1;
     }
 
     result = Dispatch(clusterPtr, servicePtr, inPtr);
@@ -370,8 +371,9 @@ Dispatch(
 	return inPtr->keepalive;
     }
     tagsChanged = ClusterLearnFromPayload(servicePtr, inPtr);
-    if (inPtr->connPtr != NULL && !(servicePtr->flags & SERVICE_DELETED)) {
-	ClusterConnBind(inPtr->connPtr, &servicePtr->peer);
+    if (inPtr->connPtr != NULL && !(servicePtr->flags & SERVICE_DELETED)
+	    && ClusterConnBind(inPtr->connPtr, &servicePtr->peer) < 0) {
+	clusterPtr->stats.inboundUnbound++;
     }
 
     switch (inPtr->type) {
@@ -405,7 +407,7 @@ Dispatch(
 	ClusterReplyToDiscovery(clusterPtr);
 	break;
     case CLUSTER_TYPE_PING:
-	ClusterHandlePing(clusterPtr, inPtr->dataObj);
+	ClusterHandlePing(clusterPtr, inPtr);
 	break;
     case CLUSTER_TYPE_QUERY:
 	ClusterQueryIncoming(clusterPtr, servicePtr, inPtr->payloadObj,
@@ -432,15 +434,21 @@ Dispatch(
  *
  * HandleFailure --
  *
- *	A member reached us only after some of our protocols failed (type
- *	8): rebuild the servers of those protocols and heartbeat their new
- *	props.
+ *	A member says it reached us only after some of our protocols failed
+ *	(type 8). Anybody can say so, so the report is only a hint: a
+ *	server listed is rebuilt when the sender was known before the
+ *	report, our own check finds the server broken, and the server was
+ *	not rebuilt in the last -rebuildlimit ms. Then the new props go out
+ *	in a heartbeat. A report that rebuilt nothing is counted; when it
+ *	came from a known service, the reporter may hold stale props of
+ *	ours, and gets our props again in a heartbeat coalesced with the
+ *	answers to pings (ClusterHeartbeatAnswer).
  *
  * Results:
  *	None.
  *
  * Side effects:
- *	New listening sockets; a heartbeat.
+ *	New listening sockets; a heartbeat; counters.
  *
  *----------------------------------------------------------------------
  */
@@ -450,30 +458,46 @@ HandleFailure(
     Cluster *clusterPtr,	/* Receiving cluster. */
     ClusterIncoming *inPtr)	/* The failure report. */
 {
-    Tcl_Obj *listObj, *keyObj, **protocols;
-    int numProtocols, i, rebuilt = 0;
+    Tcl_Obj *listObj = NULL, *keyObj, **protocols;
+    Tcl_WideInt now = ClusterpMonotonicMs();
+    int numProtocols = 0, i, rebuilt = 0;
 
-    if (inPtr->dataObj == NULL) {
-	return;
+    if (inPtr->dataObj != NULL && !inPtr->newService) {
+	keyObj = Tcl_NewStringObj("protocols", -1);
+	Tcl_IncrRefCount(keyObj);
+	if (Tcl_DictObjGet(NULL, inPtr->dataObj, keyObj, &listObj) != TCL_OK
+		|| listObj == NULL || Tcl_ListObjGetElements(NULL, listObj,
+		    &numProtocols, &protocols) != TCL_OK) {
+	    numProtocols = 0;
+	}
+	Tcl_DecrRefCount(keyObj);
     }
-    keyObj = Tcl_NewStringObj("protocols", -1);
-    Tcl_IncrRefCount(keyObj);
-    if (Tcl_DictObjGet(NULL, inPtr->dataObj, keyObj, &listObj) == TCL_OK
-	    && listObj != NULL && Tcl_ListObjGetElements(NULL, listObj,
-		&numProtocols, &protocols) == TCL_OK) {
-	for (i = 0; i < numProtocols; i++) {
-	    int proto = ClusterProtoFromName(Tcl_GetString(protocols[i]));
+    for (i = 0; i < numProtocols; i++) {
+	int proto = ClusterProtoFromName(Tcl_GetString(protocols[i]));
+	Tcl_WideInt *lastPtr;
 
-	    if (proto > CLUSTER_PROTO_C && ClusterServes(clusterPtr, proto)
-		    && ClusterStreamRebuild(clusterPtr, proto, NULL)
-			== TCL_OK) {
-		rebuilt = 1;
-	    }
+	if (proto <= CLUSTER_PROTO_C || !ClusterServes(clusterPtr, proto)
+		|| ClusterStreamHealthy(clusterPtr, proto)) {
+	    continue;
+	}
+	lastPtr = &clusterPtr->rebuildMs[proto];
+	if (*lastPtr != 0
+		&& now - *lastPtr < clusterPtr->config.rebuildLimitMs) {
+	    continue;
+	}
+	*lastPtr = now;
+	if (ClusterStreamRebuild(clusterPtr, proto, NULL) == TCL_OK) {
+	    clusterPtr->stats.rebuilds++;
+	    rebuilt = 1;
 	}
     }
-    Tcl_DecrRefCount(keyObj);
     if (rebuilt) {
 	ClusterSendHeartbeat(clusterPtr, NULL, 1, NULL);
+    } else {
+	clusterPtr->stats.reportsRefused++;
+	if (numProtocols > 0) {
+	    ClusterHeartbeatAnswer(clusterPtr, 1);
+	}
     }
 }
 

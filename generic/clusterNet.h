@@ -223,6 +223,8 @@ int		ClusterNetStreamRebuild(ClusterNetStreams *streamsPtr,
 		    ClusterProto proto, ClusterErr *errPtr);
 int		ClusterNetStreamBreak(ClusterNetStreams *streamsPtr,
 		    ClusterProto proto, ClusterErr *errPtr);
+int		ClusterNetStreamHealthy(ClusterNetStreams *streamsPtr,
+		    ClusterProto proto);
 int		ClusterNetStreamConnect(ClusterNetStreams *streamsPtr,
 		    ClusterNetPeer *peerPtr, ClusterProto proto,
 		    const ClusterAddr *toPtr, const char *path,
@@ -235,7 +237,7 @@ int		ClusterConnWrite(ClusterConn *connPtr,
 		    const unsigned char *bytes, size_t length, int flags);
 int		ClusterConnUsable(ClusterConn *connPtr);
 ClusterProto	ClusterConnProto(const ClusterConn *connPtr);
-void		ClusterConnBind(ClusterConn *connPtr,
+int		ClusterConnBind(ClusterConn *connPtr,
 		    ClusterNetPeer *peerPtr);
 Tcl_Obj *	ClusterConnName(const ClusterConn *connPtr);
 

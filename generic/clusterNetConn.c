@@ -273,13 +273,22 @@ ClusterConnUsable(
  *
  *	The protocol of a connection; a short name for it (`t:3`: protocol
  *	and a number unique within the cluster) for `$peer socket id`;
- *	tie it to the peer its payloads come from: it becomes the
- *	peer's connection for its protocol when that slot is empty and
- *	it is neither closing nor spent. A connection never changes
- *	peer.
+ *	tie a connection we opened to the peer its payloads come from: it
+ *	becomes the peer's connection for its protocol when that slot is
+ *	empty and it is neither closing nor spent. A connection never
+ *	changes peer.
+ *
+ *	A connection the peer opened is never tied to it: its payloads
+ *	claim a sid that anyone may claim, so it is used only to answer
+ *	what arrived on it (doc/protocol.md section 4.4), and what we send
+ *	to that peer goes over a connection we open to the address it
+ *	advertises.
  *
  * Results:
- *	As above; the name is a new object.
+ *	As above; the name is a new object. ClusterConnBind returns 1 when
+ *	the connection is (already) tied to the peer, 0 when it is not,
+ *	and -1 for the first payload of an accepted connection, which is
+ *	not tied (so that the owner can count those once).
  *
  * Side effects:
  *	ClusterConnBind may set peerPtr->conns[proto].
@@ -302,24 +311,28 @@ ClusterConnName(
 	    (connPtr->proto == CLUSTER_PROTO_U) ? "u" : "t", connPtr->id);
 }
 
-void
+int
 ClusterConnBind(
     ClusterConn *connPtr,	/* Connection a payload came on. */
     ClusterNetPeer *peerPtr)	/* Its sender. */
 {
     if (connPtr == NULL || peerPtr == NULL
 	    || (connPtr->flags & CONN_CLOSED)) {
-	return;
+	return 0;
+    }
+    if (!(connPtr->flags & CONN_OUTGOING)) {
+	return (connPtr->flags & CONN_HANDLED) ? 0 : -1;
     }
     if (connPtr->peerPtr == NULL) {
 	connPtr->peerPtr = peerPtr;
     } else if (connPtr->peerPtr != peerPtr) {
-	return;
+	return 0;
     }
     if (peerPtr->conns[connPtr->proto] == NULL
 	    && !(connPtr->flags & (CONN_CLOSING | CONN_SPENT))) {
 	peerPtr->conns[connPtr->proto] = connPtr;
     }
+    return 1;
 }
 
 /*

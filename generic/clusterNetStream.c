@@ -36,6 +36,7 @@ typedef struct StreamServer {
     int broken;			/* Closed by ClusterStreamBreak: its props
 				 * are still advertised, but nothing
 				 * listens. */
+    ClusterFileId fileId;	/* u: its socket file when it was bound. */
 } StreamServer;
 
 /*
@@ -315,6 +316,47 @@ ClusterNetStreamBreak(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterNetStreamHealthy --
+ *
+ *	The member's own look at a server, before it rebuilds it on a
+ *	peer's report (doc/protocol.md section 2.10): is there a listening
+ *	socket, does it still listen, and for u is the file at its path
+ *	still the socket it bound? A server resting after an accept error
+ *	counts as working: a new one would meet the same error.
+ *
+ * Results:
+ *	1 when the server works (or the protocol is not served: nothing to
+ *	rebuild), 0 when it is broken.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterNetStreamHealthy(
+    ClusterNetStreams *streamsPtr,	/* Streams of interest. */
+    ClusterProto proto)		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
+{
+    StreamServer *serverPtr;
+
+    if (streamsPtr == NULL
+	    || (proto != CLUSTER_PROTO_T && proto != CLUSTER_PROTO_U)
+	    || !(streamsPtr->serve & (1 << proto))) {
+	return 1;
+    }
+    serverPtr = &streamsPtr->servers[proto];
+    if (serverPtr->fd < 0) {
+	return 0;
+    }
+    return ClusterpListenerWorks(serverPtr->fd, serverPtr->pathObj
+	    ? Tcl_GetString(serverPtr->pathObj) : NULL, &serverPtr->fileId);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterNetStreamConnect --
  *
  *	Open a connection to a peer without blocking, to an address and
@@ -467,6 +509,8 @@ Listen(
 	serverPtr->pathObj = NULL;
 	return TCL_ERROR;
     }
+    ClusterpFileIdentify(Tcl_GetString(serverPtr->pathObj),
+	    &serverPtr->fileId);
     return ListenCheckFd(errPtr, serverPtr);
 }
 

@@ -128,6 +128,22 @@ int		ClusterpRemoveFile(const char *path);
 int		ClusterpUnixCheckFile(const char *path);
 int		ClusterpUnixPeerIsUs(int fd);
 
+/*
+ * Whether a listening socket still works (unix/clusterUnixCheck.c), for
+ * the check a member makes before it rebuilds a server on a peer's
+ * word: the identity of a unix socket file when it was bound, and the
+ * test against it.
+ */
+
+typedef struct ClusterFileId {
+    uint64_t dev;		/* Device of the file. */
+    uint64_t ino;		/* Its inode. */
+} ClusterFileId;
+
+int		ClusterpFileIdentify(const char *path, ClusterFileId *idPtr);
+int		ClusterpListenerWorks(int fd, const char *path,
+		    const ClusterFileId *idPtr);
+
 #define CLUSTER_CONNECT_DONE	 0	/* Connected at once. */
 #define CLUSTER_CONNECT_PENDING	 1	/* Completes when writable. */
 
