@@ -37,23 +37,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #ifdef __linux__
 #   include <linux/if_packet.h>
-#   if defined(__has_include)
-#	if __has_include(<sys/random.h>)
-#	    include <sys/random.h>
-#	    define HAVE_GETRANDOM 1
-#	endif
-#   elif defined(__GLIBC__) && ((__GLIBC__ > 2) || \
-	    (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 25))
-#	include <sys/random.h>
-#	define HAVE_GETRANDOM 1
-#   endif
-#endif
-
-#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) \
-	|| defined(__NetBSD__) || defined(__DragonFly__)
-#   define HAVE_ARC4RANDOM_BUF 1
 #endif
 
 #ifndef O_CLOEXEC
@@ -107,25 +94,21 @@ static void		FormatMac(const unsigned char *mac,
 static int		IsVirtualName(const char *name);
 static int		IsZeroMac(const unsigned char *mac);
 static int		MachineIdMac(unsigned char *mac);
-#ifndef HAVE_ARC4RANDOM_BUF
-static int		ReadFully(int fd, unsigned char *bytes,
-			    size_t length);
-#endif
 
 /*
  *----------------------------------------------------------------------
  *
  * ClusterpRandomBytes --
  *
- *	Fill a buffer with bytes from the system's cryptographic random
- *	source: getrandom() on Linux, arc4random_buf() on macOS and the
- *	BSDs, /dev/urandom when neither is available.
+ *	Fill a buffer with unpredictable bytes, from libsodium
+ *	(randombytes_buf: getrandom() on Linux, arc4random_buf() on macOS
+ *	and the BSDs).
  *
  * Results:
- *	0 on success, -1 (errno set) when no random source can be read.
+ *	0.
  *
  * Side effects:
- *	May open and close /dev/urandom.
+ *	None.
  *
  *----------------------------------------------------------------------
  */
@@ -135,86 +118,9 @@ ClusterpRandomBytes(
     unsigned char *bytes,	/* Where to put the bytes. */
     size_t length)		/* How many bytes are wanted. */
 {
-#ifdef HAVE_ARC4RANDOM_BUF
-    arc4random_buf(bytes, length);
-    return 0;
-#else
-    int fd, result;
-#   ifdef HAVE_GETRANDOM
-    size_t done = 0;
-
-    while (done < length) {
-	ssize_t got = getrandom(bytes + done, length - done, 0);
-
-	if (got < 0) {
-	    if (errno == EINTR) {
-		continue;
-	    }
-	    break;			/* ENOSYS and the like: fall back. */
-	}
-	done += (size_t) got;
-    }
-    if (done == length) {
-	return 0;
-    }
-    bytes += done;
-    length -= done;
-#   endif /* HAVE_GETRANDOM */
-    do {
-	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    } while (fd < 0 && errno == EINTR);
-    if (fd < 0) {
-	return -1;
-    }
-    result = ReadFully(fd, bytes, length);
-    close(fd);
-    return result;
-#endif /* HAVE_ARC4RANDOM_BUF */
-}
-
-#ifndef HAVE_ARC4RANDOM_BUF
-/*
- *----------------------------------------------------------------------
- *
- * ReadFully --
- *
- *	Read exactly `length` bytes from a blocking descriptor.
- *
- * Results:
- *	0 on success, -1 (errno set) on error or premature end of file.
- *
- * Side effects:
- *	Reads from fd.
- *
- *----------------------------------------------------------------------
- */
-
-static int
-ReadFully(
-    int fd,			/* Descriptor to read. */
-    unsigned char *bytes,	/* Where to put the bytes. */
-    size_t length)		/* How many to read. */
-{
-    size_t done = 0;
-
-    while (done < length) {
-	ssize_t got = read(fd, bytes + done, length - done);
-
-	if (got < 0) {
-	    if (errno == EINTR) {
-		continue;
-	    }
-	    return -1;
-	}
-	if (got == 0) {
-	    errno = EIO;
-	    return -1;
-	}
-	done += (size_t) got;
-    }
+    randombytes_buf(bytes, length);
     return 0;
 }
-#endif /* !HAVE_ARC4RANDOM_BUF */
 
 /*
  *----------------------------------------------------------------------
