@@ -716,6 +716,44 @@ proc ::th::probe_multicast {} {
     return $ok
 }
 
+# th::probe_tcludp --
+#
+#	1 when TclUDP is there and a datagram it sends to the group reaches a
+#	member (in a network namespace with only lo, TclUDP cannot join the
+#	group: tests of hostile datagrams then skip instead of failing).
+
+proc ::th::probe_tcludp {} {
+    variable group
+    variable port
+    if {[catch {package require udp}]} {
+	return 0
+    }
+    fresh_port
+    if {[catch {cluster join -address $group -port $port -heartbeat 1000 \
+	    -protocols c} c]} {
+	return 0
+    }
+    set ok 0
+    if {![catch {
+	set s [udp_open]
+	fconfigure $s -translation binary -buffering none
+	fconfigure $s -mcastadd $group
+	fconfigure $s -ttl 0 -mcastloop 1
+	if {[fconfigure $s -ttl] != 0} {
+	    error "the multicast TTL is not 0"
+	}
+	fconfigure $s -remote [list $group $port]
+	puts -nonewline $s [cluster packet encode [list sid probeudp \
+	    hid [$c hid] type 1 channel 0 protocols c]]
+	flush $s
+    }]} {
+	set ok [wait_until {[$c known_services] == 1} 1000]
+    }
+    catch {close $s}
+    $c destroy
+    return $ok
+}
+
 # th::probe_unixsock --
 #
 #	1 when the u protocol can be served.
