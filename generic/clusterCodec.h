@@ -324,7 +324,8 @@ ClusterOpenResult ClusterOpen(const ClusterKey *keys, int numKeys,
 /*
  * Replay defence (clusterCodecReplay.c): per (sender, lane), the highest
  * seq seen and a window of the CLUSTER_REPLAY_WINDOW seqs below it; a
- * frame whose ms is more than windowMs from now is stale. At most
+ * frame whose ms is more than windowMs from now, or not after the
+ * receiver's birth (sinceMs), is stale. At most
  * maxLanes lanes are remembered; when full, the least recently used lane
  * is forgotten, and frames of lanes made since must be newer than the
  * last frame of any lane forgotten before, so forgetting never lets a
@@ -342,7 +343,9 @@ typedef enum ClusterReplayResult {
 				 * newer than the forgotten lanes. */
 } ClusterReplayResult;
 
-ClusterReplay *	ClusterReplayCreate(int maxLanes, int64_t windowMs);
+ClusterReplay *	ClusterReplayCreate(int maxLanes, int64_t windowMs,
+		    int64_t sinceMs);	/* Frames at or before sinceMs are
+					 * stale: the receiver's birth. */
 void		ClusterReplayFree(ClusterReplay *replayPtr);
 ClusterReplayResult ClusterReplayCheck(ClusterReplay *replayPtr,
 		    const ClusterSealInfo *infoPtr, int64_t nowMs);

@@ -8,7 +8,10 @@
  *	frame is accepted once:
  *
  *	  - its ms must lie within windowMs of now (a recording older than
- *	    that is stale, whatever else is known);
+ *	    that is stale, whatever else is known), and after the
+ *	    receiver's birth (the floor starts there: what was sealed before
+ *	    a member joined was not meant for it, and can only be replayed
+ *	    to it);
  *	  - per lane, the highest seq seen and a bitmap of the
  *	    CLUSTER_REPLAY_WINDOW seqs below it are kept (as in IPsec and
  *	    WireGuard): a seq seen, or below the bitmap, is refused; lanes
@@ -92,7 +95,10 @@ static void		Advance(Lane *lanePtr, uint64_t seq);
 ClusterReplay *
 ClusterReplayCreate(
     int maxLanes,		/* Lanes kept at most (at least 1). */
-    int64_t windowMs)		/* Freshness window. */
+    int64_t windowMs,		/* Freshness window. */
+    int64_t sinceMs)		/* Frames sealed at or before this are
+				 * stale: the receiver did not exist yet,
+				 * so they can only be recordings. */
 {
     ClusterReplay *replayPtr = CLUSTER_REALLOC(NULL, sizeof(ClusterReplay));
     uint32_t buckets = 16;
@@ -115,7 +121,7 @@ ClusterReplayCreate(
 	replayPtr->buckets[i] = -1;
     }
     replayPtr->mask = buckets - 1;
-    replayPtr->floorMs = INT64_MIN;
+    replayPtr->floorMs = sinceMs;
     return replayPtr;
 }
 

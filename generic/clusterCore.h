@@ -289,6 +289,9 @@ typedef struct ClusterSealState {
     uint64_t replySeq;		/* and its last seq. */
     ClusterReplay *replayPtr;	/* Senders' lanes seen; made on first
 				 * use. */
+    Tcl_WideInt bornMs;		/* Wall clock at join: frames sealed
+				 * before are refused (recorded before we
+				 * could have seen them). */
     ClusterBuf sealBuf;		/* Reused: the sealed frame being sent. */
     ClusterBuf openBuf;		/* Reused: the packet being opened. */
     int opening;		/* openBuf is in use (nested receive). */

@@ -26,6 +26,15 @@
 
 #define SEAL_TRIES	32
 
+/*
+ * Frames sealed up to this long before a member joined are still taken:
+ * the members of one process share the multicast socket, so a datagram
+ * sent just before one joined may be read just after. Older ones can
+ * only be recordings replayed to it.
+ */
+
+#define SEAL_BIRTH_SLACK_MS	1000
+
 static int		DropIn(Cluster *clusterPtr, ClusterProto proto,
 			    size_t length, ClusterDrop reason);
 
@@ -36,7 +45,8 @@ static int		DropIn(Cluster *clusterPtr, ClusterProto proto,
  *
  *	Give a new cluster the keys of its config (-keys), which no longer
  *	holds them, and what sealing needs: a random sender id and reply
- *	lane.
+ *	lane, and the time of its birth, before which nothing sealed is
+ *	taken.
  *
  * Results:
  *	None.
@@ -60,6 +70,7 @@ ClusterKeysAdopt(
     configPtr->keys = NULL;
     configPtr->numKeys = 0;
     ClusterRandomBytes(&sealPtr->sender, sizeof(sealPtr->sender));
+    sealPtr->bornMs = ClusterWallClockMs();
     do {
 	ClusterRandomBytes(&sealPtr->replyLane, sizeof(sealPtr->replyLane));
     } while (sealPtr->replyLane == 0);
@@ -299,7 +310,8 @@ ClusterOpenIn(
     }
     if (sealPtr->replayPtr == NULL) {
 	sealPtr->replayPtr = ClusterReplayCreate(clusterPtr->config.maxLanes,
-		clusterPtr->config.freshnessMs);
+		clusterPtr->config.freshnessMs,
+		sealPtr->bornMs - SEAL_BIRTH_SLACK_MS);
     }
     if (ClusterReplayCheck(sealPtr->replayPtr, &info, ClusterWallClockMs())
 	    != CLUSTER_REPLAY_OK) {
