@@ -11,6 +11,7 @@
 
 #include "clusterCmd.h"
 #include <stddef.h>
+#include <string.h>
 
 typedef int (ClusterSubcommand)(Cluster *clusterPtr, Tcl_Interp *interp,
 	int objc, Tcl_Obj *const objv[]);
@@ -131,6 +132,63 @@ ClusterObjCmd(
 	    objv + 2);
     Tcl_Release(clusterPtr);
     return code;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterGateObjCmd --
+ *
+ *	::cluster::hook::gate clusterName subcommand ?arg ...?
+ *
+ *	What the cluster command is in a `-interp` child: the child's alias
+ *	of the cluster's name comes here, and a hook there may use every
+ *	subcommand except those that would let a mistake in it reach the
+ *	member itself: read or change its keys (keys), change or remove the
+ *	application's hooks (hook), its channels (channel), destroy it
+ *	(destroy) or break its servers (debug).
+ *
+ * Results:
+ *	That of the subcommand, or an error {CLUSTER INTERP FORBIDDEN
+ *	subcommand}.
+ *
+ * Side effects:
+ *	Those of the subcommand.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterGateObjCmd(
+    ClientData clientData,	/* Unused. */
+    Tcl_Interp *interp,		/* The interpreter that joined. */
+    int objc,			/* Number of arguments. */
+    Tcl_Obj *const objv[])	/* gate, cluster name, subcommand, ... */
+{
+    static const char *const forbidden[] = {
+	"channel", "debug", "destroy", "hook", "keys", NULL
+    };
+    Tcl_CmdInfo info;
+    int index, i;
+
+    (void) clientData;
+    if (objc < 2 || !Tcl_GetCommandInfo(interp, Tcl_GetString(objv[1]),
+	    &info) || info.objProc != ClusterObjCmd) {
+	return ClusterError(interp, "INTERP", "GONE",
+		"the cluster of this interpreter is gone");
+    }
+    if (ClusterCmdLookup(interp, &clusterKit, objc - 1, objv + 1, &index)
+	    != TCL_OK) {
+	return TCL_ERROR;
+    }
+    for (i = 0; forbidden[i] != NULL; i++) {
+	if (strcmp(clusterCommands[index].spec.name, forbidden[i]) == 0) {
+	    return ClusterError(interp, "INTERP", "FORBIDDEN",
+		    "\"%s\" is not available to hooks in an -interp child",
+		    forbidden[i]);
+	}
+    }
+    return ClusterObjCmd(info.objClientData, interp, objc - 1, objv + 1);
 }
 
 /*

@@ -100,6 +100,9 @@ int		ClusterJoinObjCmd(ClientData clientData, Tcl_Interp *interp,
 		    int objc, Tcl_Obj *const objv[]);
 int		ClusterObjCmd(ClientData clientData, Tcl_Interp *interp,
 		    int objc, Tcl_Obj *const objv[]);
+int		ClusterGateObjCmd(ClientData clientData, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+#define CLUSTER_GATE	"::cluster::hook::gate"	/* Its name. */
 int		ClusterParseConfig(Tcl_Interp *interp, int objc,
 		    Tcl_Obj *const objv[], ClusterConfig *configPtr);
 Tcl_Obj *	ClusterConfigDict(const Cluster *clusterPtr);

@@ -130,8 +130,10 @@ JoinDeleteProc(
  *	objects they are handed (the cluster, services, queries) must be
  *	commands there too: make, or remove, the child's alias of one of
  *	them, an alias of the command of the same name in the interpreter
- *	that joined. Through them a child reaches only the cluster's
- *	objects, whose every script runs in the child again.
+ *	that joined; the cluster's goes through ClusterGateObjCmd, which
+ *	keeps keys, hooks, channels, destroy and debug from the child.
+ *	Through them a child reaches only the cluster's objects, whose
+ *	every script runs in the child again.
  *
  * Results:
  *	None.
@@ -150,6 +152,7 @@ ClusterCmdHookAlias(
     int create)			/* 1: make the alias; 0: remove it. */
 {
     Tcl_Interp *childPtr = clusterPtr->config.hookInterp;
+    Tcl_CmdInfo info;
     const char *name;
 
     if (childPtr == NULL || nameObj == NULL || Tcl_InterpDeleted(childPtr)
@@ -157,7 +160,19 @@ ClusterCmdHookAlias(
 	return;
     }
     name = Tcl_GetString(nameObj);
-    if (create) {
+    if (create && nameObj == clusterPtr->nameObj) {
+	/*
+	 * The cluster itself goes through the gate, which keeps some of
+	 * its subcommands from the child (ClusterGateObjCmd).
+	 */
+
+	if (!Tcl_GetCommandInfo(clusterPtr->interp, CLUSTER_GATE, &info)) {
+	    Tcl_CreateObjCommand(clusterPtr->interp, CLUSTER_GATE,
+		    ClusterGateObjCmd, NULL, NULL);
+	}
+	(void) Tcl_CreateAliasObj(childPtr, name, clusterPtr->interp,
+		CLUSTER_GATE, 1, &nameObj);
+    } else if (create) {
 	(void) Tcl_CreateAlias(childPtr, name, clusterPtr->interp, name, 0,
 		NULL);
     } else {
