@@ -42,7 +42,7 @@ static void		FreeInterpData(ClientData clientData,
 static void		GoodbyeExitProc(ClientData clientData);
 static void		Leave(Cluster *clusterPtr, int atExit);
 static void		LiveAdd(Cluster *clusterPtr);
-static int		MakeSid(Tcl_Interp *interp, char sid[9]);
+static void		MakeSid(char sid[9]);
 static int		SetupIdentity(Tcl_Interp *interp,
 			    Cluster *clusterPtr);
 static int		SubscribeChannels(Tcl_Interp *interp,
@@ -199,9 +199,7 @@ SetupIdentity(
     Tcl_Interp *interp,		/* For errors. */
     Cluster *clusterPtr)	/* Cluster being born. */
 {
-    if (MakeSid(interp, clusterPtr->sid) != TCL_OK) {
-	return TCL_ERROR;
-    }
+    MakeSid(clusterPtr->sid);
     if (clusterPtr->config.hidObj) {
 	const char *given = Tcl_GetString(clusterPtr->config.hidObj);
 	int i;
@@ -236,11 +234,11 @@ SetupIdentity(
  *
  * MakeSid --
  *
- *	Draw a service id: 8 characters of [A-Za-z0-9] from the system's
- *	random source, without modulo bias.
+ *	Draw a service id: 8 characters of [A-Za-z0-9] from libsodium's
+ *	random bytes, without modulo bias.
  *
  * Results:
- *	A standard Tcl result.
+ *	None.
  *
  * Side effects:
  *	Fills sid (NUL-terminated).
@@ -248,9 +246,8 @@ SetupIdentity(
  *----------------------------------------------------------------------
  */
 
-static int
+static void
 MakeSid(
-    Tcl_Interp *interp,		/* For errors. */
     char sid[9])		/* Out. */
 {
     static const char alphabet[] =
@@ -260,11 +257,7 @@ MakeSid(
 
     while (have < 8) {
 	if (used == (int) sizeof(random)) {
-	    if (ClusterpRandomBytes(random, sizeof(random)) != 0) {
-		return ClusterError(interp, "HOST", "NO_RANDOM",
-			"can't read the system's random source: %s",
-			Tcl_ErrnoMsg(errno));
-	    }
+	    (void) ClusterpRandomBytes(random, sizeof(random));
 	    used = 0;
 	}
 	if (random[used] < 248) {	/* 248 = 4 * 62. */
@@ -273,7 +266,6 @@ MakeSid(
 	used++;
     }
     sid[8] = '\0';
-    return TCL_OK;
 }
 
 /*
