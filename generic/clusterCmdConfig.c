@@ -84,6 +84,8 @@ static const JoinOption joinOptions[] = {
     {"-probewait",	KIND_INT,	FIELD(probeWaitMs), 0, 86400000},
     {"-rebuildlimit",	KIND_INT,	FIELD(rebuildLimitMs), 0, 86400000},
     {"-pinglimit",	KIND_INT,	FIELD(pingLimitMs), 0, 600000},
+    {"-maxinput",	KIND_SIZE,	FIELD(limits.maxInput), 1024,
+	0x7fffffff},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -201,6 +203,7 @@ SetDefaults(
     configPtr->limits.maxConns = CLUSTER_DEFAULT_MAX_CONNS;
     configPtr->limits.frameTimeoutMs = CLUSTER_DEFAULT_FRAME_TIMEOUT;
     configPtr->limits.maxBuffered = CLUSTER_DEFAULT_MAX_BUFFERED;
+    configPtr->limits.maxInput = CLUSTER_DEFAULT_MAX_INPUT;
     configPtr->limits.unixMode = CLUSTER_DEFAULT_UNIX_MODE;
     configPtr->maxServices = 4096;
     configPtr->newServiceRate = 500;
@@ -683,6 +686,7 @@ ClusterConfigDict(
     PUT("probewait", Tcl_NewIntObj(c->probeWaitMs));
     PUT("rebuildlimit", Tcl_NewIntObj(c->rebuildLimitMs));
     PUT("pinglimit", Tcl_NewIntObj(c->pingLimitMs));
+    PUT("maxinput", Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxInput));
 #undef PUT
     return dictObj;
 }

@@ -118,10 +118,16 @@ typedef struct ClusterNetLimits {
 				 * its queue drains below it. */
     int unixMode;		/* -u {mode M}: permissions of the u
 				 * socket file. */
+    size_t maxInput;		/* -maxinput: bytes of partial frames held
+				 * by the reassemblers of all the
+				 * connections together; over it, the
+				 * connection holding the most is cut
+				 * off. */
 } ClusterNetLimits;
 
 #define CLUSTER_DEFAULT_MAX_QUEUE	(64 * 1024 * 1024)	/* -maxqueue */
 #define CLUSTER_DEFAULT_MAX_BUFFERED	(64 * 1024 * 1024)	/* -maxbuffered */
+#define CLUSTER_DEFAULT_MAX_INPUT	(64 * 1024 * 1024)	/* -maxinput */
 #define CLUSTER_DEFAULT_UNIX_MODE	0600	/* -u {mode M} */
 #define CLUSTER_DEFAULT_MAX_CONNS	384	/* -maxconns */
 #define CLUSTER_DEFAULT_FRAME_TIMEOUT	10000	/* -frametimeout, ms */

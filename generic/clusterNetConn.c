@@ -27,7 +27,8 @@ static const char *const poolCounterNames[POOL_COUNT] = {
     "accepted", "refused", "connected", "connect_failures", "failed",
     "garbage_bytes", "bad_trailers", "bad_lengths", "oversized",
     "oversized_cutoffs", "garbage_cutoffs", "stalled", "queue_full",
-    "outgoing_refused", "buffer_full", "throttled", "unix_refused"
+    "outgoing_refused", "buffer_full", "throttled", "unix_refused",
+    "input_cutoffs"
 };
 
 /*
@@ -347,8 +348,9 @@ ClusterConnBind(
  *	The counters of a pool, for `$cluster stats`.
  *
  * Results:
- *	ClusterConnPoolStats: a new dict of open connections, queued bytes
- *	and the counters of poolCounterNames; zeros when poolPtr is NULL.
+ *	ClusterConnPoolStats: a new dict of open connections, queued bytes,
+ *	the counters of poolCounterNames and the bytes held in partial
+ *	frames (input_bytes); zeros when poolPtr is NULL.
  *
  * Side effects:
  *	After ClusterConnPoolForget nothing points to the peer.
@@ -398,6 +400,8 @@ ClusterConnPoolStats(
 	Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj(poolCounterNames[i],
 		-1), Tcl_NewWideIntObj(poolPtr ? poolPtr->counts[i] : 0));
     }
+    Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("input_bytes", -1),
+	    Tcl_NewWideIntObj(poolPtr ? (Tcl_WideInt) poolPtr->held : 0));
     return dictObj;
 }
 
@@ -440,6 +444,7 @@ ConnCreate(
     connPtr->flags = flags;
     connPtr->id = ++poolPtr->nextId;
     connPtr->progressMs = ClusterpMonotonicMs();
+    connPtr->frameStartMs = -1;
     ClusterStreamInit(&connPtr->stream,
 	    poolPtr->limitsPtr->maxFrame);
     connPtr->nextPtr = poolPtr->firstPtr;
@@ -479,6 +484,8 @@ ConnClose(
     connPtr->tailPtr = NULL;
     poolPtr->queued -= connPtr->queued;
     connPtr->queued = 0;
+    poolPtr->held -= connPtr->held;
+    connPtr->held = 0;
     ConnHarvestCounters(connPtr);
     if (connPtr->prevPtr != NULL) {
 	connPtr->prevPtr->nextPtr = connPtr->nextPtr;

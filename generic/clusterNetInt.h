@@ -34,14 +34,18 @@ typedef struct ClusterConnPool ClusterConnPool;
 /*
  * Limits and timeouts of connections. The bounds a user may change are
  * options of `cluster join` (ClusterConfig): -maxframe, -maxqueue,
- * -maxconns and -frametimeout. What one connection may hold:
+ * -maxconns, -frametimeout, -maxbuffered and -maxinput. What one
+ * connection may hold:
  *
  * - input: every read is handed to the reassembler and drained at once
  *   (ConnReadable), which then holds at most one incomplete frame, so
  *   the buffer stays within -maxframe + CLUSTER_FRAME_OVERHEAD +
  *   CONN_READ_CHUNK bytes. A frame announcing more than -maxframe, or
  *   more than -maxframe bytes of garbage since the last whole frame,
- *   cuts the connection off (clusterNetLimits.c);
+ *   cuts the connection off (clusterNetLimits.c). All the connections
+ *   together hold at most -maxinput bytes of partial frames, plus the
+ *   read just made: over it, the one holding the most is cut off
+ *   (ConnCheckBudget);
  * - output: at most -maxqueue unwritten bytes (ConnQueue), and at most
  *   -maxbuffered on all the connections of the pool together. A
  *   connection whose queue holds more than its share of -maxbuffered
@@ -51,7 +55,9 @@ typedef struct ClusterConnPool ClusterConnPool;
  *   ConnResume). So a peer that asks and never reads pins at most its
  *   share, plus one answer;
  * - time: a connection making no progress towards a frame for
- *   -frametimeout ms is cut off (ConnNoteInput, ConnTimeoutProc);
+ *   -frametimeout ms, or holding part of a frame for more than
+ *   CONN_FRAME_LIFETIME times -frametimeout, is cut off (ConnNoteInput,
+ *   ConnTimeoutProc);
  * - count: -maxconns accepted ones, and as many outgoing ones.
  */
 
@@ -63,6 +69,9 @@ typedef struct ClusterConnPool ClusterConnPool;
 #define CONN_IDLE_CLOSE_MS	2000	/* An accepted connection whose last
 					 * payload lacked keepalive closes
 					 * after this long without input. */
+#define CONN_FRAME_LIFETIME	4	/* A partial frame must be whole
+					 * within this many -frametimeout
+					 * of its first byte. */
 #define CONN_REUSE_MS		1000	/* An outgoing one whose last payload
 					 * lacked keepalive is reused only
 					 * this long: then its peer may be
@@ -97,7 +106,8 @@ typedef struct ClusterConnPool ClusterConnPool;
  * POOL_THROTTLED (a connection no longer read from for holding more than
  * its share of it). POOL_UNIX_REFUSED counts u connections not made, or
  * dropped, because the socket was not ours (ClusterpUnixCheckFile,
- * ClusterpUnixPeerIsUs).
+ * ClusterpUnixPeerIsUs). POOL_CUT_INPUT counts connections cut off
+ * because the partial frames of all of them went over -maxinput.
  */
 
 enum PoolCounter {
@@ -105,7 +115,7 @@ enum PoolCounter {
     POOL_FAILED, POOL_GARBAGE, POOL_BAD_TRAILERS, POOL_BAD_LENGTHS,
     POOL_OVERSIZED, POOL_CUT_OVERSIZED, POOL_CUT_GARBAGE, POOL_STALLED,
     POOL_QUEUE_FULL, POOL_OUTGOING_REFUSED, POOL_BUFFER_FULL,
-    POOL_THROTTLED, POOL_UNIX_REFUSED, POOL_COUNT
+    POOL_THROTTLED, POOL_UNIX_REFUSED, POOL_CUT_INPUT, POOL_COUNT
 };
 
 /*
@@ -153,6 +163,10 @@ struct ClusterConn {
 				 * whole frame. */
     uint64_t garbageMark;	/* stream.garbageBytes at the last whole
 				 * frame. */
+    Tcl_WideInt frameStartMs;	/* Monotonic ms when the partial frame
+				 * now held began, or -1 when none is. */
+    size_t held;		/* Bytes of stream counted in the pool's
+				 * held (ConnCheckBudget). */
     Tcl_TimerToken timer;	/* The one timer of the connection, or
 				 * NULL: it serves the connect timeout, the
 				 * idle close and the frame timeout, and is
@@ -173,6 +187,8 @@ struct ClusterConnPool {
     int numOpen;		/* Connections in the list. */
     int numAccepted;		/* How many of them were accepted. */
     size_t queued;		/* Unwritten bytes, all connections. */
+    size_t held;		/* Bytes held by their reassemblers, as
+				 * last counted (ClusterConn.held). */
     Tcl_WideInt counts[POOL_COUNT];	/* Counters since join. */
 };
 

@@ -22,7 +22,16 @@
  *	  is a whole frame, or more bytes of the frame in progress than
  *	  were ever buffered since the last whole one: bytes skipped as
  *	  garbage, or a frame dropped and begun again, do not count, so a
- *	  peer cannot hold a connection by trickling noise.
+ *	  peer cannot hold a connection by trickling noise;
+ *	- holds part of a frame for CONN_FRAME_LIFETIME times -frametimeout
+ *	  ms (stalled too): a peer adding a byte now and then makes
+ *	  progress, but cannot keep a partial frame, and its memory, for
+ *	  ever;
+ *	- holds the most bytes of partial frames when those of all the
+ *	  connections together go over -maxinput (input_cutoffs): each
+ *	  connection may hold up to -maxframe, but not all of them at
+ *	  once. The biggest holder is the likely attacker, and cutting it
+ *	  frees the most; a frame that has just begun is spared.
  *
  *	The timer serves the connect timeout and the idle close of the
  *	keepalive rule (clusterNetConnIO.c) as well as the frame timeout. It
@@ -44,9 +53,11 @@
  */
 
 static int		ConnAwaiting(const ClusterConn *connPtr);
+static int		ConnCheckBudget(ClusterConn *connPtr);
 static void		ConnCutOff(ClusterConn *connPtr, int counter,
 			    const char *reason);
 static Tcl_WideInt	ConnDeadline(const ClusterConn *connPtr);
+static Tcl_WideInt	ConnFrameDue(const ClusterConn *connPtr);
 
 /*
  *----------------------------------------------------------------------
@@ -57,7 +68,9 @@ static Tcl_WideInt	ConnDeadline(const ClusterConn *connPtr);
  *	bounds on input: no frame over -maxframe, and no more than
  *	-maxframe bytes of garbage since the last whole frame. Called
  *	before each whole frame is delivered (gotFrame 1: the frame then
- *	becomes the last whole one) and after the reassembler is drained.
+ *	becomes the last whole one) and after the reassembler is drained
+ *	(gotFrame 0: then what it holds is counted against -maxinput,
+ *	ConnCheckBudget).
  *
  * Results:
  *	TCL_OK, or TCL_ERROR when the connection was cut off.
@@ -89,8 +102,63 @@ ConnCheckInput(
     }
     if (gotFrame) {
 	connPtr->garbageMark = streamPtr->garbageBytes;
+	return TCL_OK;
     }
-    return TCL_OK;
+    return ConnCheckBudget(connPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ConnCheckBudget --
+ *
+ *	Count what the reassembler of a connection holds now in the pool's
+ *	total, and while that total is over -maxinput, cut off the
+ *	connection holding the most (this one, or another). So the
+ *	reassemblers together hold at most -maxinput plus the last read.
+ *
+ * Results:
+ *	TCL_OK, or TCL_ERROR when this connection was cut off, or closed
+ *	by the owner while another one was.
+ *
+ * Side effects:
+ *	Updates the pool's held bytes; may close connections and call the
+ *	owner (ConnFail).
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ConnCheckBudget(
+    ClusterConn *connPtr)	/* Connection (preserved), just drained. */
+{
+    ClusterConnPool *poolPtr = connPtr->poolPtr;
+    ClusterConn *victimPtr, *scanPtr;
+    size_t held = ClusterStreamBuffered(&connPtr->stream);
+
+    poolPtr->held = poolPtr->held - connPtr->held + held;
+    connPtr->held = held;
+
+    /*
+     * The owner, called by a cut, may close this connection and even the
+     * pool: look at the pool again each time.
+     */
+
+    while (!(connPtr->flags & CONN_CLOSED) && (poolPtr = connPtr->poolPtr,
+	    poolPtr->held > poolPtr->limitsPtr->maxInput)) {
+	victimPtr = poolPtr->firstPtr;
+	for (scanPtr = victimPtr; scanPtr != NULL;
+		scanPtr = scanPtr->nextPtr) {
+	    if (scanPtr->held > victimPtr->held) {
+		victimPtr = scanPtr;
+	    }
+	}
+	Tcl_Preserve(victimPtr);
+	ConnCutOff(victimPtr, POOL_CUT_INPUT,
+		"cut off: partial frames over -maxinput");
+	Tcl_Release(victimPtr);
+    }
+    return (connPtr->flags & CONN_CLOSED) ? TCL_ERROR : TCL_OK;
 }
 
 /*
@@ -100,14 +168,16 @@ ConnCheckInput(
  *
  *	After a read has been delivered: note progress towards a frame
  *	(see the top of this file). While no frame is owed the clock is
- *	kept at now, so that it starts when one becomes owed.
+ *	kept at now, so that it starts when one becomes owed. Note when
+ *	the partial frame held now began: at this read if none was held,
+ *	or a whole frame was found since.
  *
  * Results:
  *	None.
  *
  * Side effects:
- *	Updates progressMs, framesMark and partialMark. The caller arms
- *	the timer (ConnArmTimer) once per event, not per read.
+ *	Updates progressMs, framesMark, partialMark and frameStartMs. The
+ *	caller arms the timer (ConnArmTimer) once per event, not per read.
  *
  *----------------------------------------------------------------------
  */
@@ -117,11 +187,18 @@ ConnNoteInput(
     ClusterConn *connPtr)	/* Connection just read from. */
 {
     size_t buffered = ClusterStreamBuffered(&connPtr->stream);
+    Tcl_WideInt now = ClusterpMonotonicMs();
 
+    if (buffered == 0) {
+	connPtr->frameStartMs = -1;
+    } else if (connPtr->frameStartMs < 0
+	    || connPtr->stream.frames != connPtr->framesMark) {
+	connPtr->frameStartMs = now;
+    }
     if (!ConnAwaiting(connPtr)
 	    || connPtr->stream.frames != connPtr->framesMark
 	    || buffered > connPtr->partialMark) {
-	connPtr->progressMs = ClusterpMonotonicMs();
+	connPtr->progressMs = now;
 	connPtr->framesMark = connPtr->stream.frames;
 	connPtr->partialMark = buffered;
     }
@@ -130,18 +207,20 @@ ConnNoteInput(
 /*
  *----------------------------------------------------------------------
  *
- * ConnAwaiting, ConnDeadline --
+ * ConnAwaiting, ConnDeadline, ConnFrameDue --
  *
  *	Whether a connection owes a frame: it is open, not connecting, not
  *	handing packets to the owner (nothing is read meanwhile), and holds
  *	part of a frame or was accepted and has sent no whole frame yet.
  *	The earliest deadline of a connection: the end of its pending
  *	connect, of the idle wait of a closing connection, or of the frame
- *	it owes.
+ *	it owes. When the frame it owes is due: -frametimeout after the
+ *	last progress, or CONN_FRAME_LIFETIME times that after the partial
+ *	frame began, whichever comes first.
  *
  * Results:
  *	ConnAwaiting: 1 or 0. ConnDeadline: monotonic ms, or -1 when no
- *	deadline applies.
+ *	deadline applies. ConnFrameDue: monotonic ms.
  *
  * Side effects:
  *	None.
@@ -177,13 +256,26 @@ ConnDeadline(
 	when = connPtr->closeMs;
     }
     if (ConnAwaiting(connPtr)) {
-	frameMs = connPtr->progressMs
-		+ connPtr->poolPtr->limitsPtr->frameTimeoutMs;
+	frameMs = ConnFrameDue(connPtr);
 	if (when < 0 || frameMs < when) {
 	    when = frameMs;
 	}
     }
     return when;
+}
+
+static Tcl_WideInt
+ConnFrameDue(
+    const ClusterConn *connPtr)	/* Connection of interest, open. */
+{
+    Tcl_WideInt timeoutMs = connPtr->poolPtr->limitsPtr->frameTimeoutMs;
+    Tcl_WideInt due = connPtr->progressMs + timeoutMs;
+
+    if (connPtr->frameStartMs >= 0 && connPtr->frameStartMs
+	    + CONN_FRAME_LIFETIME * timeoutMs < due) {
+	due = connPtr->frameStartMs + CONN_FRAME_LIFETIME * timeoutMs;
+    }
+    return due;
 }
 
 /*
@@ -239,10 +331,11 @@ ConnArmTimer(
  *	The timer of a connection. A connect pending for -connecttimeout
  *	ms fails. A closing connection idle for CONN_IDLE_CLOSE_MS reads
  *	what may have just arrived (new payloads cancel the close), else
- *	closes (ConnDecide). A connection owing a frame with no progress
- *	for -frametimeout ms also reads first (the loop may have been busy
- *	elsewhere), and is cut off if that brought no progress. Then the
- *	timer is armed for the next deadline.
+ *	closes (ConnDecide). A connection whose frame is due (no progress
+ *	for -frametimeout ms, or a partial frame older than
+ *	CONN_FRAME_LIFETIME times that, ConnFrameDue) also reads first (the
+ *	loop may have been busy elsewhere), and is cut off if the frame is
+ *	still due. Then the timer is armed for the next deadline.
  *
  * Results:
  *	None.
@@ -258,7 +351,6 @@ ConnTimeoutProc(
     ClientData clientData)	/* The ClusterConn. */
 {
     ClusterConn *connPtr = clientData;
-    int frameTimeoutMs = connPtr->poolPtr->limitsPtr->frameTimeoutMs;
     Tcl_WideInt now = ClusterpMonotonicMs();
 
     connPtr->timer = NULL;
@@ -277,14 +369,12 @@ ConnTimeoutProc(
 	ConnReadable(connPtr);
     }
     if (!(connPtr->flags & CONN_CLOSED)
-	    && ConnAwaiting(connPtr)
-	    && now - connPtr->progressMs >= frameTimeoutMs) {
+	    && ConnAwaiting(connPtr) && now >= ConnFrameDue(connPtr)) {
 	ConnReadable(connPtr);
-	if (!(connPtr->flags & CONN_CLOSED)
-		&& ConnAwaiting(connPtr) && ClusterpMonotonicMs()
-		- connPtr->progressMs >= frameTimeoutMs) {
+	if (!(connPtr->flags & CONN_CLOSED) && ConnAwaiting(connPtr)
+		&& ClusterpMonotonicMs() >= ConnFrameDue(connPtr)) {
 	    ConnCutOff(connPtr, POOL_STALLED,
-		    "cut off: no progress within -frametimeout");
+		    "cut off: frame not finished in time (-frametimeout)");
 	}
     }
 
