@@ -62,6 +62,7 @@
  */
 
 static int		MakeSocketDir(ClusterErr *errPtr, const char *path);
+static const char *	UnsafeDir(const struct stat *statPtr);
 static int		PrepareStream(int fd, int isTcp);
 static int		StartConnect(int family, int noDelay,
 			    const struct sockaddr *addrPtr,
@@ -231,10 +232,10 @@ UnixAddress(
  *
  *	Make sure the directory of a socket file exists, creating it and
  *	any missing parent with mode 0700 (only this user may enter), like
- *	`file mkdir`. A directory that exists is used as it is, unless
- *	another user than root or us owns it, or others may write to it
- *	without the sticky bit (as in /tmp): they could then replace our
- *	socket file.
+ *	`file mkdir`. A directory that exists is used as it is, unless it
+ *	or one on its path is unsafe (UnsafeDir): another user than root
+ *	or us owns it, or others may write to it without the sticky bit
+ *	(as /tmp has); they could then replace our socket file.
  *
  * Results:
  *	A standard Tcl result.
@@ -265,7 +266,16 @@ MakeSocketDir(
     }
     memcpy(dir, path, length);
     dir[length] = '\0';
+
+    /*
+     * Every directory on the way must be safe, checked before the next
+     * one is made in it: whoever may rename an entry of one of them could
+     * swap the socket's directory.
+     */
+
     for (i = 1; i <= length; i++) {
+	const char *why;
+
 	if (dir[i] != '/' && dir[i] != '\0') {
 	    continue;
 	}
@@ -277,25 +287,55 @@ MakeSocketDir(
 		    "can't create directory \"%s\" for unix socket \"%s\": %s",
 		    dir, path, Tcl_ErrnoMsg(errno));
 	}
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+	    return ClusterErrSet(errPtr, "SOCKET", "MKDIR",
+		    "can't use \"%s\" as a directory of unix socket \"%s\":"
+		    " not a directory", dir, path);
+	}
+	why = UnsafeDir(&st);
+	if (why != NULL) {
+	    return ClusterErrSet(errPtr, "SOCKET", "UNSAFE_DIR",
+		    "can't listen on unix socket \"%s\": directory \"%s\" on"
+		    " its path is %s; use a directory of your own", path,
+		    dir, why);
+	}
 	if (i < length) {
 	    dir[i] = '/';
 	}
     }
-    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-	return ClusterErrSet(errPtr, "SOCKET", "MKDIR",
-		"can't use \"%s\" as the directory of unix socket \"%s\": not"
-		" a directory", dir, path);
-    }
-    if ((st.st_uid != geteuid() && st.st_uid != 0)
-	    || ((st.st_mode & (S_IWGRP | S_IWOTH))
-		&& !(st.st_mode & S_ISVTX))) {
-	return ClusterErrSet(errPtr, "SOCKET", "UNSAFE_DIR",
-		"can't listen on unix socket \"%s\": its directory \"%s\" is"
-		" %s; use a directory of your own", path, dir,
-		(st.st_uid != geteuid() && st.st_uid != 0)
-		? "owned by another user" : "writable by others");
-    }
     return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * UnsafeDir --
+ *
+ *	Whether another user than root or us could change a directory's
+ *	entries: it is theirs, or others may write to it without the
+ *	sticky bit (as /tmp has).
+ *
+ * Results:
+ *	NULL when safe, else why not.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static const char *
+UnsafeDir(
+    const struct stat *statPtr)	/* The directory's status. */
+{
+    if (statPtr->st_uid != geteuid() && statPtr->st_uid != 0) {
+	return "owned by another user";
+    }
+    if ((statPtr->st_mode & (S_IWGRP | S_IWOTH))
+	    && !(statPtr->st_mode & S_ISVTX)) {
+	return "writable by others";
+    }
+    return NULL;
 }
 
 /*
