@@ -357,27 +357,31 @@ proc ::th::WriteBoot {} {
 
 # th::child --
 #
-#	Starts a child process. Returns its pipe.
+#	Starts a child process. Returns its pipe. A prefix, if given, is
+#	the command that runs the tclsh (e.g. `ip netns exec HOST`, which
+#	execs it: the pipe's pid is still the tclsh's).
 
-proc ::th::child {} {
+proc ::th::child {{prefix {}}} {
     variable bootFile
     if {![file exists $bootFile]} {
 	WriteBoot
     }
-    return [Spawn $bootFile events ::th::ChildReadable]
+    return [Spawn $bootFile events ::th::ChildReadable $prefix]
 }
 
 # th::Spawn --
 #
 #	Starts a tclsh child on a script file, its output collected in the
 #	namespace array $buffer by the readable handler; remembered for
-#	th::cleanup. Returns its pipe.
+#	th::cleanup. Returns its pipe. The tclsh is run through $prefix,
+#	if any.
 
-proc ::th::Spawn {file buffer readable} {
+proc ::th::Spawn {file buffer readable {prefix {}}} {
     variable children
     variable dead
     variable $buffer
-    set chan [open |[list [info nameofexecutable] $file 2>@stderr] r+]
+    set chan [open |[list {*}$prefix [info nameofexecutable] $file \
+	    2>@stderr] r+]
     fconfigure $chan -buffering line -blocking 0 -translation lf
     set ${buffer}($chan) {}
     set dead($chan) 0
