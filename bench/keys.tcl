@@ -87,39 +87,6 @@ foreach kind {plain keyed} p [list $port [expr {$port + 1}]] \
     set service($kind) [lindex [$cc resolve answerer] 0]
 }
 
-proc answered {event} {
-    lassign $event e q
-    switch -- $e {
-	response {set ::answer [$q result]}
-	done {set ::finished 1}
-	timeout - error {set ::failed $e}
-    }
-}
-
-# measure --
-#
-#	N sequential queries of member $c over one protocol; the list of
-#	round trips in microseconds.
-
-proc measure {c proto n} {
-    set times {}
-    for {set i 0} {$i < $n} {incr i} {
-	set ::finished 0
-	set t0 [clock microseconds]
-	$c query -resolve answerer -protocols $proto -timeout 5000 \
-		-query $i -command answered
-	while {!$::finished} {
-	    vwait ::finished
-	}
-	set t1 [clock microseconds]
-	if {[info exists ::failed] || $::answer ne $i} {
-	    bench::fail "query $i of $c over $proto failed"
-	}
-	lappend times [expr {$t1 - $t0}]
-    }
-    return $times
-}
-
 # run --
 #
 #	Send $total events of $data from member $kind over $proto, $batch
@@ -156,7 +123,7 @@ puts "keys: [bench::machine], $count sequential queries per protocol and\
 	kind, $bigCount events of 1 MB"
 foreach proto {u t} {
     foreach kind {plain keyed} {
-	measure $c($kind) $proto $warmup
+	bench::queryTimes $c($kind) $proto $warmup
 	set times($proto,$kind) {}
     }
 }
@@ -166,7 +133,7 @@ for {set b 0} {$b < $blocks} {incr b} {
     foreach proto {u t} {
 	foreach kind {plain keyed} {
 	    lappend times($proto,$kind) \
-		    {*}[measure $c($kind) $proto $perBlock]
+		    {*}[bench::queryTimes $c($kind) $proto $perBlock]
 	}
     }
 }

@@ -62,48 +62,6 @@ bench::expect $answerer ready
 
 lassign [bench::joinAndFind $port asker $base answerer] c service
 
-proc answered {event} {
-    lassign $event e q
-    switch -- $e {
-	response {
-	    set ::answer [$q result]
-	}
-	done {
-	    set ::finished 1
-	}
-	timeout - error {
-	    set ::failed $e
-	}
-    }
-}
-
-# measure --
-#
-#	N sequential queries over one protocol; the list of round trips in
-#	microseconds.
-
-proc measure {c proto n} {
-    set times {}
-    for {set i 0} {$i < $n} {incr i} {
-	set ::finished 0
-	set t0 [clock microseconds]
-	$c query -resolve answerer -protocols $proto -timeout 5000 \
-		-query $i -command answered
-	while {!$::finished} {
-	    vwait ::finished
-	}
-	set t1 [clock microseconds]
-	if {[info exists ::failed]} {
-	    bench::fail "query $i over $proto: $::failed"
-	}
-	if {$::answer ne $i} {
-	    bench::fail "query $i over $proto: wrong answer \"$::answer\""
-	}
-	lappend times [expr {$t1 - $t0}]
-    }
-    return $times
-}
-
 # The plain Tcl echo over TCP: the child echoes lines; we send lines of
 # the query packet's size and wait for each echo in the event loop.
 set echo [bench::child {
@@ -163,7 +121,7 @@ proc echoes {message n} {
 puts "roundtrip: [bench::machine], $count sequential queries per protocol"
 foreach proto {u t c} {
     set before [dict get [$c stats] $proto]
-    measure $c $proto $warmup
+    bench::queryTimes $c $proto $warmup
     set after [dict get [$c stats] $proto]
     if {[dict get $after packets_out] - [dict get $before packets_out]
 	    < $warmup} {
@@ -186,7 +144,7 @@ set blocks 5
 set perBlock [expr {max(1, $count / $blocks)}]
 for {set b 0} {$b < $blocks} {incr b} {
     foreach {proto transport} {u unix t tcp c mcast} {
-	lappend times($proto) {*}[measure $c $proto $perBlock]
+	lappend times($proto) {*}[bench::queryTimes $c $proto $perBlock]
 	set fl [bench::runFloor pingpong $transport $packetSize $perBlock \
 		10 raw]
 	if {[dict exists $fl times]} {

@@ -59,6 +59,51 @@ proc ::bench::wait {cond ms} {
     return 1
 }
 
+# bench::queryTimes --
+#
+#	N sequential queries of member $c to the service tagged `answerer`,
+#	which answers with what it was asked, over one protocol: each waits
+#	for the previous one's `done`. The list of round trips in
+#	microseconds; a failed or wrong answer ends the benchmark.
+
+proc ::bench::queryTimes {c proto n} {
+    variable finished
+    variable answer
+    variable failed
+    set times {}
+    for {set i 0} {$i < $n} {incr i} {
+	set finished 0
+	set t0 [clock microseconds]
+	$c query -resolve answerer -protocols $proto -timeout 5000 \
+		-query $i -command ::bench::Answered
+	while {!$finished} {
+	    vwait ::bench::finished
+	}
+	set t1 [clock microseconds]
+	if {[info exists failed]} {
+	    fail "query $i of $c over $proto: $failed"
+	}
+	if {$answer ne $i} {
+	    fail "query $i of $c over $proto: wrong answer \"$answer\""
+	}
+	lappend times [expr {$t1 - $t0}]
+    }
+    return $times
+}
+
+# bench::Answered --
+#
+#	The -command of the queries of bench::queryTimes.
+
+proc ::bench::Answered {event} {
+    lassign $event e q
+    switch -- $e {
+	response {set ::bench::answer [$q result]}
+	done {set ::bench::finished 1}
+	timeout - error {set ::bench::failed $e}
+    }
+}
+
 # bench::fail --
 #
 #	Give up on the benchmark with a message (exit status 1). The
