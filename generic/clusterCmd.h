@@ -84,7 +84,7 @@ int		ClusterPacketOpenCmd(ClusterPacketData *dataPtr,
 		    Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
 /*
- * Keys in their text form (clusterCmdSeal.c).
+ * Keys in their text form (clusterCmdKeys.c).
  */
 
 int		ClusterGetKeyFromObj(Tcl_Interp *interp, Tcl_Obj *objPtr,

@@ -12,8 +12,6 @@
 
 #include "clusterCmd.h"
 
-static int		GetKeyFromObj(Tcl_Interp *interp, Tcl_Obj *objPtr,
-			    ClusterKey *keyPtr);
 static Tcl_Obj *	NewKeyObj(const ClusterKey *keyPtr);
 
 /*
@@ -109,7 +107,7 @@ ClusterKeysCmd(
     }
     if (ClusterCmdGetIndex(interp, objv[0], actions, sizeof(char *),
 	    "keys action", &index) != TCL_OK
-	    || GetKeyFromObj(interp, objv[1], &key) != TCL_OK) {
+	    || ClusterGetKeyFromObj(interp, objv[1], "key", &key) != TCL_OK) {
 	return TCL_ERROR;
     }
     switch (index) {
@@ -133,14 +131,15 @@ ClusterKeysCmd(
 /*
  *----------------------------------------------------------------------
  *
- * GetKeyFromObj, NewKeyObj --
+ * ClusterGetKeyFromObj, NewKeyObj --
  *
- *	A key from its base64 form (never echoed in an error); the base64
+ *	A key from its base64 form, as `cluster keygen` makes it (never
+ *	echoed in an error), for every command that takes keys; the base64
  *	form of a key.
  *
  * Results:
- *	GetKeyFromObj: a standard Tcl result, {CLUSTER INVALID_ARGS key}
- *	on error. NewKeyObj: a new string object.
+ *	ClusterGetKeyFromObj: a standard Tcl result, {CLUSTER INVALID_ARGS
+ *	detail} on error. NewKeyObj: a new string object.
  *
  * Side effects:
  *	None.
@@ -148,10 +147,11 @@ ClusterKeysCmd(
  *----------------------------------------------------------------------
  */
 
-static int
-GetKeyFromObj(
-    Tcl_Interp *interp,		/* For errors. */
+int
+ClusterGetKeyFromObj(
+    Tcl_Interp *interp,		/* For errors, or NULL. */
     Tcl_Obj *objPtr,		/* Base64 of 32 bytes. */
+    const char *detail,		/* Last element of the errorcode. */
     ClusterKey *keyPtr)		/* Out. */
 {
     int length;
@@ -159,7 +159,7 @@ GetKeyFromObj(
 
     if (ClusterKeyFromBase64(keyPtr, text, (size_t) length) != 0) {
 	ClusterKeyWipe(keyPtr);
-	return ClusterError(interp, "INVALID_ARGS", "key",
+	return ClusterError(interp, "INVALID_ARGS", detail,
 		"bad key: must be the base64 of 32 bytes (44 characters,"
 		" as \"cluster keygen\" makes)");
     }

@@ -3,8 +3,7 @@
  *
  *	`cluster packet seal` and `cluster packet open`: sealed frames
  *	(clusterCodecSeal.c) seen from Tcl, for tools, tests and the codec
- *	benchmark; and the reading of a key from its text form, which the
- *	options and commands that take keys share.
+ *	benchmark.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -22,41 +21,6 @@ static const char *const sealOptions[] = {
 enum { SEAL_LANE, SEAL_MS, SEAL_SENDER, SEAL_SEQ };
 
 static Tcl_Obj *	InfoDict(const ClusterSealInfo *infoPtr);
-
-/*
- *----------------------------------------------------------------------
- *
- * ClusterGetKeyFromObj --
- *
- *	Read a key: standard base64 of 32 bytes, as `cluster keygen` makes.
- *
- * Results:
- *	A standard Tcl result; the error says what a key must be, with the
- *	errorcode {CLUSTER INVALID_ARGS detail}.
- *
- * Side effects:
- *	Fills *keyPtr.
- *
- *----------------------------------------------------------------------
- */
-
-int
-ClusterGetKeyFromObj(
-    Tcl_Interp *interp,		/* For errors, or NULL. */
-    Tcl_Obj *objPtr,		/* Key as text. */
-    const char *detail,		/* Last element of the errorcode. */
-    ClusterKey *keyPtr)		/* Filled. */
-{
-    Tcl_Size length;
-    const char *text = Tcl_GetStringFromObj(objPtr, &length);
-
-    if (ClusterKeyFromBase64(keyPtr, text, (size_t) length) != 0) {
-	return ClusterError(interp, "INVALID_ARGS", detail,
-		"bad key \"%.60s\": must be base64 of 32 bytes, as"
-		" \"cluster keygen\" makes", text);
-    }
-    return TCL_OK;
-}
 
 /*
  *----------------------------------------------------------------------
