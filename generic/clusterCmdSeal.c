@@ -64,7 +64,7 @@ ClusterPacketSealCmd(
     if (ClusterGetKeyFromObj(interp, objv[2], "KEY", &key) != TCL_OK) {
 	return TCL_ERROR;
     }
-    ClusterRandomBytes(&info.sender, sizeof(info.sender));
+    ClusterpRandomBytes(&info.sender, sizeof(info.sender));
     info.lane = 0;
     info.seq = 1;
     Tcl_GetTime(&now);

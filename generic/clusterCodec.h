@@ -292,8 +292,6 @@ typedef enum ClusterOpenResult {
 } ClusterOpenResult;
 
 int		ClusterSealInit(void);	/* sodium_init; 0 on success. */
-void		ClusterRandomBytes(void *buf, size_t length);
-				/* Unpredictable bytes (libsodium). */
 void		ClusterKeyFromBytes(ClusterKey *keyPtr,
 		    const unsigned char bytes[CLUSTER_KEY_BYTES]);
 void		ClusterKeyGenerate(ClusterKey *keyPtr);

@@ -39,13 +39,13 @@ static uint64_t		GetBig(const unsigned char *p, int bytes);
 /*
  *----------------------------------------------------------------------
  *
- * ClusterSealInit, ClusterRandomBytes --
+ * ClusterSealInit --
  *
  *	Initialise libsodium (safe to call more than once, from any
- *	thread); fill a buffer with unpredictable bytes.
+ *	thread).
  *
  * Results:
- *	ClusterSealInit: 0 on success, -1 when libsodium cannot be used.
+ *	0 on success, -1 when libsodium cannot be used.
  *
  * Side effects:
  *	None beyond libsodium's own.
@@ -57,14 +57,6 @@ int
 ClusterSealInit(void)
 {
     return (sodium_init() < 0) ? -1 : 0;
-}
-
-void
-ClusterRandomBytes(
-    void *buf,			/* Where to write. */
-    size_t length)		/* How many bytes. */
-{
-    randombytes_buf(buf, length);
 }
 
 /*

@@ -257,7 +257,7 @@ MakeSid(
 
     while (have < 8) {
 	if (used == (int) sizeof(random)) {
-	    (void) ClusterpRandomBytes(random, sizeof(random));
+	    ClusterpRandomBytes(random, sizeof(random));
 	    used = 0;
 	}
 	if (random[used] < 248) {	/* 248 = 4 * 62. */

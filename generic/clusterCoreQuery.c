@@ -126,7 +126,7 @@ NewQueryId(
     char hex[2 * sizeof(random) + 1];
     size_t i;
 
-    ClusterRandomBytes(random, sizeof(random));
+    ClusterpRandomBytes(random, sizeof(random));
     for (i = 0; i < sizeof(random); i++) {
 	snprintf(hex + 2 * i, 3, "%02x", random[i]);
     }

@@ -69,10 +69,10 @@ ClusterKeysAdopt(
     sealPtr->keyed = (configPtr->numKeys > 0);
     configPtr->keys = NULL;
     configPtr->numKeys = 0;
-    ClusterRandomBytes(&sealPtr->sender, sizeof(sealPtr->sender));
+    ClusterpRandomBytes(&sealPtr->sender, sizeof(sealPtr->sender));
     sealPtr->bornMs = ClusterWallClockMs();
     do {
-	ClusterRandomBytes(&sealPtr->replyLane, sizeof(sealPtr->replyLane));
+	ClusterpRandomBytes(&sealPtr->replyLane, sizeof(sealPtr->replyLane));
     } while (sealPtr->replyLane == 0);
     ClusterBufInit(&sealPtr->sealBuf);
     ClusterBufInit(&sealPtr->openBuf);
@@ -476,7 +476,7 @@ ClusterServiceLane(
     ClusterService *servicePtr)	/* Service to reach. */
 {
     while (servicePtr->sealLane == 0) {
-	ClusterRandomBytes(&servicePtr->sealLane,
+	ClusterpRandomBytes(&servicePtr->sealLane,
 		sizeof(servicePtr->sealLane));
     }
     return servicePtr->sealLane;

@@ -87,7 +87,7 @@ Tcl_WideInt	ClusterpMonotonicMs(void);
  * Identities and addresses (unix/clusterUnixHost.c, macosx/).
  */
 
-int		ClusterpRandomBytes(unsigned char *bytes, size_t length);
+void		ClusterpRandomBytes(void *bytes, size_t length);
 int		ClusterpHostId(char hid[CLUSTER_HID_STRLEN]);
 int		ClusterpLocalAddresses(ClusterIfAddr *addrs, int maxAddrs);
 int		ClusterpInterfaceAddress(const char *nameOrAddress,

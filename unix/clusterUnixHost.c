@@ -102,10 +102,10 @@ static int		MachineIdMac(unsigned char *mac);
  *
  *	Fill a buffer with unpredictable bytes, from libsodium
  *	(randombytes_buf: getrandom() on Linux, arc4random_buf() on macOS
- *	and the BSDs).
+ *	and the BSDs). Every layer draws its random bytes here.
  *
  * Results:
- *	0.
+ *	None.
  *
  * Side effects:
  *	None.
@@ -113,13 +113,12 @@ static int		MachineIdMac(unsigned char *mac);
  *----------------------------------------------------------------------
  */
 
-int
+void
 ClusterpRandomBytes(
-    unsigned char *bytes,	/* Where to put the bytes. */
+    void *bytes,		/* Where to put the bytes. */
     size_t length)		/* How many bytes are wanted. */
 {
     randombytes_buf(bytes, length);
-    return 0;
 }
 
 /*
