@@ -123,6 +123,11 @@ typedef struct ClusterNetLimits {
 				 * connections together; over it, the
 				 * connection holding the most is cut
 				 * off. */
+    int maxNested;		/* -maxnested: payloads of one connection
+				 * handled at once, each in the event loop
+				 * a hook of the one before runs; at it,
+				 * the connection is not read until one
+				 * returns. */
 } ClusterNetLimits;
 
 #define CLUSTER_DEFAULT_MAX_QUEUE	(64 * 1024 * 1024)	/* -maxqueue */
@@ -131,6 +136,7 @@ typedef struct ClusterNetLimits {
 #define CLUSTER_DEFAULT_UNIX_MODE	0600	/* -u {mode M} */
 #define CLUSTER_DEFAULT_MAX_CONNS	384	/* -maxconns */
 #define CLUSTER_DEFAULT_FRAME_TIMEOUT	10000	/* -frametimeout, ms */
+#define CLUSTER_DEFAULT_MAX_NESTED	16	/* -maxnested */
 
 /*
  * The owner's view of one peer: what the transport keeps for it.

@@ -7,8 +7,9 @@
  *	to peers, closing them, and their counters. Traffic on an open
  *	connection (write queues, reading and reassembly, delivery to the
  *	core, the keepalive rule of doc/protocol.md section 4, the event callbacks)
- *	lives in clusterNetConnIO.c; the declarations the two files share, and
- *	the lifetimes of a connection, in clusterNetInt.h. The servers that
+ *	lives in clusterNetConnIO.c and clusterNetConnRead.c; the
+ *	declarations the files share, and the lifetimes of a connection, in
+ *	clusterNetInt.h. The servers that
  *	accept connections, and the choice of where to connect, live in
  *	clusterNetStream.c.
  *
@@ -28,7 +29,7 @@ static const char *const poolCounterNames[POOL_COUNT] = {
     "garbage_bytes", "bad_trailers", "bad_lengths", "oversized",
     "oversized_cutoffs", "garbage_cutoffs", "stalled", "queue_full",
     "outgoing_refused", "buffer_full", "throttled", "unix_refused",
-    "input_cutoffs"
+    "input_cutoffs", "nested_full"
 };
 
 /*
@@ -288,8 +289,9 @@ ClusterConnUsable(
  * Results:
  *	As above; the name is a new object. ClusterConnBind returns 1 when
  *	the connection is (already) tied to the peer, 0 when it is not,
- *	and -1 for the first payload of an accepted connection, which is
- *	not tied (so that the owner can count those once).
+ *	and -1 for the first payload of an accepted connection that names
+ *	its sender, which is not tied (so that the owner can count those
+ *	once, also when payloads are handled nested: CONN_NAMED).
  *
  * Side effects:
  *	ClusterConnBind may set peerPtr->conns[proto].
@@ -322,7 +324,11 @@ ClusterConnBind(
 	return 0;
     }
     if (!(connPtr->flags & CONN_OUTGOING)) {
-	return (connPtr->flags & CONN_HANDLED) ? 0 : -1;
+	if (connPtr->flags & CONN_NAMED) {
+	    return 0;
+	}
+	connPtr->flags |= CONN_NAMED;
+	return -1;
     }
     if (connPtr->peerPtr == NULL) {
 	connPtr->peerPtr = peerPtr;
@@ -512,6 +518,7 @@ FreeConn(
     ClusterConn *connPtr = (ClusterConn *) blockPtr;
 
     ClusterStreamFree(&connPtr->stream);
+    ConnFreeDetached(connPtr);
     ckfree(connPtr);
 }
 

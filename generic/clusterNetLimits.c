@@ -34,7 +34,7 @@
  *	  frees the most; a frame that has just begun is spared.
  *
  *	The timer serves the connect timeout and the idle close of the
- *	keepalive rule (clusterNetConnIO.c) as well as the frame timeout. It
+ *	keepalive rule (clusterNetConnRead.c) as well as the frame timeout. It
  *	is armed for the earliest deadline that applies and re-armed
  *	lazily: a deadline that moves later (the usual case, as input
  *	arrives) changes only a field, and the timer, when it fires early,

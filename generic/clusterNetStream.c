@@ -6,7 +6,8 @@
  *	`-u {path P}` and the sid): their listening servers, the props they
  *	advertise, self-healing rebuilds (doc/protocol.md section 2, type 8),
  *	and the entry points of clusterNet.h for streams. The connections
- *	themselves live in clusterNetConn.c and clusterNetConnIO.c.
+ *	themselves live in clusterNetConn.c, clusterNetConnIO.c and
+ *	clusterNetConnRead.c.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
