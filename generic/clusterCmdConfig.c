@@ -86,6 +86,7 @@ static const JoinOption joinOptions[] = {
     {"-pinglimit",	KIND_INT,	FIELD(pingLimitMs), 0, 600000},
     {"-maxinput",	KIND_SIZE,	FIELD(limits.maxInput), 1024,
 	0x7fffffff},
+    {"-connectdelay",	KIND_INT,	FIELD(limits.connectDelayMs), 0, 600000},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -204,6 +205,7 @@ SetDefaults(
     configPtr->limits.frameTimeoutMs = CLUSTER_DEFAULT_FRAME_TIMEOUT;
     configPtr->limits.maxBuffered = CLUSTER_DEFAULT_MAX_BUFFERED;
     configPtr->limits.maxInput = CLUSTER_DEFAULT_MAX_INPUT;
+    configPtr->limits.connectDelayMs = CLUSTER_DEFAULT_CONNECT_DELAY;
     configPtr->limits.unixMode = CLUSTER_DEFAULT_UNIX_MODE;
     configPtr->maxServices = 4096;
     configPtr->newServiceRate = 500;
@@ -687,6 +689,7 @@ ClusterConfigDict(
     PUT("rebuildlimit", Tcl_NewIntObj(c->rebuildLimitMs));
     PUT("pinglimit", Tcl_NewIntObj(c->pingLimitMs));
     PUT("maxinput", Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxInput));
+    PUT("connectdelay", Tcl_NewIntObj(c->limits.connectDelayMs));
 #undef PUT
     return dictObj;
 }

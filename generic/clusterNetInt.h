@@ -96,6 +96,9 @@ typedef struct ClusterConnPool ClusterConnPool;
 				 * connection once idle. */
 #define CONN_THROTTLED	(1<<9)	/* Its queue is over its share of
 				 * -maxbuffered: not read from. */
+#define CONN_SLOW	(1<<10)	/* Connecting for longer than
+				 * -connectdelay: its queue was offered to
+				 * the owner (ConnHandOff). */
 
 /*
  * Counters of a pool, rendered by ClusterConnPoolStats under the names in
@@ -108,6 +111,7 @@ typedef struct ClusterConnPool ClusterConnPool;
  * dropped, because the socket was not ours (ClusterpUnixCheckFile,
  * ClusterpUnixPeerIsUs). POOL_CUT_INPUT counts connections cut off
  * because the partial frames of all of them went over -maxinput.
+ * POOL_SLOW_CONNECTS counts connects still pending after -connectdelay.
  */
 
 enum PoolCounter {
@@ -115,7 +119,8 @@ enum PoolCounter {
     POOL_FAILED, POOL_GARBAGE, POOL_BAD_TRAILERS, POOL_BAD_LENGTHS,
     POOL_OVERSIZED, POOL_CUT_OVERSIZED, POOL_CUT_GARBAGE, POOL_STALLED,
     POOL_QUEUE_FULL, POOL_OUTGOING_REFUSED, POOL_BUFFER_FULL,
-    POOL_THROTTLED, POOL_UNIX_REFUSED, POOL_CUT_INPUT, POOL_COUNT
+    POOL_THROTTLED, POOL_UNIX_REFUSED, POOL_CUT_INPUT, POOL_SLOW_CONNECTS,
+    POOL_COUNT
 };
 
 /*
@@ -128,6 +133,7 @@ typedef struct QueuedPacket {
     size_t length;		/* Bytes in the whole packet. */
     unsigned char *bytes;	/* The packet, header to trailer. */
     int flags;			/* CLUSTER_SEND_* flags it was sent with. */
+    unsigned long tag;		/* The owner's tag (ClusterNetPacket). */
 } QueuedPacket;
 
 /*
@@ -172,6 +178,8 @@ struct ClusterConn {
 				 * idle close and the frame timeout, and is
 				 * re-armed lazily (ConnArmTimer). */
     Tcl_WideInt timerMs;	/* Monotonic ms when timer fires. */
+    Tcl_WideInt slowMs;		/* Monotonic ms when a pending connect
+				 * passes -connectdelay; 0: never. */
 };
 
 /*
@@ -204,7 +212,8 @@ int		ClusterConnAccept(ClusterConnPool *poolPtr,
 int		ClusterConnOpen(ClusterConnPool *poolPtr,
 		    ClusterNetPeer *peerPtr, ClusterProto proto,
 		    const ClusterAddr *toPtr, const char *path,
-		    const unsigned char *bytes, size_t length, int flags);
+		    const unsigned char *bytes, size_t length, int flags,
+		    unsigned long tag);
 void		ClusterConnPoolForget(ClusterConnPool *poolPtr,
 		    ClusterNetPeer *peerPtr);
 Tcl_Obj *	ClusterConnPoolStats(ClusterConnPool *poolPtr);
@@ -223,8 +232,10 @@ void		ConnUnbind(ClusterConn *connPtr, int forget);
 
 void		ConnFail(ClusterConn *connPtr, const char *reason);
 int		ConnOverShare(ClusterConn *connPtr);
+void		ConnHandOff(ClusterConn *connPtr);
 int		ConnQueue(ClusterConn *connPtr,
-		    const unsigned char *bytes, size_t length, int flags);
+		    const unsigned char *bytes, size_t length, int flags,
+		    unsigned long tag);
 void		ConnReadable(ClusterConn *connPtr);
 void		ConnWatch(ClusterConn *connPtr);
 int		ConnWouldBlock(int err);
