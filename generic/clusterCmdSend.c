@@ -229,12 +229,17 @@ ClusterSendObjCmd(
  *
  * ClusterSendToServiceCmd --
  *
- *	$service send payload ?protocols?
+ *	$service send payload ?protocols? ?command?
  *
- *	Send a payload dict (completed with our identity) to one service.
+ *	Send a payload dict (completed with our identity) to one service,
+ *	after the size rule (a payload too large for c, when c is the
+ *	service's only protocol, is an error before anything is sent).
+ *	command, if any, is told later, from the event loop, which protocol
+ *	delivered it (clusterCoreOutcome.c).
  *
  * Results:
- *	The protocol used, or empty when every protocol failed.
+ *	The protocol the packet was handed to, or empty when every protocol
+ *	failed.
  *
  * Side effects:
  *	Packets; hooks.
@@ -247,10 +252,12 @@ ClusterSendToServiceCmd(
     ClusterService *servicePtr,	/* Receiver (preserved). */
     Tcl_Interp *interp,		/* Current interpreter. */
     Tcl_Obj *givenObj,		/* Payload dict. */
-    Tcl_Obj *protocolsObj)	/* Protocol order, or NULL. */
+    Tcl_Obj *protocolsObj,	/* Protocol order, or NULL. */
+    Tcl_Obj *commandObj)	/* Command to tell the outcome, or NULL. */
 {
     Cluster *clusterPtr = servicePtr->clusterPtr;
-    Tcl_Obj *payloadObj;
+    Tcl_Obj *payloadObj, *targetsObj;
+    unsigned long tag = 0;
     int size, used, code;
 
     if (Tcl_DictObjSize(NULL, givenObj, &size) != TCL_OK) {
@@ -264,8 +271,19 @@ ClusterSendToServiceCmd(
     }
     payloadObj = ClusterCompletePayload(clusterPtr, givenObj);
     Tcl_IncrRefCount(payloadObj);
-    code = ClusterSendToService(clusterPtr, servicePtr, payloadObj,
-	    protocolsObj, 1, interp, &used);
+    targetsObj = Tcl_NewListObj(1, &servicePtr->nameObj);
+    Tcl_IncrRefCount(targetsObj);
+    code = ClusterSendCheckSize(clusterPtr, targetsObj, payloadObj, -1,
+	    protocolsObj, interp);
+    Tcl_DecrRefCount(targetsObj);
+    if (code == TCL_OK) {
+	if (commandObj != NULL) {
+	    tag = ClusterOutcomeNew(clusterPtr, commandObj,
+		    servicePtr->sidObj);
+	}
+	code = ClusterSendToServiceTagged(clusterPtr, servicePtr, payloadObj,
+		protocolsObj, 1, interp, tag, &used);
+    }
     Tcl_DecrRefCount(payloadObj);
     if (code == TCL_OK) {
 	Tcl_SetObjResult(interp, Tcl_NewStringObj(
