@@ -86,7 +86,8 @@ static const JoinOption joinOptions[] = {
     {"-pinglimit",	KIND_INT,	FIELD(pingLimitMs), 0, 600000},
     {"-maxinput",	KIND_SIZE,	FIELD(limits.maxInput), 1024,
 	0x7fffffff},
-    {"-connectdelay",	KIND_INT,	FIELD(limits.connectDelayMs), 0, 600000},
+    {"-connectdelay",	KIND_INT,	FIELD(limits.connectDelayMs), 0,
+	600000},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 

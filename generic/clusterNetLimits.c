@@ -334,9 +334,9 @@ ConnArmTimer(
  *
  *	The timer of a connection. A connect pending for -connectdelay ms
  *	offers its queue to the owner (ConnHandOff); one pending for
- *	-connecttimeout ms fails. A closing connection idle for CONN_IDLE_CLOSE_MS reads
- *	what may have just arrived (new payloads cancel the close), else
- *	closes (ConnDecide). A connection whose frame is due (no progress
+ *	-connecttimeout ms fails. A closing connection idle for
+ *	CONN_IDLE_CLOSE_MS reads what may have just arrived (new payloads
+ *	cancel the close), else closes (ConnDecide). A connection whose frame is due (no progress
  *	for -frametimeout ms, or a partial frame older than
  *	CONN_FRAME_LIFETIME times that, ConnFrameDue) also reads first (the
  *	loop may have been busy elsewhere), and is cut off if the frame is
