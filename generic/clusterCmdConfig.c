@@ -87,6 +87,8 @@ static const JoinOption joinOptions[] = {
     {"-maxinput",	KIND_SIZE,	FIELD(limits.maxInput), 1024,
 	0x7fffffff},
     {"-maxnested",	KIND_INT,	FIELD(limits.maxNested), 1, 1000},
+    {"-connectdelay",	KIND_INT,	FIELD(limits.connectDelayMs), 0,
+	600000},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -206,6 +208,7 @@ SetDefaults(
     configPtr->limits.maxBuffered = CLUSTER_DEFAULT_MAX_BUFFERED;
     configPtr->limits.maxInput = CLUSTER_DEFAULT_MAX_INPUT;
     configPtr->limits.maxNested = CLUSTER_DEFAULT_MAX_NESTED;
+    configPtr->limits.connectDelayMs = CLUSTER_DEFAULT_CONNECT_DELAY;
     configPtr->limits.unixMode = CLUSTER_DEFAULT_UNIX_MODE;
     configPtr->maxServices = 4096;
     configPtr->newServiceRate = 500;
@@ -690,6 +693,7 @@ ClusterConfigDict(
     PUT("pinglimit", Tcl_NewIntObj(c->pingLimitMs));
     PUT("maxinput", Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxInput));
     PUT("maxnested", Tcl_NewIntObj(c->limits.maxNested));
+    PUT("connectdelay", Tcl_NewIntObj(c->limits.connectDelayMs));
 #undef PUT
     return dictObj;
 }

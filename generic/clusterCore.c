@@ -413,6 +413,7 @@ ClusterDestroy(
     ClusterRemoveAllServices(clusterPtr);
     ClusterAnnounceCancel(clusterPtr);
     ClusterTransportsClose(clusterPtr);
+    ClusterOutcomesFree(clusterPtr);
     ClusterSealStateFree(clusterPtr);
     Tcl_EventuallyFree(clusterPtr, FreeCluster);
 }

@@ -366,6 +366,10 @@ struct Cluster {
     Tcl_WideInt pingAnswerMs;	/* and when the last one was sent. */
     Tcl_WideInt rebuildMs[CLUSTER_PROTO_COUNT];
 				/* When each server was last rebuilt. */
+    struct ClusterOutcomes *outcomesPtr;
+				/* Outcomes of sends with -command not yet
+				 * reported (clusterCoreOutcome.c), or
+				 * NULL. */
 };
 
 /*
@@ -531,7 +535,8 @@ int		ClusterMulticastSend(Cluster *clusterPtr,
 		    Tcl_Interp *interp);
 int		ClusterStreamSend(Cluster *clusterPtr,
 		    ClusterService *servicePtr, ClusterProto proto,
-		    const unsigned char *bytes, size_t length, int flags);
+		    const unsigned char *bytes, size_t length, int flags,
+		    unsigned long tag);
 int		ClusterStreamReply(Cluster *clusterPtr, ClusterConn *connPtr,
 		    const unsigned char *bytes, size_t length);
 Tcl_Obj *	ClusterStreamProps(Cluster *clusterPtr, ClusterProto proto);
@@ -586,7 +591,8 @@ Tcl_Obj *	ClusterCompletePayload(Cluster *clusterPtr,
 Tcl_Obj *	ClusterTargetSids(Cluster *clusterPtr, Tcl_Obj *targetsObj);
 int		ClusterSendEvent(Cluster *clusterPtr, Tcl_Obj *targetsObj,
 		    Tcl_Obj *payloadObj, int broadcast, Tcl_Obj *protocolsObj,
-		    Tcl_Interp *interp, Tcl_Obj *usedObj);
+		    Tcl_Obj *commandObj, Tcl_Interp *interp,
+		    Tcl_Obj *usedObj);
 
 /*
  * More targets than this are reached by one filtered multicast, unless
@@ -594,14 +600,47 @@ int		ClusterSendEvent(Cluster *clusterPtr, Tcl_Obj *targetsObj,
  */
 
 #define CLUSTER_DIRECT_SEND_MAX	3
-int		ClusterSendToService(Cluster *clusterPtr,
-		    ClusterService *servicePtr, Tcl_Obj *payloadObj,
-		    Tcl_Obj *protocolsObj, int allowBroadcast,
-		    Tcl_Interp *interp, int *usedPtr);
 void		ClusterSendFailed(Cluster *clusterPtr,
 		    ClusterService *servicePtr, ClusterProto proto,
 		    const ClusterNetPacket *packets, int numPackets,
 		    const char *reason);
+
+/*
+ * The send path's size rule, slow connects and outcomes
+ * (clusterCoreSend.c, clusterCoreSendPlan.c, clusterCoreOutcome.c).
+ */
+
+int		ClusterSendToServiceTagged(Cluster *clusterPtr,
+		    ClusterService *servicePtr, Tcl_Obj *payloadObj,
+		    Tcl_Obj *protocolsObj, int allowBroadcast,
+		    Tcl_Interp *interp, unsigned long tag, int *usedPtr);
+int		ClusterSendOrder(Cluster *clusterPtr,
+		    ClusterService *servicePtr, Tcl_Obj *protocolsObj,
+		    int allowBroadcast,
+		    ClusterProto order[CLUSTER_PROTO_COUNT]);
+void		ClusterSendSlow(Cluster *clusterPtr,
+		    ClusterService *servicePtr, ClusterProto proto,
+		    const ClusterNetPacket *packets, int numPackets,
+		    int *taken);
+int		ClusterMulticastFits(Cluster *clusterPtr, size_t length,
+		    Tcl_Interp *interp);
+int		ClusterSendCheckSize(Cluster *clusterPtr,
+		    Tcl_Obj *targetsObj, Tcl_Obj *payloadObj, int broadcast,
+		    Tcl_Obj *protocolsObj, Tcl_Interp *interp);
+unsigned long	ClusterOutcomeNew(Cluster *clusterPtr, Tcl_Obj *commandObj,
+		    Tcl_Obj *sidObj);
+void		ClusterOutcomeDone(Cluster *clusterPtr, unsigned long tag,
+		    int proto, const char *reason);
+void		ClusterOutcomesFree(Cluster *clusterPtr);
+
+/*
+ * Send to one service without following the outcome (clusterCoreSend.c).
+ */
+
+#define ClusterSendToService(clusterPtr, servicePtr, payloadObj, \
+	protocolsObj, allowBroadcast, interp, usedPtr) \
+    ClusterSendToServiceTagged((clusterPtr), (servicePtr), (payloadObj), \
+	    (protocolsObj), (allowBroadcast), (interp), 0, (usedPtr))
 
 /*
  * Queries (clusterCoreQuery.c) and answers to those of others (clusterCoreAnswer.c).
@@ -610,6 +649,9 @@ void		ClusterSendFailed(Cluster *clusterPtr,
 Tcl_Obj *	ClusterQueryStart(Cluster *clusterPtr, Tcl_Obj *targetsObj,
 		    const ClusterQuerySpec *specPtr);
 void		ClusterQueryFinish(ClusterQuery *queryPtr);
+int		ClusterQueryCheckSize(Cluster *clusterPtr,
+		    Tcl_Obj *targetsObj, const ClusterQuerySpec *specPtr,
+		    Tcl_Interp *interp);
 void		ClusterQueryForget(ClusterQuery *queryPtr);
 void		ClusterQueriesDeleteAll(Cluster *clusterPtr);
 void		ClusterQueryIncoming(Cluster *clusterPtr,

@@ -91,6 +91,9 @@ typedef struct ClusterNetStreams ClusterNetStreams;
 
 #define CLUSTER_SEND_NO_BROADCAST (1<<0)	/* Never retry over `c`. */
 #define CLUSTER_SEND_KEEPALIVE	(1<<1)	/* The packet asks for keepalive. */
+#define CLUSTER_SEND_WAIT	(1<<2)	/* Queue it even on a connect pending
+					 * past -connectdelay (nothing else
+					 * took it). */
 
 /*
  * The bounds on stream connections, part of the owner's configuration
@@ -128,6 +131,9 @@ typedef struct ClusterNetLimits {
 				 * a hook of the one before runs; at it,
 				 * the connection is not read until one
 				 * returns. */
+    int connectDelayMs;		/* -connectdelay: a connect pending this
+				 * long hands its queue to the owner
+				 * (slowProc) and goes on; 0: never. */
 } ClusterNetLimits;
 
 #define CLUSTER_DEFAULT_MAX_QUEUE	(64 * 1024 * 1024)	/* -maxqueue */
@@ -137,6 +143,7 @@ typedef struct ClusterNetLimits {
 #define CLUSTER_DEFAULT_MAX_CONNS	384	/* -maxconns */
 #define CLUSTER_DEFAULT_FRAME_TIMEOUT	10000	/* -frametimeout, ms */
 #define CLUSTER_DEFAULT_MAX_NESTED	16	/* -maxnested */
+#define CLUSTER_DEFAULT_CONNECT_DELAY	250	/* -connectdelay, ms */
 
 /*
  * The owner's view of one peer: what the transport keeps for it.
@@ -157,6 +164,8 @@ typedef struct ClusterNetPacket {
     const unsigned char *bytes;	/* The whole packet. */
     size_t length;		/* Its size. */
     int flags;			/* CLUSTER_SEND_* flags it was sent with. */
+    unsigned long tag;		/* The owner's tag for it (0: none),
+				 * handed back by sentProc or lostProc. */
 } ClusterNetPacket;
 
 /*
@@ -179,10 +188,18 @@ typedef struct ClusterNetPacket {
  * oversizeProc: count packets dropped for their size before decoding:
  *	a datagram larger than CLUSTER_NET_MAX_DATAGRAM, or frames over
  *	-maxframe skipped by a stream's reassembler.
- * sentProc: count a packet written whole to a stream.
+ * sentProc: count a packet written whole to a stream; tag is the one
+ *	it was queued with.
+ * slowProc: a connect is still pending after -connectdelay: the packets
+ *	queued on it are offered to the owner, which sets taken[i] to 1
+ *	for each one it sent some other way; those leave the queue, the
+ *	others wait for the connect, which goes on.
+ * lostProc: a packet queued with a nonzero tag was dropped unsent and
+ *	not handed to failedProc (its connection was closed, its peer
+ *	forgotten).
  *
- * Only packetProc and failedProc may run scripts (and so destroy the
- * owner); the other two only count.
+ * Only packetProc, failedProc and slowProc may run scripts (and so
+ * destroy the owner); the others only count.
  */
 
 typedef struct ClusterNetHandler {
@@ -193,7 +210,12 @@ typedef struct ClusterNetHandler {
 	    ClusterProto proto, const ClusterNetPacket *packets,
 	    int numPackets, const char *reason);
     void (*oversizeProc)(void *owner, ClusterProto proto, int count);
-    void (*sentProc)(void *owner, ClusterProto proto, size_t length);
+    void (*sentProc)(void *owner, ClusterProto proto, size_t length,
+	    unsigned long tag);
+    int (*slowProc)(void *owner, ClusterNetPeer *peerPtr,
+	    ClusterProto proto, const ClusterNetPacket *packets,
+	    int numPackets, int *taken);
+    void (*lostProc)(void *owner, unsigned long tag);
 } ClusterNetHandler;
 
 /*
@@ -240,14 +262,17 @@ int		ClusterNetStreamHealthy(ClusterNetStreams *streamsPtr,
 int		ClusterNetStreamConnect(ClusterNetStreams *streamsPtr,
 		    ClusterNetPeer *peerPtr, ClusterProto proto,
 		    const ClusterAddr *toPtr, const char *path,
-		    const unsigned char *bytes, size_t length, int flags);
+		    const unsigned char *bytes, size_t length, int flags,
+		    unsigned long tag);
 void		ClusterNetStreamsForget(ClusterNetStreams *streamsPtr,
 		    ClusterNetPeer *peerPtr);
 Tcl_Obj *	ClusterNetStreamStats(ClusterNetStreams *streamsPtr);
 
 int		ClusterConnWrite(ClusterConn *connPtr,
-		    const unsigned char *bytes, size_t length, int flags);
+		    const unsigned char *bytes, size_t length, int flags,
+		    unsigned long tag);
 int		ClusterConnUsable(ClusterConn *connPtr);
+int		ClusterConnSlow(const ClusterConn *connPtr);
 ClusterProto	ClusterConnProto(const ClusterConn *connPtr);
 int		ClusterConnBind(ClusterConn *connPtr,
 		    ClusterNetPeer *peerPtr);

@@ -29,7 +29,7 @@ static const char *const poolCounterNames[POOL_COUNT] = {
     "garbage_bytes", "bad_trailers", "bad_lengths", "oversized",
     "oversized_cutoffs", "garbage_cutoffs", "stalled", "queue_full",
     "outgoing_refused", "buffer_full", "throttled", "unix_refused",
-    "input_cutoffs", "nested_full"
+    "input_cutoffs", "nested_full", "slow_connects"
 };
 
 /*
@@ -143,7 +143,9 @@ ClusterConnAccept(
  *
  *	Open a connection to a peer without blocking, make it the
  *	peer's connection for the protocol and queue a first packet on
- *	it. A pending connect gets -connecttimeout ms to complete. A u
+ *	it. A pending connect gets -connecttimeout ms to complete; after
+ *	-connectdelay ms its queue is offered to the owner (ConnHandOff),
+ *	and the connect goes on. A u
  *	socket is connected to only when its file is a socket of our own
  *	user, and kept only when the process listening runs as our user
  *	(ClusterpUnixCheckFile, ClusterpUnixPeerIsUs; ConnWritable checks
@@ -172,7 +174,8 @@ ClusterConnOpen(
     const char *path,		/* u: socket file. */
     const unsigned char *bytes,	/* First packet. */
     size_t length,		/* Its length. */
-    int flags)			/* Its CLUSTER_SEND_* flags. */
+    int flags,			/* Its CLUSTER_SEND_* flags. */
+    unsigned long tag)		/* The owner's tag for it, or 0. */
 {
     const ClusterNetLimits *configPtr = poolPtr->limitsPtr;
     ClusterConn *connPtr;
@@ -226,9 +229,13 @@ ClusterConnOpen(
 	ms = configPtr->connectTimeoutMs;
 	connPtr->closeMs = connPtr->progressMs
 		+ ((ms > 0) ? ms : CONN_TIMEOUT_MS);
+	if (configPtr->connectDelayMs > 0) {
+	    connPtr->slowMs = connPtr->progressMs
+		    + configPtr->connectDelayMs;
+	}
 	ConnArmTimer(connPtr);
     }
-    ConnQueue(connPtr, bytes, length, flags);
+    ConnQueue(connPtr, bytes, length, flags, tag);
     return TCL_OK;
 }
 
@@ -266,6 +273,32 @@ ClusterConnUsable(
 	return 0;
     }
     return 1;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterConnSlow --
+ *
+ *	Whether a connection's connect is still pending after
+ *	-connectdelay: its owner should send some other way meanwhile, and
+ *	queue on it only what nothing else takes (CLUSTER_SEND_WAIT).
+ *
+ * Results:
+ *	1 or 0.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterConnSlow(
+    const ClusterConn *connPtr)	/* A peer's connection. */
+{
+    return (connPtr->flags & (CONN_CONNECTING | CONN_SLOW | CONN_CLOSED))
+	    == (CONN_CONNECTING | CONN_SLOW);
 }
 
 /*
@@ -418,7 +451,8 @@ ClusterConnPoolStats(
  *
  *	Make a record for an open socket and link it into the pool (the
  *	caller sets its peer and watches it). Close one: unbind it, delete
- *	its handler and timer, close the socket, drop its queue, unlink it;
+ *	its handler and timer, close the socket, drop its queue (telling
+ *	the owner of each tagged packet, lostProc), unlink it;
  *	its memory goes when the last Tcl_Preserve is released. ConnClose
  *	reports nothing (ConnFail does) and may be called twice. Unbind:
  *	stop being the peer's connection; with `forget`, also forget
@@ -485,6 +519,9 @@ ConnClose(
     connPtr->fd = -1;
     while ((pktPtr = connPtr->headPtr) != NULL) {
 	connPtr->headPtr = pktPtr->nextPtr;
+	if (pktPtr->tag != 0) {
+	    poolPtr->handlerPtr->lostProc(poolPtr->owner, pktPtr->tag);
+	}
 	ckfree(pktPtr);
     }
     connPtr->tailPtr = NULL;

@@ -50,12 +50,13 @@ ClusterConnWrite(
     ClusterConn *connPtr,	/* Connection to write on. */
     const unsigned char *bytes,	/* The whole packet. */
     size_t length,		/* Its length. */
-    int flags)			/* CLUSTER_SEND_* flags. */
+    int flags,			/* CLUSTER_SEND_* flags. */
+    unsigned long tag)		/* The owner's tag for it, or 0. */
 {
     if (connPtr == NULL) {
 	return TCL_ERROR;
     }
-    return ConnQueue(connPtr, bytes, length, flags);
+    return ConnQueue(connPtr, bytes, length, flags, tag);
 }
 
 /*
@@ -140,7 +141,8 @@ ConnQueue(
     ClusterConn *connPtr,	/* Connection to write on. */
     const unsigned char *bytes,	/* The whole packet. */
     size_t length,		/* Its length. */
-    int flags)			/* CLUSTER_SEND_* flags. */
+    int flags,			/* CLUSTER_SEND_* flags. */
+    unsigned long tag)		/* The owner's tag for it, or 0. */
 {
     ClusterConnPool *poolPtr = connPtr->poolPtr;
     QueuedPacket *pktPtr;
@@ -164,6 +166,7 @@ ConnQueue(
     pktPtr->nextPtr = NULL;
     pktPtr->length = length;
     pktPtr->flags = flags;
+    pktPtr->tag = tag;
     pktPtr->bytes = (unsigned char *) (pktPtr + 1);
     if (length > 0) {
 	memcpy(pktPtr->bytes, bytes, length);
@@ -254,7 +257,7 @@ ConnFlush(
 	    }
 	}
 	connPtr->poolPtr->handlerPtr->sentProc(connPtr->poolPtr->owner,
-		connPtr->proto, pktPtr->length);
+		connPtr->proto, pktPtr->length, pktPtr->tag);
 	connPtr->headPtr = pktPtr->nextPtr;
 	if (connPtr->headPtr == NULL) {
 	    connPtr->tailPtr = NULL;
@@ -276,7 +279,9 @@ ConnFlush(
  *	partly written one included: the receiver drops a partial frame)
  *	so that it can retry over another protocol. The owner is called
  *	after the close, so that a retry over the same protocol opens a
- *	fresh connection. Once per connection, since a closed one is never
+ *	fresh connection. A connect that handed its queue off after
+ *	-connectdelay (ConnHandOff) reports its failure even with nothing
+ *	left queued. Once per connection, since a closed one is never
  *	failed again.
  *
  * Results:
@@ -301,7 +306,7 @@ ConnFail(
     ClusterNetPacket small[8], *packets = small;
     QueuedPacket *unsentPtr, *pktPtr;
     void *owner;
-    int numPackets = 0, i;
+    int numPackets = 0, i, slowConnect;
 
     if (connPtr->flags & CONN_CLOSED) {
 	return;
@@ -320,8 +325,10 @@ ConnFail(
 	connPtr->queued = 0;
 	connPtr->headPtr = connPtr->tailPtr = NULL;
     }
+    slowConnect = (connPtr->flags & (CONN_SLOW | CONN_CONNECTING))
+	    == (CONN_SLOW | CONN_CONNECTING);
     ConnClose(connPtr);
-    if (unsentPtr == NULL) {
+    if (unsentPtr == NULL && !slowConnect) {
 	return;
     }
     for (pktPtr = unsentPtr; pktPtr != NULL; pktPtr = pktPtr->nextPtr) {
@@ -335,6 +342,7 @@ ConnFail(
 	packets[i].bytes = pktPtr->bytes;
 	packets[i].length = pktPtr->length;
 	packets[i].flags = pktPtr->flags;
+	packets[i].tag = pktPtr->tag;
     }
     handlerPtr->failedProc(owner, peerPtr, proto, packets, numPackets,
 	    reason);
@@ -344,6 +352,93 @@ ConnFail(
     }
     if (packets != small) {
 	ckfree(packets);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ConnHandOff --
+ *
+ *	A connect is still pending after -connectdelay: offer its queue to
+ *	the owner (slowProc), which sends what it can some other way; the
+ *	packets it took leave the queue, the others wait for the connect,
+ *	which goes on. From then on the owner queues on the connection
+ *	only what nothing else takes (ClusterConnSlow). Once per
+ *	connection.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Runs the slowProc, which may do anything: the caller holds
+ *	Tcl_Preserve on the connection.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ConnHandOff(
+    ClusterConn *connPtr)	/* Connecting connection (preserved). */
+{
+    ClusterConnPool *poolPtr = connPtr->poolPtr;
+    ClusterNetPacket small[8], *packets = small;
+    QueuedPacket *pktPtr, **linkPtr, *held[8], **offered = held;
+    int numPackets = 0, i, *taken, tookSmall[8];
+
+    connPtr->flags |= CONN_SLOW;
+    poolPtr->counts[POOL_SLOW_CONNECTS]++;
+    for (pktPtr = connPtr->headPtr; pktPtr; pktPtr = pktPtr->nextPtr) {
+	numPackets++;
+    }
+    if (numPackets == 0) {
+	return;
+    }
+    taken = tookSmall;
+    if (numPackets > (int) (sizeof(small) / sizeof(small[0]))) {
+	packets = ckalloc(numPackets * sizeof(ClusterNetPacket));
+	offered = ckalloc(numPackets * sizeof(QueuedPacket *));
+	taken = ckalloc(numPackets * sizeof(int));
+    }
+    for (i = 0, pktPtr = connPtr->headPtr; i < numPackets;
+	    i++, pktPtr = pktPtr->nextPtr) {
+	packets[i].bytes = pktPtr->bytes;
+	packets[i].length = pktPtr->length;
+	packets[i].flags = pktPtr->flags;
+	packets[i].tag = pktPtr->tag;
+	offered[i] = pktPtr;
+	taken[i] = 0;
+    }
+    if (poolPtr->handlerPtr->slowProc(poolPtr->owner, connPtr->peerPtr,
+	    connPtr->proto, packets, numPackets, taken) == CLUSTER_NET_OK
+	    && !(connPtr->flags & CONN_CLOSED)) {
+	/*
+	 * Nothing was written yet (the connect is pending), so the packets
+	 * taken can leave the queue wherever they are in it.
+	 */
+
+	for (i = 0; i < numPackets; i++) {
+	    if (!taken[i]) {
+		continue;
+	    }
+	    for (linkPtr = &connPtr->headPtr; *linkPtr != offered[i];
+		    linkPtr = &(*linkPtr)->nextPtr) {
+		/* Find it. */
+	    }
+	    *linkPtr = offered[i]->nextPtr;
+	    connPtr->queued -= offered[i]->length;
+	    poolPtr->queued -= offered[i]->length;
+	    ckfree(offered[i]);
+	}
+	connPtr->tailPtr = NULL;
+	for (pktPtr = connPtr->headPtr; pktPtr; pktPtr = pktPtr->nextPtr) {
+	    connPtr->tailPtr = pktPtr;
+	}
+    }
+    if (packets != small) {
+	ckfree(packets);
+	ckfree(offered);
+	ckfree(taken);
     }
 }
 

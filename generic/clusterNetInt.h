@@ -111,6 +111,9 @@ typedef struct ClusterConnPool ClusterConnPool;
 #define CONN_DRAINING	(1<<12)	/* An idle call will hand over the whole
 				 * packets buffered behind the one being
 				 * handled (ConnDrainProc). */
+#define CONN_SLOW	(1<<13)	/* Connecting for longer than
+				 * -connectdelay: its queue was offered to
+				 * the owner (ConnHandOff). */
 
 /*
  * Counters of a pool, rendered by ClusterConnPoolStats under the names in
@@ -125,6 +128,7 @@ typedef struct ClusterConnPool ClusterConnPool;
  * because the partial frames of all of them went over -maxinput.
  * POOL_NESTED_FULL counts the times a connection stopped being read
  * because -maxnested payloads of it were being handled at once.
+ * POOL_SLOW_CONNECTS counts connects still pending after -connectdelay.
  */
 
 enum PoolCounter {
@@ -133,6 +137,7 @@ enum PoolCounter {
     POOL_OVERSIZED, POOL_CUT_OVERSIZED, POOL_CUT_GARBAGE, POOL_STALLED,
     POOL_QUEUE_FULL, POOL_OUTGOING_REFUSED, POOL_BUFFER_FULL,
     POOL_THROTTLED, POOL_UNIX_REFUSED, POOL_CUT_INPUT, POOL_NESTED_FULL,
+    POOL_SLOW_CONNECTS,
     POOL_COUNT
 };
 
@@ -146,6 +151,7 @@ typedef struct QueuedPacket {
     size_t length;		/* Bytes in the whole packet. */
     unsigned char *bytes;	/* The packet, header to trailer. */
     int flags;			/* CLUSTER_SEND_* flags it was sent with. */
+    unsigned long tag;		/* The owner's tag (ClusterNetPacket). */
 } QueuedPacket;
 
 /*
@@ -211,6 +217,8 @@ struct ClusterConn {
 				/* Buffers detached while packets pointing
 				 * into them were handled; freed when none
 				 * is being handled any more. */
+    Tcl_WideInt slowMs;		/* Monotonic ms when a pending connect
+				 * passes -connectdelay; 0: never. */
 };
 
 /*
@@ -243,7 +251,8 @@ int		ClusterConnAccept(ClusterConnPool *poolPtr,
 int		ClusterConnOpen(ClusterConnPool *poolPtr,
 		    ClusterNetPeer *peerPtr, ClusterProto proto,
 		    const ClusterAddr *toPtr, const char *path,
-		    const unsigned char *bytes, size_t length, int flags);
+		    const unsigned char *bytes, size_t length, int flags,
+		    unsigned long tag);
 void		ClusterConnPoolForget(ClusterConnPool *poolPtr,
 		    ClusterNetPeer *peerPtr);
 Tcl_Obj *	ClusterConnPoolStats(ClusterConnPool *poolPtr);
@@ -264,8 +273,10 @@ void		ConnUnbind(ClusterConn *connPtr, int forget);
 void		ConnFail(ClusterConn *connPtr, const char *reason);
 void		ConnFreeDetached(ClusterConn *connPtr);
 int		ConnOverShare(ClusterConn *connPtr);
+void		ConnHandOff(ClusterConn *connPtr);
 int		ConnQueue(ClusterConn *connPtr,
-		    const unsigned char *bytes, size_t length, int flags);
+		    const unsigned char *bytes, size_t length, int flags,
+		    unsigned long tag);
 void		ConnReadable(ClusterConn *connPtr);
 void		ConnResume(ClusterConn *connPtr);
 void		ConnWatch(ClusterConn *connPtr);

@@ -386,7 +386,8 @@ ClusterNetStreamConnect(
     const char *path,		/* u: its socket file. */
     const unsigned char *bytes,	/* The first packet. */
     size_t length,		/* Its length. */
-    int flags)			/* CLUSTER_SEND_* flags. */
+    int flags,			/* CLUSTER_SEND_* flags. */
+    unsigned long tag)		/* The owner's tag for it, or 0. */
 {
     if (streamsPtr == NULL || peerPtr == NULL
 	    || (proto == CLUSTER_PROTO_T && toPtr == NULL)
@@ -395,7 +396,7 @@ ClusterNetStreamConnect(
 	return TCL_ERROR;
     }
     return ClusterConnOpen(streamsPtr->poolPtr, peerPtr, proto, toPtr, path,
-	    bytes, length, flags);
+	    bytes, length, flags, tag);
 }
 
 /*
