@@ -86,6 +86,8 @@ static const JoinOption joinOptions[] = {
     {"-pinglimit",	KIND_INT,	FIELD(pingLimitMs), 0, 600000},
     {"-maxinput",	KIND_SIZE,	FIELD(limits.maxInput), 1024,
 	0x7fffffff},
+    {"-probeinterval",	KIND_INT,	FIELD(probeIntervalMs), 0, 86400000},
+    {"-probetimeout",	KIND_INT,	FIELD(probeTimeoutMs), 1, 86400000},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -211,7 +213,9 @@ SetDefaults(
     configPtr->maxRecord = 8192;
     configPtr->freshnessMs = 60000;
     configPtr->maxLanes = 4096;
-    configPtr->probeWaitMs = 5000;
+    configPtr->probeWaitMs = 4000;
+    configPtr->probeIntervalMs = 1000;
+    configPtr->probeTimeoutMs = 2000;
     configPtr->rebuildLimitMs = 5000;
     configPtr->pingLimitMs = 1000;
 }
@@ -687,6 +691,8 @@ ClusterConfigDict(
     PUT("rebuildlimit", Tcl_NewIntObj(c->rebuildLimitMs));
     PUT("pinglimit", Tcl_NewIntObj(c->pingLimitMs));
     PUT("maxinput", Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxInput));
+    PUT("probeinterval", Tcl_NewIntObj(c->probeIntervalMs));
+    PUT("probetimeout", Tcl_NewIntObj(c->probeTimeoutMs));
 #undef PUT
     return dictObj;
 }

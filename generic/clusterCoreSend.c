@@ -95,10 +95,12 @@ ClusterRunSendHooks(
  *
  *	A transport could not deliver packets to a service. Called back
  *	by the stream transports (through clusterCoreNet.c) when a
- *	connection fails, with the whole packets that did not get through. They are sent again over
- *	the service's other protocols (the connection's own excepted); when
- *	one works the service hears which failed, and when none does a ping
- *	is scheduled.
+ *	connection fails, with the whole packets that did not get through.
+ *	They are sent again over the service's other protocols (the
+ *	connection's own excepted); when one works the service hears which
+ *	failed, and when none does the service is unreachable
+ *	(ClusterUnreachable). With no packets, a connection we opened
+ *	ended: that fails a probe still waiting for its answer.
  *
  * Results:
  *	None.
@@ -122,6 +124,21 @@ ClusterSendFailed(
     int numOrder, i, used = -1, failedMask = 1 << proto;
 
     (void) reason;
+    if (numPackets == 0) {
+	/*
+	 * A connection we opened ended with nothing queued: normal, but
+	 * for a probe still waiting for its answer on it.
+	 */
+
+	if (servicePtr != NULL && servicePtr->probeDueMs != 0
+		&& !(servicePtr->flags & SERVICE_DELETED)
+		&& !ClusterIsDeleted(clusterPtr)) {
+	    Tcl_Preserve(servicePtr);
+	    ClusterSuspect(servicePtr);
+	    Tcl_Release(servicePtr);
+	}
+	return;
+    }
     clusterPtr->stats.sendFailures[proto]++;
     if (servicePtr == NULL || (servicePtr->flags & SERVICE_DELETED)
 	    || ClusterIsDeleted(clusterPtr)) {
@@ -157,10 +174,11 @@ ClusterSendFailed(
  *
  *	What a send learned of a service's protocols. When a stream
  *	protocol failed and a later one worked, tell the service which
- *	failed (type 8). When no stream protocol got through, ask the
- *	cluster about the service with a ping: multicast is fire and
- *	forget, so getting a packet out over `c` proves nothing about a
- *	service whose every stream is refused.
+ *	failed (type 8). When no stream protocol got through, the service
+ *	could not be reached (ClusterUnreachable: a probe, then suspicion
+ *	and a ping): multicast is fire and forget, so getting a packet out
+ *	over `c` proves nothing about a service whose every stream is
+ *	refused.
  *
  * Results:
  *	None.
@@ -180,11 +198,13 @@ AfterDelivery(
 {
     int streamsFailed = failedMask & ~(1 << CLUSTER_PROTO_C);
 
-    if (used < 0 || (used == CLUSTER_PROTO_C && streamsFailed)) {
-	ClusterSchedulePing(clusterPtr, servicePtr);
-    }
     if (used >= 0 && streamsFailed) {
 	ReportFailure(clusterPtr, servicePtr, failedMask, used);
+    }
+    if ((used < 0 || (used == CLUSTER_PROTO_C && streamsFailed))
+	    && !(servicePtr->flags & SERVICE_DELETED)
+	    && !ClusterIsDeleted(clusterPtr)) {
+	ClusterUnreachable(servicePtr);
     }
 }
 

@@ -96,6 +96,7 @@ typedef struct ClusterConnPool ClusterConnPool;
 				 * connection once idle. */
 #define CONN_THROTTLED	(1<<9)	/* Its queue is over its share of
 				 * -maxbuffered: not read from. */
+#define CONN_PEER_CLOSED (1<<11)	/* Ended by a clean end of file. */
 
 /*
  * Counters of a pool, rendered by ClusterConnPoolStats under the names in
