@@ -89,6 +89,8 @@ static const JoinOption joinOptions[] = {
     {"-maxnested",	KIND_INT,	FIELD(limits.maxNested), 1, 1000},
     {"-connectdelay",	KIND_INT,	FIELD(limits.connectDelayMs), 0,
 	600000},
+    {"-probeinterval",	KIND_INT,	FIELD(probeIntervalMs), 0, 86400000},
+    {"-probetimeout",	KIND_INT,	FIELD(probeTimeoutMs), 1, 86400000},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -216,7 +218,9 @@ SetDefaults(
     configPtr->maxRecord = 8192;
     configPtr->freshnessMs = 60000;
     configPtr->maxLanes = 4096;
-    configPtr->probeWaitMs = 5000;
+    configPtr->probeWaitMs = 4000;
+    configPtr->probeIntervalMs = 1000;
+    configPtr->probeTimeoutMs = 2000;
     configPtr->rebuildLimitMs = 5000;
     configPtr->pingLimitMs = 1000;
 }
@@ -694,6 +698,8 @@ ClusterConfigDict(
     PUT("maxinput", Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxInput));
     PUT("maxnested", Tcl_NewIntObj(c->limits.maxNested));
     PUT("connectdelay", Tcl_NewIntObj(c->limits.connectDelayMs));
+    PUT("probeinterval", Tcl_NewIntObj(c->probeIntervalMs));
+    PUT("probetimeout", Tcl_NewIntObj(c->probeTimeoutMs));
 #undef PUT
     return dictObj;
 }

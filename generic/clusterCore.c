@@ -175,6 +175,7 @@ ClusterStart(
 {
     ClusterSendDiscovery(clusterPtr, 1);
     ClusterScheduleHeartbeat(clusterPtr, clusterPtr->config.heartbeatMs);
+    ClusterProbeStart(clusterPtr);
 }
 
 /*
@@ -401,6 +402,7 @@ ClusterDestroy(
 	Tcl_DeleteTimerHandler(clusterPtr->pingAnswerTimer);
 	clusterPtr->pingAnswerTimer = NULL;
     }
+    ClusterProbeStop(clusterPtr);
     if (clusterPtr->pingSidsObj) {
 	Tcl_DecrRefCount(clusterPtr->pingSidsObj);
 	clusterPtr->pingSidsObj = NULL;

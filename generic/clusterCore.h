@@ -117,6 +117,11 @@ typedef struct ClusterStats {
     Tcl_WideInt probes;		/* Services probed before a drop. */
     Tcl_WideInt reportsRefused;	/* Failure reports that rebuilt nothing. */
     Tcl_WideInt rebuilds;	/* Servers rebuilt after a report. */
+    Tcl_WideInt probesSent;	/* Direct probes sent (clusterCoreProbe.c). */
+    Tcl_WideInt probesAnswered;	/* Probes of others answered. */
+    Tcl_WideInt probeTimeouts;	/* Probes not answered in -probetimeout. */
+    Tcl_WideInt suspicions;	/* Services suspected: pinged, and dropped
+				 * unless heard within -probewait. */
 } ClusterStats;
 
 /*
@@ -179,6 +184,10 @@ typedef struct ClusterConfig {
 				 * rebuilds of one server. */
     int pingLimitMs;		/* -pinglimit: least time between two
 				 * heartbeats that answer pings. */
+    int probeIntervalMs;	/* -probeinterval: one service probed per
+				 * interval; 0: none. */
+    int probeTimeoutMs;		/* -probetimeout: a probe not answered in
+				 * this makes its service suspect. */
 } ClusterConfig;
 
 /*
@@ -240,6 +249,10 @@ typedef struct ClusterFaceProcs {
 					 * drop. */
 #define SERVICE_PROBED		(1<<5)	/* Probed after a ping's deadline
 					 * passed; dropped if still silent. */
+#define SERVICE_PROBES		(1<<6)	/* Answers probes on the stream they
+					 * came on (`op probe` in its
+					 * heartbeats): a member of this
+					 * package, probed periodically. */
 
 struct ClusterService {
     Cluster *clusterPtr;	/* The cluster that knows it. */
@@ -271,6 +284,8 @@ struct ClusterService {
     uint32_t sealLane;		/* With keys: our lane for streams to it
 				 * (random, nonzero once used), */
     uint64_t sealSeq;		/* and the last seq sealed on it. */
+    Tcl_WideInt probeDueMs;	/* Our probe of it must be answered by
+				 * then; 0 when no probe is out. */
 };
 
 /*
@@ -370,6 +385,11 @@ struct Cluster {
 				/* Outcomes of sends with -command not yet
 				 * reported (clusterCoreOutcome.c), or
 				 * NULL. */
+    Tcl_TimerToken probeTimer;	/* Probes the next service. */
+    Tcl_TimerToken probeCheckTimer;	/* Checks the probes that are due, */
+    Tcl_WideInt probeCheckDueMs;	/* then. */
+    ClusterService *probeNextPtr;	/* Next in the round of probes, or
+				 * NULL to start again (clusterCoreProbe.c). */
 };
 
 /*
@@ -545,6 +565,8 @@ int		ClusterStreamRebuild(Cluster *clusterPtr, ClusterProto proto,
 int		ClusterStreamBreak(Cluster *clusterPtr, ClusterProto proto,
 		    Tcl_Interp *interp);
 int		ClusterStreamHealthy(Cluster *clusterPtr, ClusterProto proto);
+int		ClusterCanStream(ClusterService *servicePtr,
+		    ClusterProto proto);
 void		ClusterStreamsForget(ClusterService *servicePtr);
 void		ClusterStreamStats(Cluster *clusterPtr, Tcl_Obj *dictObj);
 
@@ -681,6 +703,7 @@ typedef struct ClusterIncoming {
     ClusterAddr from;		/* Its source address. */
     ClusterConn *connPtr;	/* Stream it came on, or NULL. */
     int newService;		/* Its sender was unknown before it. */
+    int probe;			/* It carries `op probe`. */
 } ClusterIncoming;
 
 /*
@@ -723,6 +746,23 @@ void		ClusterSweepServices(Cluster *clusterPtr);
 void		ClusterScheduleSweep(Cluster *clusterPtr, int ms);
 void		ClusterRemoveService(ClusterService *servicePtr);
 void		ClusterRemoveAllServices(Cluster *clusterPtr);
+void		ClusterSendPing(Cluster *clusterPtr, Tcl_Obj *sidsObj);
+Tcl_Obj *	ClusterPingPayload(Cluster *clusterPtr, Tcl_Obj *sidsObj);
+
+/*
+ * Failure detection (clusterCoreProbe.c): probes, suspicion.
+ */
+
+void		ClusterProbeStart(Cluster *clusterPtr);
+void		ClusterProbeStop(Cluster *clusterPtr);
+void		ClusterProbeService(ClusterService *servicePtr);
+int		ClusterProbeable(ClusterService *servicePtr);
+int		ClusterProbeAnswer(Cluster *clusterPtr,
+		    const ClusterIncoming *inPtr);
+void		ClusterUnreachable(ClusterService *servicePtr);
+void		ClusterSuspect(ClusterService *servicePtr);
+void		ClusterProbeForget(ClusterService *servicePtr);
+void		ClusterAddProbeMark(Tcl_Obj *payloadObj);
 
 /*
  * Service records (clusterCoreService.c).

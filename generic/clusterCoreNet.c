@@ -254,7 +254,7 @@ GivenBack(
     if (ClusterIsDeleted(clusterPtr)) {
 	return CLUSTER_NET_GONE;
     }
-    if (clusterPtr->seal.numKeys > 0) {
+    if (clusterPtr->seal.numKeys > 0 && numPackets > 0) {
 	opened = ClusterOpenOwn(clusterPtr, packets, &numOpened, &storage);
 	packets = opened;
     }
@@ -722,6 +722,34 @@ ClusterStreamStats(
     }
     Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("streams", -1),
 	    ClusterNetStreamStats(clusterPtr->streamsPtr));
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterCanStream --
+ *
+ *	Whether a service advertises what it takes to open a stream to it
+ *	over t or u (ServiceTarget).
+ *
+ * Results:
+ *	1 or 0.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterCanStream(
+    ClusterService *servicePtr,	/* Service to reach. */
+    ClusterProto proto)		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
+{
+    ClusterAddr to;
+    const char *path;
+
+    return ServiceTarget(servicePtr, proto, &to, &path) == TCL_OK;
 }
 
 /*

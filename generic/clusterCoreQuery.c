@@ -18,6 +18,8 @@
 static int		Notify(ClusterQuery *queryPtr, const char *event);
 static void		FreeQuery(char *blockPtr);
 static void		TimeoutProc(ClientData clientData);
+static void		UnreachableAll(Cluster *clusterPtr,
+			    Tcl_Obj *silentObj);
 static ClusterQuery *	FindQuery(Cluster *clusterPtr, const char *id);
 static Tcl_Obj *	NewQueryId(unsigned long serial, const char *sid);
 static void		SendQuery(ClusterQuery *queryPtr, Tcl_Obj *targetsObj,
@@ -451,19 +453,74 @@ TimeoutProc(
 {
     ClusterQuery *queryPtr = clientData;
     Cluster *clusterPtr = queryPtr->clusterPtr;
+    Tcl_Obj *silentObj = queryPtr->remainingObj;
 
     queryPtr->timer = NULL;
     clusterPtr->stats.queriesTimedOut++;
     Tcl_Preserve(clusterPtr);
     Tcl_Preserve(queryPtr);
+    Tcl_IncrRefCount(silentObj);
     ClusterSetObj(&queryPtr->payloadObj, NULL);
     ClusterSetObj(&queryPtr->serviceObj, NULL);
     Notify(queryPtr, "timeout");
     if (!(queryPtr->flags & QUERY_DELETED)) {
 	ClusterQueryFinish(queryPtr);
     }
+    UnreachableAll(clusterPtr, silentObj);
+    Tcl_DecrRefCount(silentObj);
     Tcl_Release(queryPtr);
     Tcl_Release(clusterPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * UnreachableAll --
+ *
+ *	A query timed out: each service that did not answer, and that we
+ *	still know, was not reached (ClusterUnreachable), which probes it.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Probes, suspicions, pings; send hooks may do anything.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+UnreachableAll(
+    Cluster *clusterPtr,	/* Cluster that asked (preserved). */
+    Tcl_Obj *silentObj)		/* Dict: sid -> service name. */
+{
+    Tcl_Obj *sidsObj = Tcl_NewListObj(0, NULL), *sidObj, *nameObj, **sids;
+    Tcl_DictSearch search;
+    int numSids, i, done;
+
+    /*
+     * The sids are copied first: probes run send hooks, which could
+     * change what the dict's internal form is.
+     */
+
+    Tcl_IncrRefCount(sidsObj);
+    if (Tcl_DictObjFirst(NULL, silentObj, &search, &sidObj, &nameObj,
+	    &done) == TCL_OK) {
+	for (; !done; Tcl_DictObjNext(&search, &sidObj, &nameObj, &done)) {
+	    Tcl_ListObjAppendElement(NULL, sidsObj, sidObj);
+	}
+	Tcl_DictObjDone(&search);
+    }
+    Tcl_ListObjGetElements(NULL, sidsObj, &numSids, &sids);
+    for (i = 0; i < numSids && !ClusterIsDeleted(clusterPtr); i++) {
+	Tcl_HashEntry *entryPtr = Tcl_FindHashEntry(&clusterPtr->services,
+		Tcl_GetString(sids[i]));
+
+	if (entryPtr != NULL) {
+	    ClusterUnreachable(Tcl_GetHashValue(entryPtr));
+	}
+    }
+    Tcl_DecrRefCount(sidsObj);
 }
 
 /*

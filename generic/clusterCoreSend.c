@@ -99,8 +99,11 @@ ClusterRunSendHooks(
  *	(none when a connect that handed its queue off after -connectdelay
  *	fails). They are sent again over the service's other protocols
  *	(the connection's own excepted); when one works the service hears
- *	which failed, and when none does a ping is scheduled and the
- *	packets' outcomes are failures.
+ *	which failed, and when none does the service is unreachable
+ *	(ClusterUnreachable: a probe, then suspicion and a ping) and the
+ *	packets' outcomes are failures. Without packets at all (NULL), a
+ *	connection we opened ended with nothing queued: that fails a probe
+ *	still waiting for its answer on it, and nothing else.
  *
  * Results:
  *	None.
@@ -123,6 +126,16 @@ ClusterSendFailed(
     ClusterProto order[CLUSTER_PROTO_COUNT];
     int numOrder, i, used = -1, failedMask = 1 << proto;
 
+    if (packets == NULL) {
+	if (servicePtr != NULL && servicePtr->probeDueMs != 0
+		&& !(servicePtr->flags & SERVICE_DELETED)
+		&& !ClusterIsDeleted(clusterPtr)) {
+	    Tcl_Preserve(servicePtr);
+	    ClusterSuspect(servicePtr);
+	    Tcl_Release(servicePtr);
+	}
+	return;
+    }
     clusterPtr->stats.sendFailures[proto]++;
     if (servicePtr == NULL || (servicePtr->flags & SERVICE_DELETED)
 	    || ClusterIsDeleted(clusterPtr)) {
@@ -252,10 +265,11 @@ ClusterSendSlow(
  *
  *	What a send learned of a service's protocols. When a stream
  *	protocol failed and a later one worked, tell the service which
- *	failed (type 8). When no stream protocol got through, ask the
- *	cluster about the service with a ping: multicast is fire and
- *	forget, so getting a packet out over `c` proves nothing about a
- *	service whose every stream is refused.
+ *	failed (type 8). When no stream protocol got through, the service
+ *	could not be reached (ClusterUnreachable: a probe, then suspicion
+ *	and a ping): multicast is fire and forget, so getting a packet out
+ *	over `c` proves nothing about a service whose every stream is
+ *	refused.
  *
  * Results:
  *	None.
@@ -275,11 +289,13 @@ AfterDelivery(
 {
     int streamsFailed = failedMask & ~(1 << CLUSTER_PROTO_C);
 
-    if (used < 0 || (used == CLUSTER_PROTO_C && streamsFailed)) {
-	ClusterSchedulePing(clusterPtr, servicePtr);
-    }
     if (used >= 0 && streamsFailed) {
 	ReportFailure(clusterPtr, servicePtr, failedMask, used);
+    }
+    if ((used < 0 || (used == CLUSTER_PROTO_C && streamsFailed))
+	    && !(servicePtr->flags & SERVICE_DELETED)
+	    && !ClusterIsDeleted(clusterPtr)) {
+	ClusterUnreachable(servicePtr);
     }
 }
 

@@ -184,7 +184,12 @@ typedef struct ClusterNetPacket {
  *	open (the keepalive rule, doc/protocol.md section 4).
  * failedProc: packets queued for a peer could not be delivered: its
  *	connection failed (peerPtr may be NULL for a connection no peer
- *	was bound to). The packets are valid during the call only.
+ *	was bound to). The packets are valid during the call only. With
+ *	numPackets 0: a connect that handed its queue off after
+ *	-connectdelay failed (packets not NULL), or a connection opened to
+ *	a peer ended with nothing queued, closed by the peer or broken
+ *	(packets NULL; not when the peer closed it cleanly after our
+ *	newest payload on it lacked keepalive).
  * oversizeProc: count packets dropped for their size before decoding:
  *	a datagram larger than CLUSTER_NET_MAX_DATAGRAM, or frames over
  *	-maxframe skipped by a stream's reassembler.

@@ -277,7 +277,11 @@ ConnFlush(
  *	of file, read error). Close it, then, when packets were still
  *	queued on it, hand them to the owner as a list of whole packets (a
  *	partly written one included: the receiver drops a partial frame)
- *	so that it can retry over another protocol. The owner is called
+ *	so that it can retry over another protocol; a connection we opened
+ *	to a peer that ends with nothing queued is told too, with no
+ *	packets (an answer owed on it will not come), unless the peer just
+ *	closed it as it should: with a clean end of file, after our newest
+ *	payload on it lacked keepalive. The owner is called
  *	after the close, so that a retry over the same protocol opens a
  *	fresh connection. A connect that handed its queue off after
  *	-connectdelay (ConnHandOff) reports its failure even with nothing
@@ -306,7 +310,7 @@ ConnFail(
     ClusterNetPacket small[8], *packets = small;
     QueuedPacket *unsentPtr, *pktPtr;
     void *owner;
-    int numPackets = 0, i, slowConnect;
+    int numPackets = 0, i, slowConnect, flags;
 
     if (connPtr->flags & CONN_CLOSED) {
 	return;
@@ -318,6 +322,7 @@ ConnFail(
      * Take the queue out before closing: ConnClose would free it.
      */
 
+    flags = connPtr->flags;
     unsentPtr = connPtr->headPtr;
     if (unsentPtr != NULL) {
 	poolPtr->counts[POOL_FAILED]++;
@@ -329,6 +334,11 @@ ConnFail(
 	    == (CONN_SLOW | CONN_CONNECTING);
     ConnClose(connPtr);
     if (unsentPtr == NULL && !slowConnect) {
+	if ((flags & CONN_OUTGOING) && peerPtr != NULL
+		&& (flags & (CONN_SPENT | CONN_PEER_CLOSED))
+		    != (CONN_SPENT | CONN_PEER_CLOSED)) {
+	    handlerPtr->failedProc(owner, peerPtr, proto, NULL, 0, reason);
+	}
 	return;
     }
     for (pktPtr = unsentPtr; pktPtr != NULL; pktPtr = pktPtr->nextPtr) {

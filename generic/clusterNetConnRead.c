@@ -289,6 +289,9 @@ ConnSettle(
 	return;
     }
     if (connPtr->flags & CONN_EOF) {
+	if (!connPtr->eofError) {
+	    connPtr->flags |= CONN_PEER_CLOSED;
+	}
 	ConnFail(connPtr, connPtr->eofError
 		? Tcl_ErrnoMsg(connPtr->eofError) : "closed by peer");
 	return;

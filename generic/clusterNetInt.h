@@ -114,6 +114,7 @@ typedef struct ClusterConnPool ClusterConnPool;
 #define CONN_SLOW	(1<<13)	/* Connecting for longer than
 				 * -connectdelay: its queue was offered to
 				 * the owner (ConnHandOff). */
+#define CONN_PEER_CLOSED (1<<14)	/* Ended by a clean end of file. */
 
 /*
  * Counters of a pool, rendered by ClusterConnPoolStats under the names in
