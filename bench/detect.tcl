@@ -210,6 +210,26 @@ proc Ask {chans word {ms 20000}} {
     return [lmap chan $chans {set ::answer($chan,$word)}]
 }
 
+# Cpu --
+#
+#	The CPU time (user + system, ms) and the resident memory (KB) of
+#	the member processes of $chans, summed: {ms kb}.
+
+proc Cpu {chans} {
+    set ms 0
+    set kb 0
+    foreach chan $chans {
+	set f [open /proc/[pid $chan]/stat]
+	set fields [split [lindex [split [read $f] )] 1]]
+	close $f
+	# utime and stime are fields 14 and 15 of stat, in clock ticks
+	# (100 per second on Linux); rss is field 24, in 4 KB pages.
+	incr ms [expr {([lindex $fields 12] + [lindex $fields 13]) * 10}]
+	incr kb [expr {[lindex $fields 22] * 4}]
+    }
+    return [list $ms $kb]
+}
+
 # Summary --
 #
 #	Detection times in ms as a dict: min, median, max (empty when not
@@ -232,7 +252,9 @@ proc Summary {times want} {
 #	The measurement of the cluster for $n members on $port. Returns a
 #	dict: processes, converge (ms), per (packets and bytes per member
 #	per second: in, out, bin, bout, c_in, c_out, t_in, ...), detect (a
-#	Summary) and false (false losses).
+#	Summary), false (false losses) and rss (resident memory of the
+#	member processes per member, MB). In per, cpu_ms is the CPU time
+#	the member processes spent per member per second of the window.
 
 proc Cluster {n port} {
     global opts
@@ -264,9 +286,11 @@ proc Cluster {n port} {
     set converge [expr {[clock milliseconds] - $t0}]
 
     # The steady window.
+    set cpu0 [Cpu $chans]
     set before [Ask $chans snap]
     bench::wait 0 [expr {int(${::-window} * 1000)}]
     set after [Ask $chans snap]
+    set cpu1 [Cpu $chans]
     set per {}
     foreach k {in out bin bout c_in c_out t_in t_out u_in u_out} {
 	dict set per $k 0.0
@@ -288,6 +312,11 @@ proc Cluster {n port} {
 	    }
 	}
     }
+
+    set ms [expr {[lindex $after 0 0] - [lindex $before 0 0]}]
+    dict set per cpu_ms [expr {([lindex $cpu1 0] - [lindex $cpu0 0])
+	    * 1000.0 / max(1, $ms) / $n}]
+    set rss [expr {[lindex $cpu1 1] / 1024.0 / $n}]
 
     # The kill, and the wait for `service lost` everywhere.
     exec kill -9 [pid $victim]
@@ -312,7 +341,7 @@ proc Cluster {n port} {
     }
     set ::running {}
     return [dict create processes "$nproc+1" converge $converge per $per \
-	    detect [Summary $times $others] false $false]
+	    rss $rss detect [Summary $times $others] false $false]
 }
 
 # The serf agent's shell: starts the agent with the arguments given,
@@ -379,6 +408,13 @@ proc SerfCount {path event {member ""}} {
 #	not all meet.
 
 proc Serf {n port} {
+    # What a run killed by a signal left behind.
+    foreach old [glob -nocomplain -directory /tmp cluster-bench-serf-*] {
+	if {[regexp {serf-(\d+)-} $old -> pid]
+		&& ![file exists /proc/$pid]} {
+	    file delete -force $old
+	}
+    }
     set dir [file join /tmp cluster-bench-serf-[pid]-$n]
     file delete -force $dir
     file mkdir $dir
@@ -461,10 +497,13 @@ proc EndSerf {} {
 
 # Seconds --
 #
-#	A time in ms as seconds for the result line, or "-" when empty.
+#	A time in ms as seconds for the result line; when empty, "-", or
+#	"not-within-CAPs" when $cap is given.
 
-proc Seconds {ms} {
-    if {$ms eq ""} {
+proc Seconds {ms {cap ""}} {
+    if {$ms eq "" && $cap ne ""} {
+	return not-within-${cap}s
+    } elseif {$ms eq ""} {
 	return -
     }
     return [format %.2f [expr {$ms / 1000.0}]]
@@ -496,7 +535,8 @@ foreach n $sizes {
 	}
     }
     set line [list detect N=$n processes=[dict get $r processes] \
-	    converge_s=[Seconds [dict get $r converge]]]
+	    converge_s=[Seconds [dict get $r converge]] \
+	    rss_mb/member=[format %.2f [dict get $r rss]]]
     dict for {k v} [dict get $r per] {
 	lappend line [string map {bin bytes_in bout bytes_out} \
 		$k]/member/s=[format %.2f $v]
@@ -505,18 +545,17 @@ foreach n $sizes {
     lappend line lost_by=[dict get $d count]/[expr {$n - 1}] \
 	    lost_min_s=[Seconds [dict get $d min]] \
 	    lost_median_s=[Seconds [dict get $d median]] \
-	    lost_max_s=[expr {$within ? [Seconds [dict get $d max]]
-		: "not-within-${-cap}s"}] \
+	    lost_max_s=[Seconds [dict get $d max] ${-cap}] \
 	    false_losses=[dict get $r false]
     set serfMax ""
     if {[dict size $s]} {
 	set sd [dict get $s detect]
 	set serfMax [dict get $sd max]
-	lappend line serf_lost_by=[dict get $sd count]/[expr {$n - 1}] \
+	lappend line serf_converge_s=[Seconds [dict get $s converge]] \
+		serf_lost_by=[dict get $sd count]/[expr {$n - 1}] \
 		serf_min_s=[Seconds [dict get $sd min]] \
 		serf_median_s=[Seconds [dict get $sd median]] \
-		serf_max_s=[expr {$serfMax ne "" ? [Seconds $serfMax]
-		    : "not-within-${-cap}s"}] \
+		serf_max_s=[Seconds $serfMax ${-cap}] \
 		serf_false=[dict get $s false]
 	if {$within && $serfMax ne ""} {
 	    lappend line ratio=[format %.2f \
