@@ -400,12 +400,53 @@ proc SerfCount {path event {member ""}} {
     return [dict size $seen]
 }
 
+# PrivateNet --
+#
+#	1 when we run in a named network namespace (ip netns), else 0.
+
+proc PrivateNet {} {
+    return [expr {![catch {exec ip netns identify [pid]} name]
+	    && $name ne ""}]
+}
+
+# NetCounters --
+#
+#	The UDP datagrams and TCP segments received and sent in our network
+#	namespace, from /proc/net/snmp: a dict udp_in, udp_out, tcp_in,
+#	tcp_out.
+
+proc NetCounters {} {
+    set f [open /proc/net/snmp]
+    set lines [split [read $f] \n]
+    close $f
+    set result {}
+    set header {}
+    foreach line $lines {
+	set proto [string tolower [string trimright [lindex $line 0] :]]
+	if {![dict exists $header $proto]} {
+	    dict set header $proto [lrange $line 1 end]
+	    continue
+	}
+	foreach name [dict get $header $proto] value [lrange $line 1 end] {
+	    switch -- $proto,$name {
+		udp,InDatagrams - tcp,InSegs {dict set result ${proto}_in $value}
+		udp,OutDatagrams - tcp,OutSegs {
+		    dict set result ${proto}_out $value
+		}
+	    }
+	}
+    }
+    return $result
+}
+
 # Serf --
 #
 #	The same measurement with $n serf agents from $port up (two ports
 #	each: gossip and RPC). Returns a dict: converge (ms), detect (a
-#	Summary), false (false failures), or an empty dict when they did
-#	not all meet.
+#	Summary), false (false failures) and, when we run in a network
+#	namespace of our own, per: UDP datagrams and TCP segments in and out
+#	per agent per second over a window (udp_in, udp_out, tcp_in,
+#	tcp_out); an empty dict when they did not all meet.
 
 proc Serf {n port} {
     # What a run killed by a signal left behind.
@@ -453,6 +494,19 @@ proc Serf {n port} {
     }
     set converge [expr {[clock milliseconds] - $t0}]
     set result {}
+    if {$ok && [PrivateNet]} {
+	# Packets, from the counters of the network namespace, which only
+	# the agents use.
+	set c0 [NetCounters]
+	set ms0 [clock milliseconds]
+	bench::wait 0 [expr {int(${::-window} * 1000)}]
+	set c1 [NetCounters]
+	set secs [expr {max(1, [clock milliseconds] - $ms0) / 1000.0}]
+	dict for {k v} $c1 {
+	    dict set result per $k \
+		    [expr {($v - [dict get $c0 $k]) / $secs / $n}]
+	}
+    }
     if {$ok} {
 	# The victim is the last agent: the first is the one all joined.
 	set victim n[expr {$n - 1}]
@@ -476,8 +530,9 @@ proc Serf {n port} {
 		lappend times [expr {$ms - $killed}]
 	    }
 	}
-	set result [dict create converge $converge \
-		detect [Summary $times [expr {$n - 1}]] false $false]
+	dict set result converge $converge
+	dict set result detect [Summary $times [expr {$n - 1}]]
+	dict set result false $false
     }
     EndSerf
     file delete -force $dir
@@ -557,6 +612,11 @@ foreach n $sizes {
 		serf_median_s=[Seconds [dict get $sd median]] \
 		serf_max_s=[Seconds $serfMax ${-cap}] \
 		serf_false=[dict get $s false]
+	if {[dict exists $s per]} {
+	    dict for {k v} [dict get $s per] {
+		lappend line serf_$k/member/s=[format %.2f $v]
+	    }
+	}
 	if {$within && $serfMax ne ""} {
 	    lappend line ratio=[format %.2f \
 		    [expr {double([dict get $d max]) / $serfMax}]]
@@ -568,8 +628,13 @@ foreach n $sizes {
     bench::row "N=$n lost everywhere" s $cluster \
 	    [expr {$serfMax ne "" ? $serfMax / 1000.0 : ""}] \
 	    [expr {$serfMax ne "" ? "serf" : ""}] {max 10} "< 10 s"
-    bench::row "N=$n packets/member/s" "in+out" \
-	    [expr {[dict get $r per in] + [dict get $r per out]}] "" "" {}
+    set serfOut ""
+    if {[dict exists $s per]} {
+	set serfOut [expr {[dict get $s per udp_out]
+		+ [dict get $s per tcp_out]}]
+    }
+    bench::row "N=$n packets out/member/s" "" [dict get $r per out] \
+	    $serfOut [expr {$serfOut ne "" ? "serf" : ""}] {}
 }
 bench::table "Failure detection: SIGKILL to `service lost` on every\
 	survivor (join options: [expr {$opts eq "" ? "defaults" : $opts}])"
