@@ -6,8 +6,9 @@
 #	    spread over child tclsh processes of at most -perprocess members,
 #	    the victim alone in a process of its own, every member joined
 #	    with the options of -opts (default: none, i.e. the defaults);
-#	  - once every member knows every other, a steady window of -window
-#	    seconds: packets and bytes sent and received per member per
+#	  - once every member knows every other and 2 s more have passed (the
+#	    answers to the joins' discoveries are out), a steady window of
+#	    -window seconds: packets and bytes sent and received per member per
 #	    second, from `$c stats` (packets_in counts a member's own
 #	    multicast coming back, as the counter does), all protocols and
 #	    per protocol;
@@ -285,7 +286,9 @@ proc Cluster {n port} {
     }
     set converge [expr {[clock milliseconds] - $t0}]
 
-    # The steady window.
+    # The steady window, once the answers to the joins' discoveries are
+    # out (each waits at most twice -replywindow, 500 ms, by default).
+    bench::wait 0 2000
     set cpu0 [Cpu $chans]
     set before [Ask $chans snap]
     bench::wait 0 [expr {int(${::-window} * 1000)}]
@@ -620,6 +623,10 @@ foreach n $sizes {
 	if {$within && $serfMax ne ""} {
 	    lappend line ratio=[format %.2f \
 		    [expr {double([dict get $d max]) / $serfMax}]]
+	} elseif {$serfMax ne ""} {
+	    # Not within the cap: the ratio is at least cap / serf.
+	    lappend line ratio=>[format %.1f \
+		    [expr {${-cap} * 1000.0 / $serfMax}]]
 	}
     }
     puts [join $line " "]
