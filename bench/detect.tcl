@@ -60,8 +60,9 @@ for {set i 0} {$i < $argc} {incr i} {
     } elseif {[string is integer -strict $arg] && $arg >= 2} {
 	lappend sizes $arg
     } else {
-	puts stderr "bad $arg: usage: [file tail $argv0] ?-opts JOINOPTIONS? ?-window S?\
-		?-cap S? ?-perprocess M? ?-serf 0|1? ?-serfmax N? ?N ...?"
+	puts stderr "bad argument \"$arg\"; usage: [file tail $argv0]\
+		?-opts JOINOPTIONS? ?-window S? ?-cap S? ?-perprocess M?\
+		?-serf 0|1? ?-serfmax N? ?N ...?"
 	exit 2
     }
 }
@@ -177,6 +178,29 @@ proc Spawn {port count} {
     return $chan
 }
 
+# EndMembers --
+#
+#	End the member processes of $chans: close their stdin, give them 5 s
+#	to leave, then SIGKILL those still there, and reap them all.
+
+proc EndMembers {chans} {
+    foreach chan $chans {
+	catch {close $chan write}
+    }
+    bench::wait {[llength [lmap chan $chans {
+	if {[info exists ::ended($chan)]} continue
+	set chan
+    }]] == 0} 5000
+    foreach chan $chans {
+	if {![info exists ::ended($chan)]} {
+	    catch {exec kill -9 {*}[pid $chan]}
+	}
+	bench::endChild $chan
+	unset -nocomplain ::ended($chan)
+	array unset ::answer $chan,*
+    }
+}
+
 # Ask --
 #
 #	Send $word to every member process of $chans and wait for each one's
@@ -269,7 +293,6 @@ proc Cluster {n port} {
 	set count [expr {$others / $nproc + ($i < $others % $nproc)}]
 	lappend chans [Spawn $port $count]
     }
-    set ::running $chans
     set victimSid [lindex [Ask $victim joined 30000] 0]
     Ask $chans joined [expr {30000 + 100 * $n}]
 
@@ -324,7 +347,6 @@ proc Cluster {n port} {
     # The kill, and the wait for `service lost` everywhere.
     exec kill -9 [pid $victim]
     set killed [clock milliseconds]
-    set ::running [lrange $chans 1 end]
     bench::wait {[llength [lsearch -all -index 1 $::losses $victimSid]]
 	    >= $others} [expr {int(${::-cap} * 1000)}]
     set times {}
@@ -337,12 +359,7 @@ proc Cluster {n port} {
 	    lappend times [expr {$ms - $killed}]
 	}
     }
-    foreach chan $chans {
-	bench::endChild $chan
-	unset -nocomplain ::ended($chan)
-	array unset ::answer $chan,*
-    }
-    set ::running {}
+    EndMembers $chans
     return [dict create processes "$nproc+1" converge $converge per $per \
 	    rss $rss detect [Summary $times $others] false $false]
 }
@@ -579,7 +596,6 @@ if {!${-serf}} {
     puts "serf: not installed (Debian package serf), no baseline"
 }
 set ::serfShells {}
-set ::running {}
 set port [expr {40000 + [pid] % 10000}]
 set serfPort [expr {20000 + [pid] % 8 * 1200}]
 foreach n $sizes {
@@ -597,7 +613,7 @@ foreach n $sizes {
 	    rss_mb/member=[format %.2f [dict get $r rss]]]
     dict for {k v} [dict get $r per] {
 	lappend line [string map {bin bytes_in bout bytes_out} \
-		$k]/member/s=[format %.2f $v]
+		$k]/member/s=[format [expr {$v < 1 ? "%.4f" : "%.2f"}] $v]
     }
     set within [expr {[dict get $d max] ne ""}]
     lappend line lost_by=[dict get $d count]/[expr {$n - 1}] \
