@@ -78,8 +78,10 @@ set lifetime [expr {${-window} + ${-cap} + 300}]
 # The member process. Arguments: PORT COUNT LIFETIME OPTIONS. It joins
 # COUNT members and writes "joined SID ...". Then, on stdin:
 #   known	-> "known K": the fewest services any of its members knows;
-#   snap	-> "snap MS STATS": now, and per protocol the sums over its
-#		   members of packets_in, packets_out, bytes_in, bytes_out;
+#   snap	-> "snap MS STATS FDS": now, per protocol the sums over its
+#		   members of packets_in, packets_out, bytes_in, bytes_out,
+#		   and its open descriptors (Tcl 8.6's notifier watches
+#		   those below 1024 only);
 # and whenever a member's `service lost` runs: "lost OBSERVER SID MS".
 # It leaves when its stdin closes, on an error, or after LIFETIME
 # seconds.
@@ -124,7 +126,8 @@ set memberScript {
 			}
 		    }
 		}
-		puts [list snap [clock milliseconds] $sums]
+		set fds [llength [glob -nocomplain /proc/self/fd/*]]
+		puts [list snap [clock milliseconds] $sums $fds]
 	    }
 	}
     }
@@ -277,8 +280,9 @@ proc Summary {times want} {
 #	The measurement of the cluster for $n members on $port. Returns a
 #	dict: processes, converge (ms), per (packets and bytes per member
 #	per second: in, out, bin, bout, c_in, c_out, t_in, ...), detect (a
-#	Summary), false (false losses) and rss (resident memory of the
-#	member processes per member, MB). In per, cpu_ms is the CPU time
+#	Summary), false (false losses), rss (resident memory of the
+#	member processes per member, MB) and fds (the most descriptors a
+#	member process had open at the end of the window). In per, cpu_ms is the CPU time
 #	the member processes spent per member per second of the window.
 
 proc Cluster {n port} {
@@ -321,9 +325,11 @@ proc Cluster {n port} {
     foreach k {in out bin bout c_in c_out t_in t_out u_in u_out} {
 	dict set per $k 0.0
     }
+    set fds 0
     foreach b $before a $after {
 	lassign $b ms0 s0
-	lassign $a ms1 s1
+	lassign $a ms1 s1 fds1
+	set fds [expr {max($fds, $fds1)}]
 	set secs [expr {max(1, $ms1 - $ms0) / 1000.0}]
 	dict for {p s} $s1 {
 	    foreach {k short} {packets_in in packets_out out
@@ -361,7 +367,7 @@ proc Cluster {n port} {
     }
     EndMembers $chans
     return [dict create processes "$nproc+1" converge $converge per $per \
-	    rss $rss detect [Summary $times $others] false $false]
+	    rss $rss fds $fds detect [Summary $times $others] false $false]
 }
 
 # The serf agent's shell: starts the agent with the arguments given,
@@ -610,7 +616,8 @@ foreach n $sizes {
     }
     set line [list detect N=$n processes=[dict get $r processes] \
 	    converge_s=[Seconds [dict get $r converge]] \
-	    rss_mb/member=[format %.2f [dict get $r rss]]]
+	    rss_mb/member=[format %.2f [dict get $r rss]] \
+	    fds_max/process=[dict get $r fds]]
     dict for {k v} [dict get $r per] {
 	lappend line [string map {bin bytes_in bout bytes_out} \
 		$k]/member/s=[format [expr {$v < 1 ? "%.4f" : "%.2f"}] $v]
