@@ -11,7 +11,8 @@
 #	    -window seconds: packets and bytes sent and received per member per
 #	    second, from `$c stats` (packets_in counts a member's own
 #	    multicast coming back, as the counter does), all protocols and
-#	    per protocol;
+#	    per protocol; and the CPU time, resident memory and open
+#	    descriptors of the member processes;
 #	  - the victim's process is killed with SIGKILL, and we take the
 #	    time until each surviving member's `service lost` hook has run
 #	    for it: min, median and max (lost everywhere), or "not within
@@ -20,11 +21,13 @@
 #	    first join to the end.
 #
 #	Baseline, in the same run, when the `serf` program is installed (and
-#	for N up to -serfmax, default 50: 500 agents of a Go program do not
-#	fit this machine): N serf agents on 127.0.0.1 with the default LAN
-#	profile, joined to the first one; one is killed with SIGKILL, and
-#	every other agent's member-failed event handler writes down when it
-#	learns of it. The ratio is ours / serf.
+#	for N up to -serfmax, default 50: 500 agents, each a Go runtime of
+#	some 15 MB, are too much for a shared two-core machine): N serf
+#	agents on 127.0.0.1 with the default LAN profile, joined to the first
+#	one; one is killed with SIGKILL, and every other agent's
+#	member-failed event handler writes down when it learns of it. The
+#	ratio is ours / serf. In a named network namespace (ip netns) the
+#	namespace's UDP and TCP counters give serf's packets per agent too.
 #
 #	Every child is cleaned up when this script ends, however it ends:
 #	member processes leave when their stdin closes and after a lifetime
@@ -297,7 +300,7 @@ proc Cluster {n port} {
 	set count [expr {$others / $nproc + ($i < $others % $nproc)}]
 	lappend chans [Spawn $port $count]
     }
-    set victimSid [lindex [Ask $victim joined 30000] 0]
+    set victimSid [lindex [Ask $victim joined 30000] 0 0]
     Ask $chans joined [expr {30000 + 100 * $n}]
 
     # Until every member knows the N-1 others.
