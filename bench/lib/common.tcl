@@ -107,11 +107,13 @@ proc ::bench::Answered {event} {
 # bench::fail --
 #
 #	Give up on the benchmark with a message (exit status 1). The
-#	children see their stdin close and leave; their scripts are removed.
+#	children are killed (one that hangs would not see its stdin close);
+#	their scripts are removed.
 
 proc ::bench::fail {message} {
     puts stderr "[file tail $::argv0]: $message"
     foreach {chan path} [array get ::bench::childFiles] {
+	catch {exec kill -9 {*}[pid $chan]}
 	file delete $path
     }
     exit 1
