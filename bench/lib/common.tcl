@@ -107,11 +107,13 @@ proc ::bench::Answered {event} {
 # bench::fail --
 #
 #	Give up on the benchmark with a message (exit status 1). The
-#	children see their stdin close and leave; their scripts are removed.
+#	children are killed (one that hangs would not see its stdin close);
+#	their scripts are removed.
 
 proc ::bench::fail {message} {
     puts stderr "[file tail $::argv0]: $message"
     foreach {chan path} [array get ::bench::childFiles] {
+	catch {exec kill -9 {*}[pid $chan]}
 	file delete $path
     }
     exit 1
@@ -245,7 +247,9 @@ proc ::bench::runFloor {args} {
 #	    {ratioBelow N}	cluster / baseline < N
 #	    {ratioAbove N}	cluster / baseline >= N
 #	    {}			no target
-#	$text is how the target reads in the table.
+#	$text is how the target reads in the table. A $cluster that is not
+#	a number (e.g. "> 120" for a wait that ran out) is printed as it
+#	is, has no ratio and misses its target.
 
 # bench::joinAndFind --
 #
@@ -268,11 +272,18 @@ proc ::bench::joinAndFind {port tag base peer} {
 proc ::bench::row {metric unit cluster baseline of target {text ""}} {
     variable rows
     set ratio ""
+    set met -
+    lassign $target kind value
+    if {![string is double -strict $cluster]} {
+	if {$kind ne ""} {
+	    set met no
+	}
+	lappend rows [list $metric $unit $cluster $baseline $of "" $text $met]
+	return
+    }
     if {$baseline ne "" && $baseline != 0} {
 	set ratio [expr {double($cluster) / $baseline}]
     }
-    set met -
-    lassign $target kind value
     switch -- $kind {
 	max {set met [expr {$cluster < $value ? "yes" : "no"}]}
 	min {set met [expr {$cluster >= $value ? "yes" : "no"}]}
@@ -298,6 +309,9 @@ proc ::bench::row {metric unit cluster baseline of target {text ""}} {
 proc ::bench::number {value} {
     if {$value eq ""} {
 	return -
+    }
+    if {![string is double -strict $value]} {
+	return $value
     }
     set a [expr {abs(double($value))}]
     if {$a >= 100000} {
