@@ -286,6 +286,8 @@ struct ClusterService {
     uint64_t sealSeq;		/* and the last seq sealed on it. */
     Tcl_WideInt probeDueMs;	/* Our probe of it must be answered by
 				 * then; 0 when no probe is out. */
+    Tcl_WideInt pingProbeMs;	/* When a ping of another member last made
+				 * us expect it; 0: never. */
 };
 
 /*

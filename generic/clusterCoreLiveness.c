@@ -13,7 +13,7 @@
 
 static void		PingTimerProc(ClientData clientData);
 static void		PingSweepProc(ClientData clientData);
-static void		ExpectProbed(ClusterService *servicePtr);
+static int		ExpectProbed(ClusterService *servicePtr);
 static void		ProbeService(ClusterService *servicePtr);
 
 /*
@@ -50,7 +50,8 @@ ClusterHandlePing(
     const ClusterIncoming *inPtr)	/* The ping. */
 {
     Tcl_Obj **sids, *filterObj = NULL;
-    int numSids, i, named = 0, others = 0, probed = 0, heard;
+    int numSids, i, named = 0, others = 0, probed = 0, numProbes = 0, heard;
+    ClusterService **probes = NULL;
     Tcl_WideInt deadline;
 
     if (inPtr->dataObj == NULL || Tcl_ListObjGetElements(NULL,
@@ -82,7 +83,13 @@ ClusterHandlePing(
 
 	    if (ClusterProbeable(servicePtr)) {
 		probed++;
-		ExpectProbed(servicePtr);
+		if (ExpectProbed(servicePtr)) {
+		    if (probes == NULL) {
+			probes = ckalloc(sizeof(ClusterService *) * numSids);
+		    }
+		    Tcl_Preserve(servicePtr);
+		    probes[numProbes++] = servicePtr;
+		}
 	    } else if (servicePtr->expectedByMs == 0
 		    || servicePtr->expectedByMs > deadline) {
 		servicePtr->expectedByMs = deadline;
@@ -92,12 +99,30 @@ ClusterHandlePing(
     if (others > 0 && !heard) {
 	clusterPtr->stats.pingsRefused++;
     }
-    if (named) {
-	ClusterHeartbeatAnswer(clusterPtr, numSids == 1);
-    }
     if (others > probed && heard) {
 	ClusterScheduleSweep(clusterPtr, clusterPtr->config.pingSweepMs);
     }
+
+    /*
+     * Probes and answers run send hooks, which may remove services or
+     * destroy the cluster: they go out once the ping has been read.
+     */
+
+    Tcl_Preserve(clusterPtr);
+    for (i = 0; i < numProbes; i++) {
+	if (!ClusterIsDeleted(clusterPtr)
+		&& !(probes[i]->flags & SERVICE_DELETED)) {
+	    ClusterProbeService(probes[i]);
+	}
+	Tcl_Release(probes[i]);
+    }
+    if (probes != NULL) {
+	ckfree(probes);
+    }
+    if (named && !ClusterIsDeleted(clusterPtr)) {
+	ClusterHeartbeatAnswer(clusterPtr, numSids == 1);
+    }
+    Tcl_Release(clusterPtr);
 }
 
 /*
@@ -106,35 +131,43 @@ ClusterHandlePing(
  * ExpectProbed --
  *
  *	A member multicast a ping naming a service that we probe: it failed
- *	to reach it. We probe it ourselves at once, and drop it unless it
- *	is heard from within -probewait, by which time our own probe
- *	(-probetimeout) has had its answer or not: a ping, forged or not,
- *	never makes us drop a service that answers us.
+ *	to reach it. We expect to hear from the service within -probewait,
+ *	and probe it ourselves at once unless a probe of ours is out
+ *	already; by then our probe (-probetimeout) has had its answer or
+ *	not, so a ping, forged or not, never makes us drop a service that
+ *	answers us. A service named again within -probeinterval of the
+ *	last ping that counted is left as it is: a flood of pings costs at
+ *	most one probe per named service per -probeinterval.
  *
  * Results:
- *	None.
+ *	1 when the caller should probe the service now, else 0.
  *
  * Side effects:
- *	The service's deadline, the sweep timer, a probe.
+ *	The service's deadline, the sweep timer.
  *
  *----------------------------------------------------------------------
  */
 
-static void
+static int
 ExpectProbed(
     ClusterService *servicePtr)	/* Named, probed service. */
 {
     Cluster *clusterPtr = servicePtr->clusterPtr;
-    Tcl_WideInt deadline = ClusterpMonotonicMs()
-	    + clusterPtr->config.probeWaitMs;
+    Tcl_WideInt now = ClusterpMonotonicMs();
+    Tcl_WideInt deadline = now + clusterPtr->config.probeWaitMs;
 
+    if (servicePtr->pingProbeMs != 0 && now - servicePtr->pingProbeMs
+	    < clusterPtr->config.probeIntervalMs) {
+	return 0;
+    }
+    servicePtr->pingProbeMs = now;
     servicePtr->flags |= SERVICE_PROBED;
     if (servicePtr->expectedByMs == 0
 	    || servicePtr->expectedByMs > deadline) {
 	servicePtr->expectedByMs = deadline;
 	ClusterScheduleSweep(clusterPtr, clusterPtr->config.probeWaitMs + 1);
     }
-    ClusterProbeService(servicePtr);
+    return servicePtr->probeDueMs == 0;
 }
 
 /*
