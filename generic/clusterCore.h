@@ -541,6 +541,7 @@ int		ClusterStreamBreak(Cluster *clusterPtr, ClusterProto proto,
 		    Tcl_Interp *interp);
 int		ClusterStreamHealthy(Cluster *clusterPtr, ClusterProto proto);
 void		ClusterStreamsForget(ClusterService *servicePtr);
+void		ClusterStreamsMoved(ClusterService *servicePtr);
 void		ClusterStreamStats(Cluster *clusterPtr, Tcl_Obj *dictObj);
 
 /*

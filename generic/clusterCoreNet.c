@@ -542,6 +542,44 @@ ClusterStreamBreak(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterStreamsMoved --
+ *
+ *	A service's address changed (a `c` packet of it came from another
+ *	address, doc/protocol.md 5.4): the t connections we opened to where
+ *	it was are closed and what they still held goes to where it is.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Connections; may run the send hooks (ClusterSendFailed).
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterStreamsMoved(
+    ClusterService *servicePtr)	/* Service whose address changed. */
+{
+    Cluster *clusterPtr = servicePtr->clusterPtr;
+    const char *path = NULL;
+    ClusterAddr to;
+
+    if (clusterPtr->streamsPtr == NULL || ClusterIsDeleted(clusterPtr)
+	    || (servicePtr->flags & SERVICE_DELETED)
+	    || ServiceTarget(servicePtr, CLUSTER_PROTO_T, &to, &path)
+		!= TCL_OK) {
+	return;
+    }
+    Tcl_Preserve(clusterPtr);
+    (void) ClusterNetStreamsMoved(clusterPtr->streamsPtr, &servicePtr->peer,
+	    &to);
+    Tcl_Release(clusterPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterStreamsForget, ClusterStreamStats --
  *
  *	A service is going away: nothing of the transports may point to it

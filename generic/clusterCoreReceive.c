@@ -364,13 +364,22 @@ Dispatch(
     ClusterService *servicePtr,	/* Sender (preserved). */
     ClusterIncoming *inPtr)	/* The payload. */
 {
-    int tagsChanged;
+    int tagsChanged, wasLocal = servicePtr->flags & SERVICE_LOCAL;
+    uint32_t wasIp = servicePtr->addrObj ? servicePtr->addr.ip : 0;
 
     if (inPtr->type == CLUSTER_TYPE_DISCONNECT) {
 	ClusterRemoveService(servicePtr);
 	return inPtr->keepalive;
     }
     tagsChanged = ClusterLearnFromPayload(servicePtr, inPtr);
+    if (wasIp != 0 && (servicePtr->addr.ip != wasIp
+	    || (servicePtr->flags & SERVICE_LOCAL) != wasLocal)) {
+	ClusterStreamsMoved(servicePtr);
+	if (ClusterIsDeleted(clusterPtr)
+		|| (servicePtr->flags & SERVICE_DELETED)) {
+	    return -1;
+	}
+    }
     if (inPtr->connPtr != NULL && !(servicePtr->flags & SERVICE_DELETED)
 	    && ClusterConnBind(inPtr->connPtr, &servicePtr->peer) < 0) {
 	clusterPtr->stats.inboundUnbound++;

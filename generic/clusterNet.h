@@ -237,6 +237,8 @@ int		ClusterNetStreamConnect(ClusterNetStreams *streamsPtr,
 		    const unsigned char *bytes, size_t length, int flags);
 void		ClusterNetStreamsForget(ClusterNetStreams *streamsPtr,
 		    ClusterNetPeer *peerPtr);
+int		ClusterNetStreamsMoved(ClusterNetStreams *streamsPtr,
+		    ClusterNetPeer *peerPtr, const ClusterAddr *toPtr);
 Tcl_Obj *	ClusterNetStreamStats(ClusterNetStreams *streamsPtr);
 
 int		ClusterConnWrite(ClusterConn *connPtr,

@@ -108,6 +108,8 @@ typedef struct ClusterConnPool ClusterConnPool;
  * dropped, because the socket was not ours (ClusterpUnixCheckFile,
  * ClusterpUnixPeerIsUs). POOL_CUT_INPUT counts connections cut off
  * because the partial frames of all of them went over -maxinput.
+ * POOL_MOVED counts t connections closed because their peer's address
+ * changed (ClusterConnPoolMove).
  */
 
 enum PoolCounter {
@@ -115,7 +117,8 @@ enum PoolCounter {
     POOL_FAILED, POOL_GARBAGE, POOL_BAD_TRAILERS, POOL_BAD_LENGTHS,
     POOL_OVERSIZED, POOL_CUT_OVERSIZED, POOL_CUT_GARBAGE, POOL_STALLED,
     POOL_QUEUE_FULL, POOL_OUTGOING_REFUSED, POOL_BUFFER_FULL,
-    POOL_THROTTLED, POOL_UNIX_REFUSED, POOL_CUT_INPUT, POOL_COUNT
+    POOL_THROTTLED, POOL_UNIX_REFUSED, POOL_CUT_INPUT, POOL_MOVED,
+    POOL_COUNT
 };
 
 /*
@@ -207,6 +210,8 @@ int		ClusterConnOpen(ClusterConnPool *poolPtr,
 		    const unsigned char *bytes, size_t length, int flags);
 void		ClusterConnPoolForget(ClusterConnPool *poolPtr,
 		    ClusterNetPeer *peerPtr);
+int		ClusterConnPoolMove(ClusterConnPool *poolPtr,
+		    ClusterNetPeer *peerPtr, const ClusterAddr *toPtr);
 Tcl_Obj *	ClusterConnPoolStats(ClusterConnPool *poolPtr);
 
 /*

@@ -432,6 +432,36 @@ ClusterNetStreamsForget(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterNetStreamsMoved --
+ *
+ *	A peer's address changed: close the t connections we opened to it
+ *	elsewhere than toPtr, and send what they held over one to toPtr
+ *	(ClusterConnPoolMove).
+ *
+ * Results:
+ *	The number of connections closed.
+ *
+ * Side effects:
+ *	Connections; may run the owner's failedProc.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterNetStreamsMoved(
+    ClusterNetStreams *streamsPtr,	/* Streams of the owner, or NULL. */
+    ClusterNetPeer *peerPtr,	/* Peer that moved. */
+    const ClusterAddr *toPtr)	/* Its t address and port now. */
+{
+    if (streamsPtr == NULL || peerPtr == NULL || toPtr == NULL) {
+	return 0;
+    }
+    return ClusterConnPoolMove(streamsPtr->poolPtr, peerPtr, toPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterNetStreamStats --
  *
  *	The stream transports' counters as a dict: open connections,
