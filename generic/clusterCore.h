@@ -366,6 +366,9 @@ struct Cluster {
     Tcl_WideInt pingAnswerMs;	/* and when the last one was sent. */
     Tcl_WideInt rebuildMs[CLUSTER_PROTO_COUNT];
 				/* When each server was last rebuilt. */
+    ClusterAddr selfAddr;	/* Where our own multicasts came from, */
+    Tcl_WideInt selfCheckMs;	/* and when a change was last checked
+				 * (clusterCoreReceive.c). */
 };
 
 /*
@@ -542,6 +545,7 @@ int		ClusterStreamBreak(Cluster *clusterPtr, ClusterProto proto,
 int		ClusterStreamHealthy(Cluster *clusterPtr, ClusterProto proto);
 void		ClusterStreamsForget(ClusterService *servicePtr);
 void		ClusterStreamsMoved(ClusterService *servicePtr);
+void		ClusterStreamsRelocate(Cluster *clusterPtr);
 void		ClusterStreamStats(Cluster *clusterPtr, Tcl_Obj *dictObj);
 
 /*

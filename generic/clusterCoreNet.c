@@ -573,8 +573,70 @@ ClusterStreamsMoved(
     }
     Tcl_Preserve(clusterPtr);
     (void) ClusterNetStreamsMoved(clusterPtr->streamsPtr, &servicePtr->peer,
-	    &to);
+	    &to, NULL, 0);
     Tcl_Release(clusterPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterStreamsRelocate --
+ *
+ *	This host lost the address our multicasts came from (it was
+ *	renumbered): the t connections we opened from an address it no
+ *	longer has are closed, and what they held goes over new ones to the
+ *	same services, which start from an address it has. Services on this
+ *	machine are reached over loopback and keep theirs.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Connections; may run the send hooks (ClusterSendFailed).
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterStreamsRelocate(
+    Cluster *clusterPtr)	/* Cluster whose host was renumbered. */
+{
+    ClusterService *servicePtr, **services;
+    const char *path = NULL;
+    ClusterAddr to;
+    int numServices = 0, i;
+
+    if (clusterPtr->streamsPtr == NULL || clusterPtr->numServices == 0) {
+	return;
+    }
+    services = ckalloc(sizeof(ClusterService *) * clusterPtr->numServices);
+    for (servicePtr = clusterPtr->firstService; servicePtr != NULL;
+	    servicePtr = servicePtr->nextPtr) {
+	if (!(servicePtr->flags & SERVICE_LOCAL)) {
+	    Tcl_Preserve(servicePtr);
+	    services[numServices++] = servicePtr;
+	}
+    }
+
+    /*
+     * A send hook run for one service may remove others, or the cluster.
+     */
+
+    Tcl_Preserve(clusterPtr);
+    for (i = 0; i < numServices; i++) {
+	servicePtr = services[i];
+	if (!ClusterIsDeleted(clusterPtr)
+		&& !(servicePtr->flags & SERVICE_DELETED)
+		&& ServiceTarget(servicePtr, CLUSTER_PROTO_T, &to, &path)
+		    == TCL_OK) {
+	    (void) ClusterNetStreamsMoved(clusterPtr->streamsPtr,
+		    &servicePtr->peer, &to, clusterPtr->localAddrs,
+		    clusterPtr->numLocalAddrs);
+	}
+	Tcl_Release(servicePtr);
+    }
+    Tcl_Release(clusterPtr);
+    ckfree(services);
 }
 
 /*

@@ -238,7 +238,8 @@ int		ClusterNetStreamConnect(ClusterNetStreams *streamsPtr,
 void		ClusterNetStreamsForget(ClusterNetStreams *streamsPtr,
 		    ClusterNetPeer *peerPtr);
 int		ClusterNetStreamsMoved(ClusterNetStreams *streamsPtr,
-		    ClusterNetPeer *peerPtr, const ClusterAddr *toPtr);
+		    ClusterNetPeer *peerPtr, const ClusterAddr *toPtr,
+		    const ClusterIfAddr *locals, int numLocals);
 Tcl_Obj *	ClusterNetStreamStats(ClusterNetStreams *streamsPtr);
 
 int		ClusterConnWrite(ClusterConn *connPtr,

@@ -37,6 +37,8 @@ static const char *const poolCounterNames[POOL_COUNT] = {
 
 static ClusterConn *	ConnCreate(ClusterConnPool *poolPtr,
 			    ClusterProto proto, int fd, int flags);
+static int		LocalGone(ClusterConn *connPtr,
+			    const ClusterIfAddr *locals, int numLocals);
 static void		ConnRequeue(ClusterConnPool *poolPtr,
 			    ClusterNetPeer *peerPtr,
 			    const ClusterAddr *toPtr, QueuedPacket *headPtr);
@@ -411,15 +413,17 @@ ClusterConnPoolStats(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterConnPoolMove --
+ * ClusterConnPoolMove, LocalGone --
  *
- *	A peer's address changed (its host was renumbered): close the t
- *	connections we opened to it at another address than toPtr, for what
- *	is written there may never arrive and nothing may ever say so (a
- *	vanished address answers nothing, and TCP retries for many
- *	minutes). The packets still queued on them, oldest connection
- *	first, go on the peer's connection to the new address, opened when
- *	needed; those it cannot take are handed to the owner's failedProc,
+ *	A peer's address changed, or ours did (a host was renumbered):
+ *	close the t connections we opened to the peer at another address
+ *	than toPtr, and, given the host's addresses now, those whose own
+ *	end has an address the host no longer has. What is written on them
+ *	may never arrive and nothing may ever say so (a vanished address
+ *	answers nothing, and TCP retries for many minutes). The packets
+ *	still queued on them, oldest connection first, go on the peer's
+ *	connection to toPtr, opened when needed (from an address the host
+ *	has); those it cannot take are handed to the owner's failedProc,
  *	for the peer's next protocol. Bytes the kernel had already taken
  *	are lost with the old connection, as with any connection that
  *	breaks.
@@ -438,7 +442,10 @@ int
 ClusterConnPoolMove(
     ClusterConnPool *poolPtr,	/* The owner's connections. */
     ClusterNetPeer *peerPtr,	/* Peer whose address changed. */
-    const ClusterAddr *toPtr)	/* Its t address and port now. */
+    const ClusterAddr *toPtr,	/* Its t address and port now. */
+    const ClusterIfAddr *locals,	/* The host's addresses now, or NULL:
+				 * don't check our end. */
+    int numLocals)		/* How many. */
 {
     ClusterConn *connPtr, *nextPtr;
     QueuedPacket *headPtr = NULL, *pktPtr;
@@ -449,7 +456,8 @@ ClusterConnPoolMove(
 	if (connPtr->peerPtr != peerPtr || connPtr->proto != CLUSTER_PROTO_T
 		|| !(connPtr->flags & CONN_OUTGOING)
 		|| (connPtr->peer.ip == toPtr->ip
-		    && connPtr->peer.port == toPtr->port)) {
+		    && connPtr->peer.port == toPtr->port
+		    && !LocalGone(connPtr, locals, numLocals))) {
 	    continue;
 	}
 
@@ -477,6 +485,28 @@ ClusterConnPoolMove(
 	ckfree(pktPtr);
     }
     return moved;
+}
+
+static int
+LocalGone(
+    ClusterConn *connPtr,	/* Open outgoing t connection. */
+    const ClusterIfAddr *locals,	/* The host's addresses, or NULL. */
+    int numLocals)		/* How many. */
+{
+    ClusterAddr local;
+    int i;
+
+    if (locals == NULL || ClusterpSocketLocalAddress(connPtr->fd, &local)
+	    < 0 || local.ip == 0
+	    || ((const unsigned char *) &local.ip)[0] == 127) {
+	return 0;
+    }
+    for (i = 0; i < numLocals; i++) {
+	if (locals[i].addr.ip == local.ip) {
+	    return 0;
+	}
+    }
+    return 1;
 }
 
 /*

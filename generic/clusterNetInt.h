@@ -108,8 +108,8 @@ typedef struct ClusterConnPool ClusterConnPool;
  * dropped, because the socket was not ours (ClusterpUnixCheckFile,
  * ClusterpUnixPeerIsUs). POOL_CUT_INPUT counts connections cut off
  * because the partial frames of all of them went over -maxinput.
- * POOL_MOVED counts t connections closed because their peer's address
- * changed (ClusterConnPoolMove).
+ * POOL_MOVED counts t connections closed because their peer's address, or
+ * the address of our end, changed (ClusterConnPoolMove).
  */
 
 enum PoolCounter {
@@ -211,7 +211,8 @@ int		ClusterConnOpen(ClusterConnPool *poolPtr,
 void		ClusterConnPoolForget(ClusterConnPool *poolPtr,
 		    ClusterNetPeer *peerPtr);
 int		ClusterConnPoolMove(ClusterConnPool *poolPtr,
-		    ClusterNetPeer *peerPtr, const ClusterAddr *toPtr);
+		    ClusterNetPeer *peerPtr, const ClusterAddr *toPtr,
+		    const ClusterIfAddr *locals, int numLocals);
 Tcl_Obj *	ClusterConnPoolStats(ClusterConnPool *poolPtr);
 
 /*

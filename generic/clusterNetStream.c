@@ -434,8 +434,9 @@ ClusterNetStreamsForget(
  *
  * ClusterNetStreamsMoved --
  *
- *	A peer's address changed: close the t connections we opened to it
- *	elsewhere than toPtr, and send what they held over one to toPtr
+ *	A peer's address changed, or ours: close the t connections we opened
+ *	to it elsewhere than toPtr, or from an address not among locals (when
+ *	given), and send what they held over one to toPtr
  *	(ClusterConnPoolMove).
  *
  * Results:
@@ -451,12 +452,15 @@ int
 ClusterNetStreamsMoved(
     ClusterNetStreams *streamsPtr,	/* Streams of the owner, or NULL. */
     ClusterNetPeer *peerPtr,	/* Peer that moved. */
-    const ClusterAddr *toPtr)	/* Its t address and port now. */
+    const ClusterAddr *toPtr,	/* Its t address and port now. */
+    const ClusterIfAddr *locals,	/* The host's addresses, or NULL. */
+    int numLocals)		/* How many. */
 {
     if (streamsPtr == NULL || peerPtr == NULL || toPtr == NULL) {
 	return 0;
     }
-    return ClusterConnPoolMove(streamsPtr->poolPtr, peerPtr, toPtr);
+    return ClusterConnPoolMove(streamsPtr->poolPtr, peerPtr, toPtr, locals,
+	    numLocals);
 }
 
 /*

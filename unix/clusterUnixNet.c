@@ -571,6 +571,44 @@ ClusterpDatagramReceive(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterpSocketLocalAddress --
+ *
+ *	The local IPv4 address and port of a socket (getsockname).
+ *
+ * Results:
+ *	0 with *addrPtr filled, or -1 with errno set (EAFNOSUPPORT for a
+ *	socket that is not IPv4).
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterpSocketLocalAddress(
+    int fd,			/* A bound or connected socket. */
+    ClusterAddr *addrPtr)	/* Where to put its address. */
+{
+    struct sockaddr_in sin;
+    socklen_t length = sizeof(sin);
+
+    memset(&sin, 0, sizeof(sin));
+    if (getsockname(fd, (struct sockaddr *) &sin, &length) < 0) {
+	return -1;
+    }
+    if (sin.sin_family != AF_INET) {
+	errno = EAFNOSUPPORT;
+	return -1;
+    }
+    addrPtr->ip = sin.sin_addr.s_addr;
+    addrPtr->port = sin.sin_port;
+    return 0;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterpClose --
  *
  *	Close a descriptor. Not retried on EINTR: Linux and macOS release
