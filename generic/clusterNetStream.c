@@ -435,8 +435,8 @@ ClusterNetStreamsForget(
  * ClusterNetStreamsMoved --
  *
  *	A peer's address changed, or ours: close the t connections we opened
- *	to it elsewhere than toPtr, or from an address not among locals (when
- *	given), and send what they held over one to toPtr
+ *	to it elsewhere than toPtr, or from an address not among locals
+ *	(when given), and send what they held over one to toPtr
  *	(ClusterConnPoolMove).
  *
  * Results:
