@@ -16,6 +16,10 @@
  *	    1  ClusterStreamSpace(n), then ClusterStreamCommit(n);
  *	    2  the same asking for (b >> 2) * 8 KB more space than it fills;
  *	    3  as a socket reader: Space(64 KB), at most 64 KB committed.
+ *	With modes 0, 1 and 3, b & 4 first detaches the buffer
+ *	(ClusterStreamDetach, as a reader does while a packet is still being
+ *	handled): the last packet of the previous chunk must stay intact
+ *	through the chunk, until the detached buffer is freed.
  *	After each chunk the stream is drained, as its callers must.
  *
  *	The packets must be exactly those a reference finds in the whole of
@@ -59,6 +63,7 @@ typedef struct Chunk {
     size_t length;		/* Stream bytes in the chunk. */
     int mode;			/* How they are delivered, 0 to 3. */
     size_t want;		/* Space asked for (modes 1 to 3). */
+    int detach;			/* Detach the buffer first. */
 } Chunk;
 
 /*
@@ -169,6 +174,7 @@ NextChunk(
 	chunkPtr->length = left;
     }
     chunkPtr->mode = (int) (b & 3);
+    chunkPtr->detach = (chunkPtr->mode != 2) && (b & 4);
     switch (chunkPtr->mode) {
     case 2:
 	chunkPtr->want = chunkPtr->length + (size_t) (b >> 2) * 8192;
@@ -492,7 +498,9 @@ LLVMFuzzerTestOneInput(
     size_t maxFrame, begin = 1, fed = 0, maxWant = 0, yielded = 0;
     size_t yieldedBytes = 0, streamLength;
     uint64_t garbage = 0, badTrailers = 0, badLengths = 0, oversized = 0;
-    const unsigned char *stream;
+    const unsigned char *stream, *held = NULL;
+    size_t heldOffset = 0, heldLength = 0;
+    int heldDetached = 0;	/* held points into the detached buffer. */
     ClusterStream s;
     RefStream ref;
     Chunk chunk;
@@ -520,7 +528,14 @@ LLVMFuzzerTestOneInput(
 	const unsigned char *piece = data + plan.next - chunk.length;
 	const unsigned char *packet;
 	size_t length;
+	void *detached = NULL;
 
+	if (chunk.detach) {
+	    detached = ClusterStreamDetach(&s);
+	    heldDetached = (held != NULL);
+	} else {
+	    held = NULL;	/* The chunk may move what it points into. */
+	}
 	if (chunk.mode == 0) {
 	    ClusterStreamFeed(&s, piece, chunk.length);
 	} else {
@@ -545,6 +560,9 @@ LLVMFuzzerTestOneInput(
 	    }
 	    ClusterStreamCommit(&s, chunk.length);
 	}
+	if (held != NULL) {
+	    FUZZ_CHECK(memcmp(held, stream + heldOffset, heldLength) == 0);
+	}
 	fed += chunk.length;
 	if (maxWant < chunk.want) {
 	    maxWant = chunk.want;
@@ -560,8 +578,20 @@ LLVMFuzzerTestOneInput(
 	    FUZZ_CHECK(memcmp(packet, stream + framePtr->offset,
 		    length) == 0);
 	    CheckFrame(packet, length, maxFrame, yielded < FULL_CHECKS);
+	    held = packet;
+	    heldDetached = 0;
+	    heldOffset = framePtr->offset;
+	    heldLength = length;
 	    yielded++;
 	    yieldedBytes += length;
+	}
+	if (held != NULL) {
+	    FUZZ_CHECK(memcmp(held, stream + heldOffset, heldLength) == 0);
+	}
+	ClusterStreamFreeDetached(detached);
+	if (heldDetached) {
+	    held = NULL;	/* It was in the buffer just freed. */
+	    heldDetached = 0;
 	}
 
 	/*

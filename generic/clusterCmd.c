@@ -82,10 +82,12 @@ static const char *const dropNames[CLUSTER_DROP_COUNT] = {
  * its peers, and what it checked itself (doc/protocol.md section 9).
  */
 
-static const struct {
+typedef struct StatsCounter {
     const char *name;		/* Key in the dict. */
     size_t offset;		/* Tcl_WideInt field of ClusterStats. */
-} checkCounters[] = {
+} StatsCounter;
+
+static const StatsCounter checkCounters[] = {
     {"inbound_unbound",	offsetof(ClusterStats, inboundUnbound)},
     {"responses_refused", offsetof(ClusterStats, responsesRefused)},
     {"pings_refused",	offsetof(ClusterStats, pingsRefused)},
@@ -95,6 +97,23 @@ static const struct {
     {"rebuilds",	offsetof(ClusterStats, rebuilds)},
     {NULL,		0}
 };
+
+/*
+ * The counters of `stats detection`: the probes of failure detection
+ * (doc/protocol.md section 5.5).
+ */
+
+static const StatsCounter detectionCounters[] = {
+    {"probes_sent",	offsetof(ClusterStats, probesSent)},
+    {"probes_answered",	offsetof(ClusterStats, probesAnswered)},
+    {"probe_timeouts",	offsetof(ClusterStats, probeTimeouts)},
+    {"suspicions",	offsetof(ClusterStats, suspicions)},
+    {NULL,		0}
+};
+
+static void		PutCounters(Tcl_Obj *dictObj, const char *key,
+			    const StatsCounter *counters,
+			    const ClusterStats *statsPtr);
 
 /*
  *----------------------------------------------------------------------
@@ -700,15 +719,35 @@ ClusterStatsDict(
     PUT(dictObj, "replay_evicted", clusterPtr->seal.replayPtr
 	    ? (Tcl_WideInt) ClusterReplayEvicted(clusterPtr->seal.replayPtr)
 	    : 0);
-    oneObj = Tcl_NewDictObj();
-    for (i = 0; checkCounters[i].name != NULL; i++) {
-	PUT(oneObj, checkCounters[i].name, *(const Tcl_WideInt *)
-		((const char *) s + checkCounters[i].offset));
-    }
-    Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("checks", -1), oneObj);
 #undef PUT
+    PutCounters(dictObj, "checks", checkCounters, s);
+    PutCounters(dictObj, "detection", detectionCounters, s);
     ClusterStreamStats((Cluster *) clusterPtr, dictObj);
     return dictObj;
+}
+
+/*
+ * PutCounters --
+ *
+ *	Put a sub-dict of counters, named by a table, in the stats dict.
+ */
+
+static void
+PutCounters(
+    Tcl_Obj *dictObj,		/* The stats dict. */
+    const char *key,		/* Key of the sub-dict. */
+    const StatsCounter *counters,	/* Its counters, NULL-terminated. */
+    const ClusterStats *statsPtr)	/* Where they are. */
+{
+    Tcl_Obj *oneObj = Tcl_NewDictObj();
+    int i;
+
+    for (i = 0; counters[i].name != NULL; i++) {
+	Tcl_DictObjPut(NULL, oneObj, Tcl_NewStringObj(counters[i].name, -1),
+		Tcl_NewWideIntObj(*(const Tcl_WideInt *)
+		    ((const char *) statsPtr + counters[i].offset)));
+    }
+    Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj(key, -1), oneObj);
 }
 
 /*

@@ -119,8 +119,8 @@ int		ClusterSendObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
 int		ClusterAddTargets(Cluster *clusterPtr, Tcl_Interp *interp,
 		    int how, Tcl_Obj *argObj, Tcl_Obj *targetsObj);
 int		ClusterSendToServiceCmd(ClusterService *servicePtr,
-		    Tcl_Interp *interp, Tcl_Obj *payloadObj,
-		    Tcl_Obj *protocolsObj);
+		    Tcl_Interp *interp, Tcl_Obj *givenObj,
+		    Tcl_Obj *protocolsObj, Tcl_Obj *commandObj);
 int		ClusterQueryObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
 		    int objc, Tcl_Obj *const objv[]);
 void		ClusterQueryCommandCreate(ClusterQuery *queryPtr);

@@ -86,6 +86,11 @@ static const JoinOption joinOptions[] = {
     {"-pinglimit",	KIND_INT,	FIELD(pingLimitMs), 0, 600000},
     {"-maxinput",	KIND_SIZE,	FIELD(limits.maxInput), 1024,
 	0x7fffffff},
+    {"-maxnested",	KIND_INT,	FIELD(limits.maxNested), 1, 1000},
+    {"-connectdelay",	KIND_INT,	FIELD(limits.connectDelayMs), 0,
+	600000},
+    {"-probeinterval",	KIND_INT,	FIELD(probeIntervalMs), 0, 86400000},
+    {"-probetimeout",	KIND_INT,	FIELD(probeTimeoutMs), 1, 86400000},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -204,6 +209,8 @@ SetDefaults(
     configPtr->limits.frameTimeoutMs = CLUSTER_DEFAULT_FRAME_TIMEOUT;
     configPtr->limits.maxBuffered = CLUSTER_DEFAULT_MAX_BUFFERED;
     configPtr->limits.maxInput = CLUSTER_DEFAULT_MAX_INPUT;
+    configPtr->limits.maxNested = CLUSTER_DEFAULT_MAX_NESTED;
+    configPtr->limits.connectDelayMs = CLUSTER_DEFAULT_CONNECT_DELAY;
     configPtr->limits.unixMode = CLUSTER_DEFAULT_UNIX_MODE;
     configPtr->maxServices = 4096;
     configPtr->newServiceRate = 500;
@@ -211,7 +218,9 @@ SetDefaults(
     configPtr->maxRecord = 8192;
     configPtr->freshnessMs = 60000;
     configPtr->maxLanes = 4096;
-    configPtr->probeWaitMs = 5000;
+    configPtr->probeWaitMs = 4000;
+    configPtr->probeIntervalMs = 1000;
+    configPtr->probeTimeoutMs = 2000;
     configPtr->rebuildLimitMs = 5000;
     configPtr->pingLimitMs = 1000;
 }
@@ -687,6 +696,10 @@ ClusterConfigDict(
     PUT("rebuildlimit", Tcl_NewIntObj(c->rebuildLimitMs));
     PUT("pinglimit", Tcl_NewIntObj(c->pingLimitMs));
     PUT("maxinput", Tcl_NewWideIntObj((Tcl_WideInt) c->limits.maxInput));
+    PUT("maxnested", Tcl_NewIntObj(c->limits.maxNested));
+    PUT("connectdelay", Tcl_NewIntObj(c->limits.connectDelayMs));
+    PUT("probeinterval", Tcl_NewIntObj(c->probeIntervalMs));
+    PUT("probetimeout", Tcl_NewIntObj(c->probeTimeoutMs));
 #undef PUT
     return dictObj;
 }

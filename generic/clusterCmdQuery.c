@@ -177,6 +177,11 @@ ClusterQueryObjCmd(
 	return code;
     }
 
+    if (ClusterQueryCheckSize(clusterPtr, targetsObj, &spec, interp)
+	    != TCL_OK) {
+	Tcl_DecrRefCount(targetsObj);
+	return TCL_ERROR;
+    }
     nameObj = ClusterQueryStart(clusterPtr, targetsObj, &spec);
     Tcl_DecrRefCount(targetsObj);
     if (nameObj == NULL) {

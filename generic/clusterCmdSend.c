@@ -13,12 +13,12 @@
 
 static const char *const sendOptions[] = {
     "-services", "-resolve", "-resolver", "-broadcast", "-protocols",
-    "-channel", "-ruid", "-data", NULL
+    "-channel", "-ruid", "-data", "-command", NULL
 };
 
 enum SendOption {
     SEND_SERVICES, SEND_RESOLVE, SEND_RESOLVER, SEND_BROADCAST,
-    SEND_PROTOCOLS, SEND_CHANNEL, SEND_RUID, SEND_DATA
+    SEND_PROTOCOLS, SEND_CHANNEL, SEND_RUID, SEND_DATA, SEND_COMMAND
 };
 
 /*
@@ -104,17 +104,22 @@ ClusterAddTargets(
  *
  *	$cluster send ?-services l? ?-resolve l? ?-resolver l?
  *		?-broadcast b? ?-protocols l? ?-channel n? ?-ruid s?
- *		?-data v?
+ *		?-data v? ?-command cmd?
  *
- *	Send an event (type 6). More than three targets are reached by one
- *	filtered multicast unless -broadcast says otherwise; -broadcast 1
- *	always multicasts (filtered when services are named); -broadcast 0
- *	never falls back to multicast.
+ *	Send an event (type 6). With more than three targets, those whose
+ *	first protocol is c share one filtered multicast unless -broadcast
+ *	says otherwise (clusterCoreSendPlan.c); -broadcast 1 always
+ *	multicasts (filtered when services are named); -broadcast 0 never
+ *	falls back to multicast. A payload too large for the only path to
+ *	a target raises {CLUSTER SEND TOO_LARGE} before anything is sent.
+ *	-command is called later, from the event loop, once per target,
+ *	with its sid, the protocol that delivered and a reason.
  *
  * Results:
- *	A dict {services S payload P protocols L} where L holds the
- *	protocol each service was reached by (empty for a failure), or
- *	empty when there was nothing to send to.
+ *	A dict {services S payload P protocols L} where L holds, per
+ *	service, the protocol the packet was handed to at return (a stream
+ *	may still fail and fall back; empty when none took it), or empty
+ *	when there was nothing to send to.
  *
  * Side effects:
  *	Packets; hooks.
@@ -131,6 +136,7 @@ ClusterSendObjCmd(
 {
     Tcl_Obj *targetsObj = Tcl_NewListObj(0, NULL), *payloadObj;
     Tcl_Obj *protocolsObj = NULL, *usedObj = Tcl_NewListObj(0, NULL);
+    Tcl_Obj *commandObj = NULL;
     int broadcast = -1, channel = 0, i, index, numNames, code = TCL_OK;
 
     Tcl_IncrRefCount(targetsObj);
@@ -184,6 +190,9 @@ ClusterSendObjCmd(
 	    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_DATA),
 		    objv[i + 1]);
 	    break;
+	case SEND_COMMAND:
+	    commandObj = Tcl_GetCharLength(objv[i + 1]) ? objv[i + 1] : NULL;
+	    break;
 	}
     }
     if (code != TCL_OK) {
@@ -195,7 +204,7 @@ ClusterSendObjCmd(
 	goto done;
     }
     code = ClusterSendEvent(clusterPtr, targetsObj, payloadObj, broadcast,
-	    protocolsObj, interp, usedObj);
+	    protocolsObj, commandObj, interp, usedObj);
     if (code == TCL_OK) {
 	Tcl_Obj *resultObj = Tcl_NewDictObj();
 
@@ -220,12 +229,17 @@ ClusterSendObjCmd(
  *
  * ClusterSendToServiceCmd --
  *
- *	$service send payload ?protocols?
+ *	$service send payload ?protocols? ?command?
  *
- *	Send a payload dict (completed with our identity) to one service.
+ *	Send a payload dict (completed with our identity) to one service,
+ *	after the size rule (a payload too large for c, when c is the
+ *	service's only protocol, is an error before anything is sent).
+ *	command, if any, is told later, from the event loop, which protocol
+ *	delivered it (clusterCoreOutcome.c).
  *
  * Results:
- *	The protocol used, or empty when every protocol failed.
+ *	The protocol the packet was handed to, or empty when every protocol
+ *	failed.
  *
  * Side effects:
  *	Packets; hooks.
@@ -238,10 +252,12 @@ ClusterSendToServiceCmd(
     ClusterService *servicePtr,	/* Receiver (preserved). */
     Tcl_Interp *interp,		/* Current interpreter. */
     Tcl_Obj *givenObj,		/* Payload dict. */
-    Tcl_Obj *protocolsObj)	/* Protocol order, or NULL. */
+    Tcl_Obj *protocolsObj,	/* Protocol order, or NULL. */
+    Tcl_Obj *commandObj)	/* Command to tell the outcome, or NULL. */
 {
     Cluster *clusterPtr = servicePtr->clusterPtr;
-    Tcl_Obj *payloadObj;
+    Tcl_Obj *payloadObj, *targetsObj;
+    unsigned long tag = 0;
     int size, used, code;
 
     if (Tcl_DictObjSize(NULL, givenObj, &size) != TCL_OK) {
@@ -255,8 +271,19 @@ ClusterSendToServiceCmd(
     }
     payloadObj = ClusterCompletePayload(clusterPtr, givenObj);
     Tcl_IncrRefCount(payloadObj);
-    code = ClusterSendToService(clusterPtr, servicePtr, payloadObj,
-	    protocolsObj, 1, interp, &used);
+    targetsObj = Tcl_NewListObj(1, &servicePtr->nameObj);
+    Tcl_IncrRefCount(targetsObj);
+    code = ClusterSendCheckSize(clusterPtr, targetsObj, payloadObj, -1,
+	    protocolsObj, interp);
+    Tcl_DecrRefCount(targetsObj);
+    if (code == TCL_OK) {
+	if (commandObj != NULL) {
+	    tag = ClusterOutcomeNew(clusterPtr, commandObj,
+		    servicePtr->sidObj);
+	}
+	code = ClusterSendToServiceTagged(clusterPtr, servicePtr, payloadObj,
+		protocolsObj, 1, interp, tag, &used);
+    }
     Tcl_DecrRefCount(payloadObj);
     if (code == TCL_OK) {
 	Tcl_SetObjResult(interp, Tcl_NewStringObj(

@@ -48,7 +48,8 @@ static const ServiceCommand serviceCommands[] = {
     {{"resolve",	1, 2, "tag ?modifier?"}, ServiceResolveCmd},
     {{"resolver",	1, 3, "tags ?modifier? ?op?"}, ServiceResolverCmd},
     {{"resolver_tags",	0, 0, NULL},		ServiceResolverTagsCmd},
-    {{"send",		1, 2, "payload ?protocols?"}, ServiceSendCmd},
+    {{"send",		1, 3, "payload ?protocols? ?command?"},
+	ServiceSendCmd},
     {{"sid",		0, 0, NULL},		ServiceSidCmd},
     {{"socket",		1, 1, "id"},		ServiceSocketCmd},
     {{"tags",		0, 0, NULL},		ServiceTagsCmd},
@@ -456,8 +457,9 @@ ServiceResolverTagsCmd(ClusterService *servicePtr, Tcl_Interp *interp,
 }
 
 /*
- * $service send payload ?protocols?
- *	Send a payload dict to this service; the protocol used, or empty.
+ * $service send payload ?protocols? ?command?
+ *	Send a payload dict to this service; the protocol it was handed
+ *	to, or empty; command is told later which one delivered it.
  * $service query ruid query
  *	Send it a query (type 4) with the given request id.
  */
@@ -467,7 +469,8 @@ ServiceSendCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
 	Tcl_Obj *const objv[])
 {
     return ClusterSendToServiceCmd(servicePtr, interp, objv[0],
-	    objc > 1 ? objv[1] : NULL);
+	    (objc > 1 && Tcl_GetCharLength(objv[1])) ? objv[1] : NULL,
+	    (objc > 2 && Tcl_GetCharLength(objv[2])) ? objv[2] : NULL);
 }
 
 static int
@@ -487,7 +490,8 @@ ServiceQueryCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
 	    objv[1]);
     Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_KEEPALIVE),
 	    Tcl_NewIntObj(1));
-    code = ClusterSendToServiceCmd(servicePtr, interp, payloadObj, NULL);
+    code = ClusterSendToServiceCmd(servicePtr, interp, payloadObj, NULL,
+	    NULL);
     Tcl_DecrRefCount(payloadObj);
     return code;
 }

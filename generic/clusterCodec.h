@@ -226,6 +226,8 @@ void		ClusterStreamInit(ClusterStream *streamPtr, size_t maxFrame);
 void		ClusterStreamFree(ClusterStream *streamPtr);
 unsigned char *	ClusterStreamSpace(ClusterStream *streamPtr, size_t want);
 void		ClusterStreamCommit(ClusterStream *streamPtr, size_t count);
+void *		ClusterStreamDetach(ClusterStream *streamPtr);
+void		ClusterStreamFreeDetached(void *buffer);
 void		ClusterStreamFeed(ClusterStream *streamPtr,
 		    const unsigned char *bytes, size_t length);
 int		ClusterStreamNext(ClusterStream *streamPtr,

@@ -194,6 +194,65 @@ ClusterStreamSpace(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterStreamDetach, ClusterStreamFreeDetached --
+ *
+ *	Hand the caller the buffer that the frames ClusterStreamNext gave
+ *	out point into, and go on with a new one holding the bytes not yet
+ *	consumed: those frames then stay valid across further
+ *	ClusterStreamSpace and ClusterStreamFeed calls (a reader that
+ *	reads again while a frame it handed out is still being handled).
+ *	The caller frees the old buffer with ClusterStreamFreeDetached once
+ *	those frames are no longer used.
+ *
+ * Results:
+ *	ClusterStreamDetach: the old buffer, or NULL when there was none.
+ *
+ * Side effects:
+ *	Memory: the new buffer holds just the unconsumed bytes (there is
+ *	none when nothing is pending); ClusterStreamSpace grows it. Aborts
+ *	when memory is exhausted.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void *
+ClusterStreamDetach(
+    ClusterStream *streamPtr)	/* Stream whose buffer to hand out. */
+{
+    unsigned char *old = streamPtr->buffer, *buffer = NULL;
+    size_t pending = streamPtr->end - streamPtr->start;
+    size_t capacity = 0;
+
+    if (old == NULL) {
+	return NULL;
+    }
+    if (pending > 0) {
+	capacity = pending;
+	buffer = CLUSTER_REALLOC(NULL, capacity);
+	if (buffer == NULL) {
+	    abort();
+	}
+	memcpy(buffer, old + streamPtr->start, pending);
+    }
+    streamPtr->buffer = buffer;
+    streamPtr->capacity = capacity;
+    streamPtr->start = 0;
+    streamPtr->end = pending;
+    return old;
+}
+
+void
+ClusterStreamFreeDetached(
+    void *buffer)		/* From ClusterStreamDetach, or NULL. */
+{
+    if (buffer != NULL) {
+	CLUSTER_FREE(buffer);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterStreamCommit --
  *
  *	Account for `count` bytes written at the address ClusterStreamSpace
@@ -288,7 +347,8 @@ ClusterStreamFeed(
  * Results:
  *	1 with the frame (header to trailer, or a whole sealed frame) stored
  *	in *packetPtr and *lengthPtr: it points into the buffer and stays
- *	valid until the next ClusterStreamFeed or ClusterStreamSpace. 0
+ *	valid until the next ClusterStreamFeed or ClusterStreamSpace (or,
+ *	once detached, until ClusterStreamFreeDetached). 0
  *	when no whole frame is buffered.
  *
  * Side effects:

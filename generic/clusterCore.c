@@ -175,6 +175,7 @@ ClusterStart(
 {
     ClusterSendDiscovery(clusterPtr, 1);
     ClusterScheduleHeartbeat(clusterPtr, clusterPtr->config.heartbeatMs);
+    ClusterProbeStart(clusterPtr);
 }
 
 /*
@@ -401,6 +402,7 @@ ClusterDestroy(
 	Tcl_DeleteTimerHandler(clusterPtr->pingAnswerTimer);
 	clusterPtr->pingAnswerTimer = NULL;
     }
+    ClusterProbeStop(clusterPtr);
     if (clusterPtr->pingSidsObj) {
 	Tcl_DecrRefCount(clusterPtr->pingSidsObj);
 	clusterPtr->pingSidsObj = NULL;
@@ -413,6 +415,7 @@ ClusterDestroy(
     ClusterRemoveAllServices(clusterPtr);
     ClusterAnnounceCancel(clusterPtr);
     ClusterTransportsClose(clusterPtr);
+    ClusterOutcomesFree(clusterPtr);
     ClusterSealStateFree(clusterPtr);
     Tcl_EventuallyFree(clusterPtr, FreeCluster);
 }

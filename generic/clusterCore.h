@@ -117,6 +117,11 @@ typedef struct ClusterStats {
     Tcl_WideInt probes;		/* Services probed before a drop. */
     Tcl_WideInt reportsRefused;	/* Failure reports that rebuilt nothing. */
     Tcl_WideInt rebuilds;	/* Servers rebuilt after a report. */
+    Tcl_WideInt probesSent;	/* Direct probes sent (clusterCoreProbe.c). */
+    Tcl_WideInt probesAnswered;	/* Probes of others answered. */
+    Tcl_WideInt probeTimeouts;	/* Probes not answered in -probetimeout. */
+    Tcl_WideInt suspicions;	/* Services suspected: pinged, and dropped
+				 * unless heard within -probewait. */
 } ClusterStats;
 
 /*
@@ -179,6 +184,10 @@ typedef struct ClusterConfig {
 				 * rebuilds of one server. */
     int pingLimitMs;		/* -pinglimit: least time between two
 				 * heartbeats that answer pings. */
+    int probeIntervalMs;	/* -probeinterval: one service probed per
+				 * interval; 0: none. */
+    int probeTimeoutMs;		/* -probetimeout: a probe not answered in
+				 * this makes its service suspect. */
 } ClusterConfig;
 
 /*
@@ -240,6 +249,10 @@ typedef struct ClusterFaceProcs {
 					 * drop. */
 #define SERVICE_PROBED		(1<<5)	/* Probed after a ping's deadline
 					 * passed; dropped if still silent. */
+#define SERVICE_PROBES		(1<<6)	/* Answers probes on the stream they
+					 * came on (`op probe` in its
+					 * heartbeats): a member of this
+					 * package, probed periodically. */
 
 struct ClusterService {
     Cluster *clusterPtr;	/* The cluster that knows it. */
@@ -271,6 +284,8 @@ struct ClusterService {
     uint32_t sealLane;		/* With keys: our lane for streams to it
 				 * (random, nonzero once used), */
     uint64_t sealSeq;		/* and the last seq sealed on it. */
+    Tcl_WideInt probeDueMs;	/* Our probe of it must be answered by
+				 * then; 0 when no probe is out. */
 };
 
 /*
@@ -366,6 +381,15 @@ struct Cluster {
     Tcl_WideInt pingAnswerMs;	/* and when the last one was sent. */
     Tcl_WideInt rebuildMs[CLUSTER_PROTO_COUNT];
 				/* When each server was last rebuilt. */
+    struct ClusterOutcomes *outcomesPtr;
+				/* Outcomes of sends with -command not yet
+				 * reported (clusterCoreOutcome.c), or
+				 * NULL. */
+    Tcl_TimerToken probeTimer;	/* Probes the next service. */
+    Tcl_TimerToken probeCheckTimer;	/* Checks the probes that are due, */
+    Tcl_WideInt probeCheckDueMs;	/* then. */
+    ClusterService *probeNextPtr;	/* Next in the round of probes, or
+				 * NULL to start again (clusterCoreProbe.c). */
     ClusterAddr selfAddr;	/* Where our own multicasts came from, */
     Tcl_WideInt selfCheckMs;	/* and when a change was last checked
 				 * (clusterCoreReceive.c). */
@@ -534,7 +558,8 @@ int		ClusterMulticastSend(Cluster *clusterPtr,
 		    Tcl_Interp *interp);
 int		ClusterStreamSend(Cluster *clusterPtr,
 		    ClusterService *servicePtr, ClusterProto proto,
-		    const unsigned char *bytes, size_t length, int flags);
+		    const unsigned char *bytes, size_t length, int flags,
+		    unsigned long tag);
 int		ClusterStreamReply(Cluster *clusterPtr, ClusterConn *connPtr,
 		    const unsigned char *bytes, size_t length);
 Tcl_Obj *	ClusterStreamProps(Cluster *clusterPtr, ClusterProto proto);
@@ -543,6 +568,8 @@ int		ClusterStreamRebuild(Cluster *clusterPtr, ClusterProto proto,
 int		ClusterStreamBreak(Cluster *clusterPtr, ClusterProto proto,
 		    Tcl_Interp *interp);
 int		ClusterStreamHealthy(Cluster *clusterPtr, ClusterProto proto);
+int		ClusterCanStream(ClusterService *servicePtr,
+		    ClusterProto proto);
 void		ClusterStreamsForget(ClusterService *servicePtr);
 void		ClusterStreamsMoved(ClusterService *servicePtr);
 void		ClusterStreamsRelocate(Cluster *clusterPtr);
@@ -591,7 +618,8 @@ Tcl_Obj *	ClusterCompletePayload(Cluster *clusterPtr,
 Tcl_Obj *	ClusterTargetSids(Cluster *clusterPtr, Tcl_Obj *targetsObj);
 int		ClusterSendEvent(Cluster *clusterPtr, Tcl_Obj *targetsObj,
 		    Tcl_Obj *payloadObj, int broadcast, Tcl_Obj *protocolsObj,
-		    Tcl_Interp *interp, Tcl_Obj *usedObj);
+		    Tcl_Obj *commandObj, Tcl_Interp *interp,
+		    Tcl_Obj *usedObj);
 
 /*
  * More targets than this are reached by one filtered multicast, unless
@@ -599,14 +627,47 @@ int		ClusterSendEvent(Cluster *clusterPtr, Tcl_Obj *targetsObj,
  */
 
 #define CLUSTER_DIRECT_SEND_MAX	3
-int		ClusterSendToService(Cluster *clusterPtr,
-		    ClusterService *servicePtr, Tcl_Obj *payloadObj,
-		    Tcl_Obj *protocolsObj, int allowBroadcast,
-		    Tcl_Interp *interp, int *usedPtr);
 void		ClusterSendFailed(Cluster *clusterPtr,
 		    ClusterService *servicePtr, ClusterProto proto,
 		    const ClusterNetPacket *packets, int numPackets,
 		    const char *reason);
+
+/*
+ * The send path's size rule, slow connects and outcomes
+ * (clusterCoreSend.c, clusterCoreSendPlan.c, clusterCoreOutcome.c).
+ */
+
+int		ClusterSendToServiceTagged(Cluster *clusterPtr,
+		    ClusterService *servicePtr, Tcl_Obj *payloadObj,
+		    Tcl_Obj *protocolsObj, int allowBroadcast,
+		    Tcl_Interp *interp, unsigned long tag, int *usedPtr);
+int		ClusterSendOrder(Cluster *clusterPtr,
+		    ClusterService *servicePtr, Tcl_Obj *protocolsObj,
+		    int allowBroadcast,
+		    ClusterProto order[CLUSTER_PROTO_COUNT]);
+void		ClusterSendSlow(Cluster *clusterPtr,
+		    ClusterService *servicePtr, ClusterProto proto,
+		    const ClusterNetPacket *packets, int numPackets,
+		    int *taken);
+int		ClusterMulticastFits(Cluster *clusterPtr, size_t length,
+		    Tcl_Interp *interp);
+int		ClusterSendCheckSize(Cluster *clusterPtr,
+		    Tcl_Obj *targetsObj, Tcl_Obj *payloadObj, int broadcast,
+		    Tcl_Obj *protocolsObj, Tcl_Interp *interp);
+unsigned long	ClusterOutcomeNew(Cluster *clusterPtr, Tcl_Obj *commandObj,
+		    Tcl_Obj *sidObj);
+void		ClusterOutcomeDone(Cluster *clusterPtr, unsigned long tag,
+		    int proto, const char *reason);
+void		ClusterOutcomesFree(Cluster *clusterPtr);
+
+/*
+ * Send to one service without following the outcome (clusterCoreSend.c).
+ */
+
+#define ClusterSendToService(clusterPtr, servicePtr, payloadObj, \
+	protocolsObj, allowBroadcast, interp, usedPtr) \
+    ClusterSendToServiceTagged((clusterPtr), (servicePtr), (payloadObj), \
+	    (protocolsObj), (allowBroadcast), (interp), 0, (usedPtr))
 
 /*
  * Queries (clusterCoreQuery.c) and answers to those of others (clusterCoreAnswer.c).
@@ -615,6 +676,9 @@ void		ClusterSendFailed(Cluster *clusterPtr,
 Tcl_Obj *	ClusterQueryStart(Cluster *clusterPtr, Tcl_Obj *targetsObj,
 		    const ClusterQuerySpec *specPtr);
 void		ClusterQueryFinish(ClusterQuery *queryPtr);
+int		ClusterQueryCheckSize(Cluster *clusterPtr,
+		    Tcl_Obj *targetsObj, const ClusterQuerySpec *specPtr,
+		    Tcl_Interp *interp);
 void		ClusterQueryForget(ClusterQuery *queryPtr);
 void		ClusterQueriesDeleteAll(Cluster *clusterPtr);
 void		ClusterQueryIncoming(Cluster *clusterPtr,
@@ -644,6 +708,7 @@ typedef struct ClusterIncoming {
     ClusterAddr from;		/* Its source address. */
     ClusterConn *connPtr;	/* Stream it came on, or NULL. */
     int newService;		/* Its sender was unknown before it. */
+    int probe;			/* It carries `op probe`. */
 } ClusterIncoming;
 
 /*
@@ -686,6 +751,23 @@ void		ClusterSweepServices(Cluster *clusterPtr);
 void		ClusterScheduleSweep(Cluster *clusterPtr, int ms);
 void		ClusterRemoveService(ClusterService *servicePtr);
 void		ClusterRemoveAllServices(Cluster *clusterPtr);
+void		ClusterSendPing(Cluster *clusterPtr, Tcl_Obj *sidsObj);
+Tcl_Obj *	ClusterPingPayload(Cluster *clusterPtr, Tcl_Obj *sidsObj);
+
+/*
+ * Failure detection (clusterCoreProbe.c): probes, suspicion.
+ */
+
+void		ClusterProbeStart(Cluster *clusterPtr);
+void		ClusterProbeStop(Cluster *clusterPtr);
+void		ClusterProbeService(ClusterService *servicePtr);
+int		ClusterProbeable(ClusterService *servicePtr);
+int		ClusterProbeAnswer(Cluster *clusterPtr,
+		    const ClusterIncoming *inPtr);
+void		ClusterUnreachable(ClusterService *servicePtr);
+void		ClusterSuspect(ClusterService *servicePtr);
+void		ClusterProbeForget(ClusterService *servicePtr);
+void		ClusterAddProbeMark(Tcl_Obj *payloadObj);
 
 /*
  * Service records (clusterCoreService.c).

@@ -195,6 +195,7 @@ ClusterSendHeartbeat(
 
     AddPresence(clusterPtr, payloadObj,
 	    propsObj ? propsObj : ClusterProtoProps(clusterPtr), withTags);
+    ClusterAddProbeMark(payloadObj);
     if (filterObj != NULL) {
 	Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_FILTER),
 		filterObj);
@@ -236,6 +237,7 @@ ClusterSendDiscovery(
     clusterPtr->lastDiscoveryMs = now;
     payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_DISCOVERY);
     AddPresence(clusterPtr, payloadObj, ClusterProtoProps(clusterPtr), 1);
+    ClusterAddProbeMark(payloadObj);
     return SendOwn(clusterPtr, payloadObj) == TCL_OK;
 }
 
@@ -387,6 +389,63 @@ PingAnswerProc(
     Tcl_Preserve(clusterPtr);
     ClusterSendHeartbeat(clusterPtr, NULL, 1, NULL);
     Tcl_Release(clusterPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterProbeAnswer --
+ *
+ *	Answer a probe (a ping naming us alone, with `op probe`, that came
+ *	over a stream) on the connection it came on, with a heartbeat
+ *	filtered to the prober: the prober alone learns that we live, and
+ *	the group is not disturbed. The send hooks see it as any payload
+ *	to one service.
+ *
+ * Results:
+ *	TCL_OK when the answer was queued on the connection, or a send
+ *	hook cancelled it; else TCL_ERROR, and the caller answers as to
+ *	any ping.
+ *
+ * Side effects:
+ *	A packet; send hooks, which may do anything (the caller holds the
+ *	cluster); a counter.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterProbeAnswer(
+    Cluster *clusterPtr,	/* Member probed. */
+    const ClusterIncoming *inPtr)	/* The probe. */
+{
+    Tcl_Obj *payloadObj = ClusterOwnPayload(clusterPtr,
+	    CLUSTER_TYPE_HEARTBEAT);
+    size_t start, length;
+    int code;
+
+    AddPresence(clusterPtr, payloadObj, ClusterProtoProps(clusterPtr), 0);
+    ClusterAddProbeMark(payloadObj);
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_KEEPALIVE),
+	    Tcl_NewIntObj(1));
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_FILTER),
+	    Tcl_NewListObj(1, &inPtr->sidObj));
+    Tcl_IncrRefCount(payloadObj);
+    if (ClusterRunSendHooks(clusterPtr, &payloadObj, 0) != TCL_OK) {
+	Tcl_DecrRefCount(payloadObj);
+	return TCL_OK;		/* Cancelled by a hook, or gone. */
+    }
+    code = ClusterPayloadEncode(NULL, payloadObj, 0, &clusterPtr->sendBuf,
+	    &start, &length);
+    if (code == TCL_OK) {
+	code = ClusterStreamReply(clusterPtr, inPtr->connPtr,
+		clusterPtr->sendBuf.bytes + start, length);
+    }
+    Tcl_DecrRefCount(payloadObj);
+    if (code == TCL_OK) {
+	clusterPtr->stats.probesAnswered++;
+    }
+    return code;
 }
 
 /*

@@ -48,7 +48,8 @@ static void		SetShared(Tcl_Obj **slotPtr, Tcl_Obj *valueObj,
  *	1 when its tags changed, else 0.
  *
  * Side effects:
- *	Updates the service; clears an expectation raised by a ping.
+ *	Updates the service; clears an expectation raised by a ping or a
+ *	probe; heartbeats and discoveries say whether it answers probes.
  *
  *----------------------------------------------------------------------
  */
@@ -64,7 +65,16 @@ ClusterLearnFromPayload(
 
     servicePtr->lastSeenMs = ClusterpMonotonicMs();
     servicePtr->expectedByMs = 0;
+    servicePtr->probeDueMs = 0;
     servicePtr->flags &= ~(SERVICE_OWN_DEADLINE | SERVICE_PROBED);
+    if (inPtr->type == CLUSTER_TYPE_HEARTBEAT
+	    || inPtr->type == CLUSTER_TYPE_DISCOVERY) {
+	if (inPtr->probe) {
+	    servicePtr->flags |= SERVICE_PROBES;
+	} else {
+	    servicePtr->flags &= ~SERVICE_PROBES;
+	}
+    }
     if (!SameText(servicePtr->hidObj, inPtr->hidObj)) {
 	SetShared(&servicePtr->hidObj, inPtr->hidObj,
 		SameText(clusterPtr->hidObj, inPtr->hidObj)

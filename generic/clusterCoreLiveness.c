@@ -13,6 +13,7 @@
 
 static void		PingTimerProc(ClientData clientData);
 static void		PingSweepProc(ClientData clientData);
+static void		ExpectProbed(ClusterService *servicePtr);
 static void		ProbeService(ClusterService *servicePtr);
 
 /*
@@ -49,7 +50,7 @@ ClusterHandlePing(
     const ClusterIncoming *inPtr)	/* The ping. */
 {
     Tcl_Obj **sids, *filterObj = NULL;
-    int numSids, i, named = 0, others = 0, heard;
+    int numSids, i, named = 0, others = 0, probed = 0, heard;
     Tcl_WideInt deadline;
 
     if (inPtr->dataObj == NULL || Tcl_ListObjGetElements(NULL,
@@ -60,6 +61,11 @@ ClusterHandlePing(
 	    ClusterFieldKey(CLUSTER_F_FILTER), &filterObj);
     heard = inPtr->proto == CLUSTER_PROTO_C && filterObj == NULL
 	    && inPtr->channel == CLUSTER_CHANNEL_BROADCAST;
+    if (numSids == 1 && inPtr->probe && inPtr->connPtr != NULL
+	    && strcmp(Tcl_GetString(sids[0]), clusterPtr->sid) == 0
+	    && ClusterProbeAnswer(clusterPtr, inPtr) == TCL_OK) {
+	return;
+    }
     deadline = ClusterpMonotonicMs() + clusterPtr->config.pingDeadlineMs;
     for (i = 0; i < numSids; i++) {
 	const char *sid = Tcl_GetString(sids[i]);
@@ -74,7 +80,10 @@ ClusterHandlePing(
 	if (entryPtr != NULL && heard) {
 	    ClusterService *servicePtr = Tcl_GetHashValue(entryPtr);
 
-	    if (servicePtr->expectedByMs == 0
+	    if (ClusterProbeable(servicePtr)) {
+		probed++;
+		ExpectProbed(servicePtr);
+	    } else if (servicePtr->expectedByMs == 0
 		    || servicePtr->expectedByMs > deadline) {
 		servicePtr->expectedByMs = deadline;
 	    }
@@ -86,9 +95,46 @@ ClusterHandlePing(
     if (named) {
 	ClusterHeartbeatAnswer(clusterPtr, numSids == 1);
     }
-    if (others > 0 && heard) {
+    if (others > probed && heard) {
 	ClusterScheduleSweep(clusterPtr, clusterPtr->config.pingSweepMs);
     }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ExpectProbed --
+ *
+ *	A member multicast a ping naming a service that we probe: it failed
+ *	to reach it. We probe it ourselves at once, and drop it unless it
+ *	is heard from within -probewait, by which time our own probe
+ *	(-probetimeout) has had its answer or not: a ping, forged or not,
+ *	never makes us drop a service that answers us.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	The service's deadline, the sweep timer, a probe.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+ExpectProbed(
+    ClusterService *servicePtr)	/* Named, probed service. */
+{
+    Cluster *clusterPtr = servicePtr->clusterPtr;
+    Tcl_WideInt deadline = ClusterpMonotonicMs()
+	    + clusterPtr->config.probeWaitMs;
+
+    servicePtr->flags |= SERVICE_PROBED;
+    if (servicePtr->expectedByMs == 0
+	    || servicePtr->expectedByMs > deadline) {
+	servicePtr->expectedByMs = deadline;
+	ClusterScheduleSweep(clusterPtr, clusterPtr->config.probeWaitMs + 1);
+    }
+    ClusterProbeService(servicePtr);
 }
 
 /*
@@ -97,8 +143,10 @@ ClusterHandlePing(
  * ClusterScheduleSweep, PingSweepProc --
  *
  *	Sweep the services `ms` from now, to drop those a ping made us
- *	expect and that stayed silent. A sweep already due later stays:
- *	a later request moves the sweep later, never earlier.
+ *	expect and that stayed silent. A sweep already due earlier stays:
+ *	a later request never postpones it (failures that go on must not
+ *	keep a dead service alive), and after each sweep the next one is
+ *	set for the earliest deadline still to come.
  *
  * Results:
  *	None.
@@ -117,7 +165,7 @@ ClusterScheduleSweep(
     Tcl_WideInt due = ClusterpMonotonicMs() + ms;
 
     if (clusterPtr->pingSweepTimer != NULL) {
-	if (clusterPtr->sweepDueMs >= due) {
+	if (clusterPtr->sweepDueMs <= due) {
 	    return;
 	}
 	Tcl_DeleteTimerHandler(clusterPtr->pingSweepTimer);
@@ -133,9 +181,25 @@ PingSweepProc(
 {
     Cluster *clusterPtr = clientData;
 
+    ClusterService *servicePtr;
+    Tcl_WideInt next = 0, now;
+
     clusterPtr->pingSweepTimer = NULL;
     Tcl_Preserve(clusterPtr);
     ClusterSweepServices(clusterPtr);
+    if (!ClusterIsDeleted(clusterPtr)) {
+	now = ClusterpMonotonicMs();
+	for (servicePtr = clusterPtr->firstService; servicePtr != NULL;
+		servicePtr = servicePtr->nextPtr) {
+	    if (servicePtr->expectedByMs >= now
+		    && (next == 0 || servicePtr->expectedByMs < next)) {
+		next = servicePtr->expectedByMs;
+	    }
+	}
+	if (next != 0) {
+	    ClusterScheduleSweep(clusterPtr, (int) (next - now) + 1);
+	}
+    }
     Tcl_Release(clusterPtr);
 }
 
@@ -250,11 +314,8 @@ ProbeService(
     servicePtr->expectedByMs = ClusterpMonotonicMs() + waitMs;
     clusterPtr->stats.probes++;
     ClusterScheduleSweep(clusterPtr, waitMs + 1);
-    payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_PING);
-    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_DATA),
+    payloadObj = ClusterPingPayload(clusterPtr,
 	    Tcl_NewListObj(1, &servicePtr->sidObj));
-    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_KNOWN),
-	    Tcl_NewIntObj(clusterPtr->numServices));
     Tcl_IncrRefCount(payloadObj);
     ClusterSendToService(clusterPtr, servicePtr, payloadObj, NULL, 1, NULL,
 	    &used);
@@ -405,9 +466,9 @@ PingTimerProc(
     ClientData clientData)	/* The Cluster. */
 {
     Cluster *clusterPtr = clientData;
-    Tcl_Obj *sidsObj = clusterPtr->pingSidsObj, *payloadObj, **sids;
+    Tcl_Obj *sidsObj = clusterPtr->pingSidsObj, **sids;
     Tcl_WideInt deadline;
-    int numSids, i, sent;
+    int numSids, i;
 
     clusterPtr->pingTimer = NULL;
     clusterPtr->pingSidsObj = NULL;
@@ -430,17 +491,71 @@ PingTimerProc(
 	    }
 	}
     }
-    payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_PING);
-    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_DATA),
-	    sidsObj);
-    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_KNOWN),
-	    Tcl_NewIntObj(clusterPtr->numServices));
-    Tcl_DecrRefCount(sidsObj);
-    Tcl_IncrRefCount(payloadObj);
     Tcl_Preserve(clusterPtr);
-    ClusterBroadcast(clusterPtr, payloadObj, NULL, &sent);
-    Tcl_DecrRefCount(payloadObj);
+    ClusterSendPing(clusterPtr, sidsObj);
+    Tcl_DecrRefCount(sidsObj);
     ClusterScheduleSweep(clusterPtr, clusterPtr->config.pingSweepMs);
     Tcl_Release(clusterPtr);
 }
 
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterSendPing --
+ *
+ *	Multicast a ping (type 3) naming services, to all on channel 0
+ *	without a filter: each one named that is alive answers, and every
+ *	member expects to hear from them (ClusterHandlePing).
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	A datagram; send hooks, which may do anything (the caller holds
+ *	the cluster).
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterSendPing(
+    Cluster *clusterPtr,	/* Sender. */
+    Tcl_Obj *sidsObj)		/* List of sids to name. */
+{
+    Tcl_Obj *payloadObj = ClusterPingPayload(clusterPtr, sidsObj);
+    int sent;
+
+    Tcl_IncrRefCount(payloadObj);
+    ClusterBroadcast(clusterPtr, payloadObj, NULL, &sent);
+    Tcl_DecrRefCount(payloadObj);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterPingPayload --
+ *
+ *	A ping (type 3) from us naming the sids given, with `known`.
+ *
+ * Results:
+ *	A new, unshared dict with a zero reference count.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+Tcl_Obj *
+ClusterPingPayload(
+    Cluster *clusterPtr,	/* Sender. */
+    Tcl_Obj *sidsObj)		/* List of sids to name. */
+{
+    Tcl_Obj *payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_PING);
+
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_DATA),
+	    sidsObj);
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_KNOWN),
+	    Tcl_NewIntObj(clusterPtr->numServices));
+    return payloadObj;
+}

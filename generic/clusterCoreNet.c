@@ -29,8 +29,17 @@ static int		NetPacketProc(void *owner, ClusterProto proto,
 			    const ClusterAddr *fromPtr, ClusterConn *connPtr,
 			    int *keepPtr);
 static void		NetSentProc(void *owner, ClusterProto proto,
-			    size_t length);
+			    size_t length, unsigned long tag);
+static int		NetSlowProc(void *owner, ClusterNetPeer *peerPtr,
+			    ClusterProto proto,
+			    const ClusterNetPacket *packets, int numPackets,
+			    int *taken);
+static void		NetLostProc(void *owner, unsigned long tag);
 static Tcl_Obj *	DictGet(Tcl_Obj *dictObj, const char *key);
+static int		GivenBack(void *owner, ClusterNetPeer *peerPtr,
+			    ClusterProto proto,
+			    const ClusterNetPacket *packets, int numPackets,
+			    const char *reason, int *taken);
 static int		ServiceTarget(ClusterService *servicePtr,
 			    ClusterProto proto, ClusterAddr *toPtr,
 			    const char **pathPtr);
@@ -40,7 +49,8 @@ static int		ServiceTarget(ClusterService *servicePtr,
  */
 
 static const ClusterNetHandler netHandler = {
-    NetPacketProc, NetFailedProc, NetOversizeProc, NetSentProc
+    NetPacketProc, NetFailedProc, NetOversizeProc, NetSentProc,
+    NetSlowProc, NetLostProc
 };
 
 /*
@@ -200,21 +210,62 @@ NetFailedProc(
     int numPackets,		/* How many. */
     const char *reason)		/* What went wrong. */
 {
+    return GivenBack(owner, peerPtr, proto, packets, numPackets, reason,
+	    NULL);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * GivenBack --
+ *
+ *	Packets a stream gives back: not delivered (taken NULL: to
+ *	ClusterSendFailed), or queued on a connect pending past
+ *	-connectdelay (to ClusterSendSlow, which fills taken[]; with keys,
+ *	only when every frame still opens, so that taken[] matches). With
+ *	keys they are sealed frames, opened first (ClusterOpenOwn); each
+ *	protocol that takes one seals it again on its own lane.
+ *
+ * Results:
+ *	CLUSTER_NET_GONE when the cluster was destroyed meanwhile, else
+ *	CLUSTER_NET_OK.
+ *
+ * Side effects:
+ *	Anything the send hooks do.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+GivenBack(
+    void *owner,		/* The Cluster. */
+    ClusterNetPeer *peerPtr,	/* The service's peer record, or NULL. */
+    ClusterProto proto,		/* Transport that gave them back. */
+    const ClusterNetPacket *packets,	/* The packets. */
+    int numPackets,		/* How many. */
+    const char *reason,		/* What went wrong (taken NULL). */
+    int *taken)			/* Out, for a slow connect; or NULL. */
+{
     Cluster *clusterPtr = owner;
     ClusterNetPacket *opened = NULL;
     unsigned char *storage = NULL;
-    int gone;
+    int gone, numOpened = numPackets;
 
     if (ClusterIsDeleted(clusterPtr)) {
 	return CLUSTER_NET_GONE;
     }
-    if (clusterPtr->seal.numKeys > 0) {
-	opened = ClusterOpenOwn(clusterPtr, packets, &numPackets, &storage);
+    if (clusterPtr->seal.numKeys > 0 && numPackets > 0) {
+	opened = ClusterOpenOwn(clusterPtr, packets, &numOpened, &storage);
 	packets = opened;
     }
     Tcl_Preserve(clusterPtr);
-    ClusterSendFailed(clusterPtr, peerPtr ? peerPtr->data : NULL, proto,
-	    packets, numPackets, reason);
+    if (taken == NULL) {
+	ClusterSendFailed(clusterPtr, peerPtr ? peerPtr->data : NULL, proto,
+		packets, numOpened, reason);
+    } else if (numOpened == numPackets && peerPtr != NULL) {
+	ClusterSendSlow(clusterPtr, peerPtr->data, proto, packets,
+		numPackets, taken);
+    }
     gone = ClusterIsDeleted(clusterPtr);
     Tcl_Release(clusterPtr);
     if (opened != NULL) {
@@ -260,12 +311,59 @@ static void
 NetSentProc(
     void *owner,		/* The Cluster. */
     ClusterProto proto,		/* Transport that wrote it. */
-    size_t length)		/* The packet's size. */
+    size_t length,		/* The packet's size. */
+    unsigned long tag)		/* Its outcome (-command), or 0. */
 {
     Cluster *clusterPtr = owner;
 
     clusterPtr->stats.packetsOut[proto]++;
     clusterPtr->stats.bytesOut[proto] += (Tcl_WideInt) length;
+    ClusterOutcomeDone(clusterPtr, tag, proto, NULL);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * NetSlowProc, NetLostProc --
+ *
+ *	A connect to a service is pending past -connectdelay: offer the
+ *	packets queued on it to the send policy (ClusterSendSlow), opened
+ *	first with keys as in NetFailedProc. A tagged packet was dropped
+ *	unsent: its outcome is a failure.
+ *
+ * Results:
+ *	NetSlowProc: CLUSTER_NET_GONE when the cluster was destroyed
+ *	meanwhile, else CLUSTER_NET_OK; taken[i] is 1 for each packet sent
+ *	some other way.
+ *
+ * Side effects:
+ *	Packets, hooks; an outcome.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+NetSlowProc(
+    void *owner,		/* The Cluster. */
+    ClusterNetPeer *peerPtr,	/* The service's peer record, or NULL. */
+    ClusterProto proto,		/* Transport still connecting. */
+    const ClusterNetPacket *packets,	/* What is queued on it. */
+    int numPackets,		/* How many. */
+    int *taken)			/* Out: 1 for each packet sent. */
+{
+    return GivenBack(owner, peerPtr, proto, packets, numPackets, NULL,
+	    taken);
+}
+
+static void
+NetLostProc(
+    void *owner,		/* The Cluster. */
+    unsigned long tag)		/* The packet's outcome. */
+{
+    Cluster *clusterPtr = owner;
+
+    ClusterOutcomeDone(clusterPtr, tag, -1,
+	    "dropped unsent: its connection was closed");
 }
 
 /*
@@ -319,6 +417,43 @@ ClusterMulticastSend(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterMulticastFits --
+ *
+ *	Whether an encoded packet fits one datagram once sealed (with
+ *	keys): the one size rule of every path that multicasts.
+ *
+ * Results:
+ *	TCL_OK, or TCL_ERROR with {CLUSTER SEND TOO_LARGE} in interp (when
+ *	not NULL) naming the size, the limit and the protocol.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterMulticastFits(
+    Cluster *clusterPtr,	/* Sender. */
+    size_t length,		/* Encoded packet, before sealing. */
+    Tcl_Interp *interp)		/* For errors, or NULL. */
+{
+    size_t wire = (clusterPtr->seal.numKeys > 0)
+	    ? ClusterSealedLength(length) : length;
+
+    if (wire <= CLUSTER_NET_MAX_DATAGRAM) {
+	return TCL_OK;
+    }
+    return ClusterError(interp, "SEND", "TOO_LARGE",
+	    "can't send a packet of %lu bytes over c (multicast): one"
+	    " datagram holds at most %d; send it to services over t or u"
+	    " (-protocols {t u}, -broadcast 0)", (unsigned long) wire,
+	    CLUSTER_NET_MAX_DATAGRAM);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterMulticastFd --
  *
  *	The descriptor of the cluster's multicast socket (`$c protocol c`).
@@ -352,7 +487,10 @@ ClusterMulticastFd(
  *	lane. A failure found later comes back through NetFailedProc.
  *
  * Results:
- *	TCL_OK when the packet is queued; TCL_ERROR at once when that is
+ *	TCL_OK when the packet is queued; TCL_CONTINUE, without queuing
+ *	it, when the connection's connect is pending past -connectdelay
+ *	(ClusterConnSlow) unless flags has CLUSTER_SEND_WAIT: the caller
+ *	tries its next protocol first; TCL_ERROR at once when sending is
  *	impossible (no props for the protocol, u to a remote service,
  *	immediate connect failure, a bound hit), counted in
  *	stats.sendFailures.
@@ -370,7 +508,8 @@ ClusterStreamSend(
     ClusterProto proto,		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
     const unsigned char *bytes,	/* The whole packet. */
     size_t length,		/* Its length. */
-    int flags)			/* CLUSTER_SEND_* flags. */
+    int flags,			/* CLUSTER_SEND_* flags. */
+    unsigned long tag)		/* Outcome to report (-command), or 0. */
 {
     ClusterConn *connPtr;
     ClusterAddr to;
@@ -379,20 +518,26 @@ ClusterStreamSend(
     if (proto != CLUSTER_PROTO_T && proto != CLUSTER_PROTO_U) {
 	return TCL_ERROR;
     }
+    connPtr = (servicePtr != NULL) ? servicePtr->peer.conns[proto] : NULL;
+    if (connPtr != NULL && !(flags & CLUSTER_SEND_WAIT)
+	    && ClusterConnSlow(connPtr)) {
+	return TCL_CONTINUE;
+    }
+    flags &= ~CLUSTER_SEND_WAIT;
     if (clusterPtr->streamsPtr != NULL && servicePtr != NULL
 	    && !ClusterIsDeleted(clusterPtr)
 	    && !(servicePtr->flags & SERVICE_DELETED)
 	    && ClusterSealOut(clusterPtr, ClusterServiceLane(servicePtr),
 		    &servicePtr->sealSeq, 0, &bytes, &length) >= 0) {
-	connPtr = servicePtr->peer.conns[proto];
 	if (connPtr != NULL && ClusterConnUsable(connPtr)) {
-	    if (ClusterConnWrite(connPtr, bytes, length, flags) == TCL_OK) {
+	    if (ClusterConnWrite(connPtr, bytes, length, flags, tag)
+		    == TCL_OK) {
 		return TCL_OK;
 	    }
 	} else if (ServiceTarget(servicePtr, proto, &to, &path) == TCL_OK
 		&& ClusterNetStreamConnect(clusterPtr->streamsPtr,
 		    &servicePtr->peer, proto, &to, path, bytes, length,
-		    flags) == TCL_OK) {
+		    flags, tag) == TCL_OK) {
 	    return TCL_OK;
 	}
     }
@@ -429,7 +574,7 @@ ClusterStreamReply(
 
     if (ClusterSealOut(clusterPtr, sealPtr->replyLane, &sealPtr->replySeq, 0,
 	    &bytes, &length) < 0
-	    || ClusterConnWrite(connPtr, bytes, length, 0) != TCL_OK) {
+	    || ClusterConnWrite(connPtr, bytes, length, 0, 0) != TCL_OK) {
 	clusterPtr->stats.sendFailures[ClusterConnProto(connPtr)]++;
 	return TCL_ERROR;
     }
@@ -677,6 +822,34 @@ ClusterStreamStats(
     }
     Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("streams", -1),
 	    ClusterNetStreamStats(clusterPtr->streamsPtr));
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterCanStream --
+ *
+ *	Whether a service advertises what it takes to open a stream to it
+ *	over t or u (ServiceTarget).
+ *
+ * Results:
+ *	1 or 0.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterCanStream(
+    ClusterService *servicePtr,	/* Service to reach. */
+    ClusterProto proto)		/* CLUSTER_PROTO_T or CLUSTER_PROTO_U. */
+{
+    ClusterAddr to;
+    const char *path;
+
+    return ServiceTarget(servicePtr, proto, &to, &path) == TCL_OK;
 }
 
 /*

@@ -18,10 +18,15 @@
 static int		Notify(ClusterQuery *queryPtr, const char *event);
 static void		FreeQuery(char *blockPtr);
 static void		TimeoutProc(ClientData clientData);
+static void		UnreachableAll(Cluster *clusterPtr,
+			    Tcl_Obj *silentObj);
 static ClusterQuery *	FindQuery(Cluster *clusterPtr, const char *id);
 static Tcl_Obj *	NewQueryId(unsigned long serial, const char *sid);
 static void		SendQuery(ClusterQuery *queryPtr, Tcl_Obj *targetsObj,
 			    int broadcast, Tcl_Obj *protocolsObj);
+static Tcl_Obj *	QueryPayload(Cluster *clusterPtr, int channel,
+			    Tcl_Obj *idObj, Tcl_Obj *queryObj,
+			    Tcl_Obj *targetsObj);
 
 /*
  *----------------------------------------------------------------------
@@ -136,11 +141,81 @@ NewQueryId(
 /*
  *----------------------------------------------------------------------
  *
+ * QueryPayload, ClusterQueryCheckSize --
+ *
+ *	The payload of a query: ruid = id, data = query, filter = the sids
+ *	of every target, keepalive 1. Check, before a query starts, that
+ *	its payload can reach its targets the way it will be sent (the
+ *	size rule, ClusterSendCheckSize), with an id as long as the one it
+ *	will get.
+ *
+ * Results:
+ *	QueryPayload: a new dict with a zero reference count.
+ *	ClusterQueryCheckSize: TCL_OK, or TCL_ERROR with {CLUSTER SEND
+ *	TOO_LARGE} in interp.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static Tcl_Obj *
+QueryPayload(
+    Cluster *clusterPtr,	/* Cluster asking. */
+    int channel,		/* -channel. */
+    Tcl_Obj *idObj,		/* The query's id. */
+    Tcl_Obj *queryObj,		/* What to ask. */
+    Tcl_Obj *targetsObj)	/* Service names. */
+{
+    Tcl_Obj *payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_QUERY);
+
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_CHANNEL),
+	    Tcl_NewIntObj(channel));
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_RUID),
+	    idObj);
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_DATA),
+	    queryObj);
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_KEEPALIVE),
+	    Tcl_NewIntObj(1));
+    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_FILTER),
+	    ClusterTargetSids(clusterPtr, targetsObj));
+    return payloadObj;
+}
+
+int
+ClusterQueryCheckSize(
+    Cluster *clusterPtr,	/* Cluster asking. */
+    Tcl_Obj *targetsObj,	/* Service names. */
+    const ClusterQuerySpec *specPtr,	/* What to ask, and how. */
+    Tcl_Interp *interp)		/* For errors. */
+{
+    Tcl_Obj *idObj = specPtr->idObj, *payloadObj;
+    int code;
+
+    if (idObj == NULL) {
+	idObj = NewQueryId(
+		ClusterGetInterpData(clusterPtr->interp)->nextQuery + 1,
+		clusterPtr->sid);
+    }
+    Tcl_IncrRefCount(idObj);
+    payloadObj = QueryPayload(clusterPtr, specPtr->channel, idObj,
+	    specPtr->queryObj, targetsObj);
+    Tcl_IncrRefCount(payloadObj);
+    code = ClusterSendCheckSize(clusterPtr, targetsObj, payloadObj,
+	    specPtr->broadcast, specPtr->protocolsObj, interp);
+    Tcl_DecrRefCount(payloadObj);
+    Tcl_DecrRefCount(idObj);
+    return code;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * SendQuery --
  *
- *	Send the query payload (ruid = id, data = query, filter = the sids
- *	of every target, keepalive 1) to each target, or as one filtered
- *	multicast with -broadcast 1.
+ *	Send the query payload (QueryPayload) to each target, or as one
+ *	filtered multicast with -broadcast 1.
  *
  * Results:
  *	None.
@@ -162,18 +237,9 @@ SendQuery(
     Tcl_Obj *payloadObj, **names;
     int numNames, i, used;
 
-    payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_QUERY);
+    payloadObj = QueryPayload(clusterPtr, queryPtr->channel,
+	    queryPtr->idObj, queryPtr->queryObj, targetsObj);
     Tcl_IncrRefCount(payloadObj);
-    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_CHANNEL),
-	    Tcl_NewIntObj(queryPtr->channel));
-    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_RUID),
-	    queryPtr->idObj);
-    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_DATA),
-	    queryPtr->queryObj);
-    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_KEEPALIVE),
-	    Tcl_NewIntObj(1));
-    Tcl_DictObjPut(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_FILTER),
-	    ClusterTargetSids(clusterPtr, targetsObj));
 
     Tcl_ListObjGetElements(NULL, targetsObj, &numNames, &names);
     for (i = 0; i < numNames; i++) {
@@ -387,19 +453,74 @@ TimeoutProc(
 {
     ClusterQuery *queryPtr = clientData;
     Cluster *clusterPtr = queryPtr->clusterPtr;
+    Tcl_Obj *silentObj = queryPtr->remainingObj;
 
     queryPtr->timer = NULL;
     clusterPtr->stats.queriesTimedOut++;
     Tcl_Preserve(clusterPtr);
     Tcl_Preserve(queryPtr);
+    Tcl_IncrRefCount(silentObj);
     ClusterSetObj(&queryPtr->payloadObj, NULL);
     ClusterSetObj(&queryPtr->serviceObj, NULL);
     Notify(queryPtr, "timeout");
     if (!(queryPtr->flags & QUERY_DELETED)) {
 	ClusterQueryFinish(queryPtr);
     }
+    UnreachableAll(clusterPtr, silentObj);
+    Tcl_DecrRefCount(silentObj);
     Tcl_Release(queryPtr);
     Tcl_Release(clusterPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * UnreachableAll --
+ *
+ *	A query timed out: each service that did not answer, and that we
+ *	still know, was not reached (ClusterUnreachable), which probes it.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Probes, suspicions, pings; send hooks may do anything.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+UnreachableAll(
+    Cluster *clusterPtr,	/* Cluster that asked (preserved). */
+    Tcl_Obj *silentObj)		/* Dict: sid -> service name. */
+{
+    Tcl_Obj *sidsObj = Tcl_NewListObj(0, NULL), *sidObj, *nameObj, **sids;
+    Tcl_DictSearch search;
+    int numSids, i, done;
+
+    /*
+     * The sids are copied first: probes run send hooks, which could
+     * change what the dict's internal form is.
+     */
+
+    Tcl_IncrRefCount(sidsObj);
+    if (Tcl_DictObjFirst(NULL, silentObj, &search, &sidObj, &nameObj,
+	    &done) == TCL_OK) {
+	for (; !done; Tcl_DictObjNext(&search, &sidObj, &nameObj, &done)) {
+	    Tcl_ListObjAppendElement(NULL, sidsObj, sidObj);
+	}
+	Tcl_DictObjDone(&search);
+    }
+    Tcl_ListObjGetElements(NULL, sidsObj, &numSids, &sids);
+    for (i = 0; i < numSids && !ClusterIsDeleted(clusterPtr); i++) {
+	Tcl_HashEntry *entryPtr = Tcl_FindHashEntry(&clusterPtr->services,
+		Tcl_GetString(sids[i]));
+
+	if (entryPtr != NULL) {
+	    ClusterUnreachable(Tcl_GetHashValue(entryPtr));
+	}
+    }
+    Tcl_DecrRefCount(sidsObj);
 }
 
 /*

@@ -250,6 +250,9 @@ ReadFields(
     if (!inPtr->hasChannel) {
 	inPtr->channel = 0;	/* For the policy; invalid all the same. */
     }
+    FIELD(CLUSTER_F_OP, valueObj);
+    inPtr->probe = valueObj != NULL
+	    && strcmp(Tcl_GetString(valueObj), "probe") == 0;
     FIELD(CLUSTER_F_KEEPALIVE, valueObj);
     if (valueObj == NULL
 	    || Tcl_GetBooleanFromObj(NULL, valueObj, &inPtr->keepalive)

@@ -385,11 +385,14 @@ ClusterOpenOwn(
 	    break;
 	default:
 	    clusterPtr->stats.dropped[CLUSTER_DROP_UNAUTHENTICATED]++;
+	    ClusterOutcomeDone(clusterPtr, packets[i].tag, -1,
+		    "its key was removed before it could be sent");
 	    continue;
 	}
 	opened[numOpened].bytes = out;
 	opened[numOpened].length = length;
 	opened[numOpened].flags = packets[i].flags;
+	opened[numOpened].tag = packets[i].tag;
 	numOpened++;
 	out += length;
     }

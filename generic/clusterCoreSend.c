@@ -17,7 +17,11 @@ static int		Deliver(Cluster *clusterPtr,
 			    ClusterService *servicePtr,
 			    const unsigned char *bytes, size_t length,
 			    const ClusterProto *order, int numOrder,
-			    int flags, int *failedMaskPtr);
+			    int flags, unsigned long tag,
+			    int *failedMaskPtr);
+static void		FailTags(Cluster *clusterPtr,
+			    const ClusterNetPacket *packets, int numPackets,
+			    const char *reason);
 static void		AfterDelivery(Cluster *clusterPtr,
 			    ClusterService *servicePtr, int used,
 			    int failedMask);
@@ -27,10 +31,6 @@ static int		MulticastPacket(Cluster *clusterPtr,
 static void		ReportFailure(Cluster *clusterPtr,
 			    ClusterService *servicePtr, int failedMask,
 			    ClusterProto via);
-static int		SendOrder(Cluster *clusterPtr,
-			    ClusterService *servicePtr, Tcl_Obj *protocolsObj,
-			    int allowBroadcast,
-			    ClusterProto order[CLUSTER_PROTO_COUNT]);
 
 /*
  *----------------------------------------------------------------------
@@ -95,10 +95,15 @@ ClusterRunSendHooks(
  *
  *	A transport could not deliver packets to a service. Called back
  *	by the stream transports (through clusterCoreNet.c) when a
- *	connection fails, with the whole packets that did not get through. They are sent again over
- *	the service's other protocols (the connection's own excepted); when
- *	one works the service hears which failed, and when none does a ping
- *	is scheduled.
+ *	connection fails, with the whole packets that did not get through
+ *	(none when a connect that handed its queue off after -connectdelay
+ *	fails). They are sent again over the service's other protocols
+ *	(the connection's own excepted); when one works the service hears
+ *	which failed, and when none does the service is unreachable
+ *	(ClusterUnreachable: a probe, then suspicion and a ping) and the
+ *	packets' outcomes are failures. Without packets at all (NULL), a
+ *	connection we opened ended with nothing queued: that fails a probe
+ *	still waiting for its answer on it, and nothing else.
  *
  * Results:
  *	None.
@@ -121,10 +126,20 @@ ClusterSendFailed(
     ClusterProto order[CLUSTER_PROTO_COUNT];
     int numOrder, i, used = -1, failedMask = 1 << proto;
 
-    (void) reason;
+    if (packets == NULL) {
+	if (servicePtr != NULL && servicePtr->probeDueMs != 0
+		&& !(servicePtr->flags & SERVICE_DELETED)
+		&& !ClusterIsDeleted(clusterPtr)) {
+	    Tcl_Preserve(servicePtr);
+	    ClusterSuspect(servicePtr);
+	    Tcl_Release(servicePtr);
+	}
+	return;
+    }
     clusterPtr->stats.sendFailures[proto]++;
     if (servicePtr == NULL || (servicePtr->flags & SERVICE_DELETED)
 	    || ClusterIsDeleted(clusterPtr)) {
+	FailTags(clusterPtr, packets, numPackets, reason);
 	return;
     }
     /*
@@ -133,13 +148,22 @@ ClusterSendFailed(
 
     Tcl_Preserve(servicePtr);
     for (i = 0; i < numPackets; i++) {
-	numOrder = SendOrder(clusterPtr, servicePtr, NULL,
+	if (used < 0 && i > 0) {
+	    ClusterOutcomeDone(clusterPtr, packets[i].tag, -1, reason);
+	    continue;
+	}
+	numOrder = ClusterSendOrder(clusterPtr, servicePtr, NULL,
 		!(packets[i].flags & CLUSTER_SEND_NO_BROADCAST), order);
 	used = Deliver(clusterPtr, servicePtr, packets[i].bytes,
 		packets[i].length, order, numOrder, packets[i].flags,
-		&failedMask);
-	if (used < 0 || (servicePtr->flags & SERVICE_DELETED)
+		packets[i].tag, &failedMask);
+	if (used < 0) {
+	    ClusterOutcomeDone(clusterPtr, packets[i].tag, -1, reason);
+	}
+	if ((servicePtr->flags & SERVICE_DELETED)
 		|| ClusterIsDeleted(clusterPtr)) {
+	    FailTags(clusterPtr, packets + i + 1, numPackets - i - 1,
+		    reason);
 	    break;
 	}
     }
@@ -153,14 +177,99 @@ ClusterSendFailed(
 /*
  *----------------------------------------------------------------------
  *
+ * FailTags --
+ *
+ *	Packets given back that nobody will send: their outcomes, for
+ *	those sent with -command, are failures.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Outcomes reported later, from the event loop.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+FailTags(
+    Cluster *clusterPtr,	/* Sender. */
+    const ClusterNetPacket *packets,	/* Packets not delivered. */
+    int numPackets,		/* How many. */
+    const char *reason)		/* What went wrong. */
+{
+    int i;
+
+    for (i = 0; i < numPackets; i++) {
+	ClusterOutcomeDone(clusterPtr, packets[i].tag, -1, reason);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterSendSlow --
+ *
+ *	A connect to a service is still pending after -connectdelay: send
+ *	the packets queued on it over the service's other protocols, in
+ *	its order. This is no failure: nothing is reported to the service
+ *	and no ping is scheduled; a packet nothing else takes stays queued
+ *	for the connect, which goes on.
+ *
+ * Results:
+ *	None. taken[i] is set to 1 for each packet sent some other way.
+ *
+ * Side effects:
+ *	Packets; the broadcast hook, which may destroy the cluster (the
+ *	caller holds it).
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterSendSlow(
+    Cluster *clusterPtr,	/* Sender (preserved by the caller). */
+    ClusterService *servicePtr,	/* Service not reached yet. */
+    ClusterProto proto,		/* Protocol of the slow connect. */
+    const ClusterNetPacket *packets,	/* Packets queued on it. */
+    int numPackets,		/* How many. */
+    int *taken)			/* Out: 1 for each packet sent. */
+{
+    ClusterProto order[CLUSTER_PROTO_COUNT];
+    int numOrder, i, failedMask;
+
+    if (servicePtr == NULL) {
+	return;
+    }
+    Tcl_Preserve(servicePtr);
+    for (i = 0; i < numPackets; i++) {
+	if ((servicePtr->flags & SERVICE_DELETED)
+		|| ClusterIsDeleted(clusterPtr)) {
+	    break;
+	}
+	failedMask = 1 << proto;
+	numOrder = ClusterSendOrder(clusterPtr, servicePtr, NULL,
+		!(packets[i].flags & CLUSTER_SEND_NO_BROADCAST), order);
+	taken[i] = Deliver(clusterPtr, servicePtr, packets[i].bytes,
+		packets[i].length, order, numOrder,
+		packets[i].flags & ~CLUSTER_SEND_WAIT, packets[i].tag,
+		&failedMask) >= 0;
+    }
+    Tcl_Release(servicePtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * AfterDelivery --
  *
  *	What a send learned of a service's protocols. When a stream
  *	protocol failed and a later one worked, tell the service which
- *	failed (type 8). When no stream protocol got through, ask the
- *	cluster about the service with a ping: multicast is fire and
- *	forget, so getting a packet out over `c` proves nothing about a
- *	service whose every stream is refused.
+ *	failed (type 8). When no stream protocol got through, the service
+ *	could not be reached (ClusterUnreachable: a probe, then suspicion
+ *	and a ping): multicast is fire and forget, so getting a packet out
+ *	over `c` proves nothing about a service whose every stream is
+ *	refused.
  *
  * Results:
  *	None.
@@ -180,11 +289,13 @@ AfterDelivery(
 {
     int streamsFailed = failedMask & ~(1 << CLUSTER_PROTO_C);
 
-    if (used < 0 || (used == CLUSTER_PROTO_C && streamsFailed)) {
-	ClusterSchedulePing(clusterPtr, servicePtr);
-    }
     if (used >= 0 && streamsFailed) {
 	ReportFailure(clusterPtr, servicePtr, failedMask, used);
+    }
+    if ((used < 0 || (used == CLUSTER_PROTO_C && streamsFailed))
+	    && !(servicePtr->flags & SERVICE_DELETED)
+	    && !ClusterIsDeleted(clusterPtr)) {
+	ClusterUnreachable(servicePtr);
     }
 }
 
@@ -235,7 +346,7 @@ ClusterCompletePayload(
 /*
  *----------------------------------------------------------------------
  *
- * SendOrder --
+ * ClusterSendOrder --
  *
  *	The protocols to try for a service, in order (doc/protocol.md section 4): the
  *	caller's list, else the service's own preference; without those we
@@ -251,8 +362,8 @@ ClusterCompletePayload(
  *----------------------------------------------------------------------
  */
 
-static int
-SendOrder(
+int
+ClusterSendOrder(
     Cluster *clusterPtr,	/* Sender. */
     ClusterService *servicePtr,	/* Receiver. */
     Tcl_Obj *protocolsObj,	/* Caller's order, or NULL. */
@@ -300,8 +411,11 @@ SendOrder(
  *
  *	Hand one encoded packet (already filtered to the service) to the
  *	first transport in `order` that takes it, skipping those in
- *	*failedMaskPtr. Over `c` the packet is multicast after the
- *	`broadcast` hook had its say.
+ *	*failedMaskPtr, `c` for a packet too large for a datagram, and a
+ *	stream whose connect is pending past -connectdelay (it gets the
+ *	packet only when nothing else takes it). Over `c` the packet is
+ *	multicast after the `broadcast` hook had its say, and its outcome
+ *	(tag) is known at once; over a stream, once written or failed.
  *
  * Results:
  *	The protocol that took it, or -1.
@@ -321,27 +435,42 @@ Deliver(
     const ClusterProto *order,	/* Protocols to try, in order. */
     int numOrder,
     int flags,			/* CLUSTER_SEND_* flags. */
+    unsigned long tag,		/* Outcome to report, or 0. */
     int *failedMaskPtr)		/* In/out: protocols that failed. */
 {
-    int i;
+    int i, code, slow = -1;
 
     for (i = 0; i < numOrder; i++) {
 	ClusterProto proto = order[i];
-	int ok;
 
 	if (*failedMaskPtr & (1 << proto)) {
 	    continue;
 	}
 	if (proto == CLUSTER_PROTO_C) {
-	    ok = MulticastPacket(clusterPtr, bytes, length);
+	    if (ClusterMulticastFits(clusterPtr, length, NULL) != TCL_OK) {
+		continue;	/* Not a failure of c: too large for it. */
+	    }
+	    code = MulticastPacket(clusterPtr, bytes, length)
+		    ? TCL_OK : TCL_ERROR;
+	    if (code == TCL_OK) {
+		ClusterOutcomeDone(clusterPtr, tag, proto, NULL);
+	    }
 	} else {
-	    ok = ClusterStreamSend(clusterPtr, servicePtr, proto, bytes,
-		    length, flags) == TCL_OK;
+	    code = ClusterStreamSend(clusterPtr, servicePtr, proto, bytes,
+		    length, flags, tag);
 	}
-	if (ok) {
+	if (code == TCL_OK) {
 	    return proto;
 	}
+	if (code == TCL_CONTINUE) {
+	    slow = proto;	/* Connecting past -connectdelay. */
+	    continue;
+	}
 	*failedMaskPtr |= 1 << proto;
+    }
+    if (slow >= 0 && ClusterStreamSend(clusterPtr, servicePtr, slow, bytes,
+	    length, flags | CLUSTER_SEND_WAIT, tag) == TCL_OK) {
+	return slow;
     }
     return -1;
 }
@@ -456,7 +585,7 @@ ReportFailure(
     if (ClusterPayloadEncode(NULL, payloadObj, 0, &clusterPtr->sendBuf,
 	    &start, &length) == TCL_OK) {
 	Deliver(clusterPtr, servicePtr, clusterPtr->sendBuf.bytes + start,
-		length, &via, 1, 0, &failedAgain);
+		length, &via, 1, 0, 0, &failedAgain);
     }
     Tcl_DecrRefCount(payloadObj);
 }
@@ -514,7 +643,7 @@ AsksKeepalive(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterSendToService --
+ * ClusterSendToServiceTagged (and ClusterSendToService, clusterCore.h) --
  *
  *	Send a payload to one service over the best protocol that works
  *	(doc/protocol.md section 4): encode it once, with a filter naming the service
@@ -524,8 +653,10 @@ AsksKeepalive(
  *
  * Results:
  *	A standard Tcl result (an error only for a payload that cannot be
- *	encoded). *usedPtr is the protocol used, or -1 when the send failed
- *	or a hook cancelled it.
+ *	encoded). *usedPtr is the protocol the packet was handed to (a
+ *	stream may still fail later and fall back), or -1 when the send
+ *	failed or a hook cancelled it. The final outcome is reported under
+ *	`tag` (ClusterOutcomeDone); ClusterSendToService has none.
  *
  * Side effects:
  *	Hooks (the caller holds the cluster); packets; counters.
@@ -534,13 +665,14 @@ AsksKeepalive(
  */
 
 int
-ClusterSendToService(
+ClusterSendToServiceTagged(
     Cluster *clusterPtr,	/* Sender (preserved by the caller). */
     ClusterService *servicePtr,	/* Receiver. */
     Tcl_Obj *payloadObj,	/* Complete payload dict. */
     Tcl_Obj *protocolsObj,	/* Protocol order, or NULL. */
     int allowBroadcast,		/* May fall back to `c`. */
     Tcl_Interp *interp,		/* For errors, or NULL. */
+    unsigned long tag,		/* Outcome to report (-command), or 0. */
     int *usedPtr)		/* Out. */
 {
     ClusterProto order[CLUSTER_PROTO_COUNT];
@@ -579,20 +711,26 @@ ClusterSendToService(
     code = ClusterRunSendHooks(clusterPtr, &payloadObj, 0);
     if (code != TCL_OK || (servicePtr->flags & SERVICE_DELETED)) {
 	code = TCL_OK;		/* Cancelled, or nobody left to send to. */
+	ClusterOutcomeDone(clusterPtr, tag, -1,
+		"cancelled by a send hook, or the service is gone");
 	goto done;
     }
     code = ClusterPayloadEncode(interp, payloadObj, 0, &clusterPtr->sendBuf,
 	    &start, &length);
     if (code != TCL_OK) {
+	ClusterOutcomeDone(clusterPtr, tag, -1, "could not be encoded");
 	goto done;
     }
-    numOrder = SendOrder(clusterPtr, servicePtr, protocolsObj,
+    numOrder = ClusterSendOrder(clusterPtr, servicePtr, protocolsObj,
 	    allowBroadcast, order);
     *usedPtr = Deliver(clusterPtr, servicePtr,
 	    clusterPtr->sendBuf.bytes + start, length, order, numOrder,
 	    (allowBroadcast ? 0 : CLUSTER_SEND_NO_BROADCAST)
 	    | (AsksKeepalive(payloadObj, keepaliveKey)
-		? CLUSTER_SEND_KEEPALIVE : 0), &failedMask);
+		? CLUSTER_SEND_KEEPALIVE : 0), tag, &failedMask);
+    if (*usedPtr < 0) {
+	ClusterOutcomeDone(clusterPtr, tag, -1, "no protocol took it");
+    }
     AfterDelivery(clusterPtr, servicePtr, *usedPtr, failedMask);
 
   done:
@@ -647,113 +785,6 @@ ClusterBroadcast(
 	    clusterPtr->sendBuf.bytes + start, length, interp);
     *sentPtr = (code == TCL_OK);
     return code;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * ClusterSendEvent --
- *
- *	Deliver an event payload to services (`$cluster send`): one
- *	filtered multicast when asked (-broadcast 1) or when there are more
- *	than CLUSTER_DIRECT_SEND_MAX targets and -broadcast was not given;
- *	else to each service over its protocols in turn (-broadcast 0: never
- *	falling back to multicast).
- *
- * Results:
- *	A standard Tcl result (errors in interp). usedObj gets, per service
- *	(one element for a multicast), the protocol that took the packet,
- *	or an empty element.
- *
- * Side effects:
- *	Packets; send hooks, which may destroy the cluster (the caller holds
- *	it).
- *
- *----------------------------------------------------------------------
- */
-
-int
-ClusterSendEvent(
-    Cluster *clusterPtr,	/* Sender (preserved by the caller). */
-    Tcl_Obj *targetsObj,	/* Service names. */
-    Tcl_Obj *payloadObj,	/* The event payload (unshared). */
-    int broadcast,		/* -broadcast, or -1 when not given. */
-    Tcl_Obj *protocolsObj,	/* -protocols, or NULL. */
-    Tcl_Interp *interp,		/* For errors. */
-    Tcl_Obj *usedObj)		/* Out: protocols used (unshared list). */
-{
-    Tcl_Obj **names;
-    int numNames, i, code = TCL_OK;
-
-    Tcl_ListObjGetElements(NULL, targetsObj, &numNames, &names);
-    if (broadcast == 1
-	    || (broadcast == -1 && numNames > CLUSTER_DIRECT_SEND_MAX)) {
-	int sent;
-
-	if (numNames > 0) {
-	    Tcl_DictObjPut(NULL, payloadObj,
-		    ClusterFieldKey(CLUSTER_F_FILTER),
-		    ClusterTargetSids(clusterPtr, targetsObj));
-	}
-	code = ClusterBroadcast(clusterPtr, payloadObj, interp, &sent);
-	Tcl_ListObjAppendElement(NULL, usedObj,
-		Tcl_NewStringObj(sent ? "c" : "", -1));
-	return code;
-    }
-    for (i = 0; i < numNames && code == TCL_OK; i++) {
-	ClusterService *servicePtr;
-	int used;
-
-	if (ClusterIsDeleted(clusterPtr)) {
-	    break;
-	}
-	servicePtr = ClusterServiceFind(clusterPtr, names[i]);
-	if (servicePtr == NULL) {
-	    Tcl_ListObjAppendElement(NULL, usedObj, Tcl_NewObj());
-	    continue;
-	}
-	code = ClusterSendToService(clusterPtr, servicePtr, payloadObj,
-		protocolsObj, broadcast != 0, interp, &used);
-	Tcl_ListObjAppendElement(NULL, usedObj, Tcl_NewStringObj(
-		used >= 0 ? clusterProtoNames[used] : "", -1));
-    }
-    return code;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * ClusterTargetSids --
- *
- *	The sids of a list of service names: the filter that names them.
- *
- * Results:
- *	A new list with a zero reference count.
- *
- * Side effects:
- *	None.
- *
- *----------------------------------------------------------------------
- */
-
-Tcl_Obj *
-ClusterTargetSids(
-    Cluster *clusterPtr,	/* Sender. */
-    Tcl_Obj *targetsObj)	/* Service names. */
-{
-    Tcl_Obj *sidsObj = Tcl_NewListObj(0, NULL), **names;
-    int numNames, i;
-
-    Tcl_ListObjGetElements(NULL, targetsObj, &numNames, &names);
-    for (i = 0; i < numNames; i++) {
-	ClusterService *servicePtr =
-		ClusterServiceFind(clusterPtr, names[i]);
-
-	if (servicePtr != NULL) {
-	    Tcl_ListObjAppendElement(NULL, sidsObj, servicePtr->sidObj);
-	}
-    }
-    return sidsObj;
 }
 
 /*

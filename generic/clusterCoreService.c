@@ -92,6 +92,7 @@ ClusterServiceUnlink(
     }
     Tcl_DeleteHashEntry(servicePtr->entryPtr);
     servicePtr->entryPtr = NULL;
+    ClusterProbeForget(servicePtr);
     if (servicePtr->prevPtr) {
 	servicePtr->prevPtr->nextPtr = servicePtr->nextPtr;
     } else {

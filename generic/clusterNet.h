@@ -91,6 +91,9 @@ typedef struct ClusterNetStreams ClusterNetStreams;
 
 #define CLUSTER_SEND_NO_BROADCAST (1<<0)	/* Never retry over `c`. */
 #define CLUSTER_SEND_KEEPALIVE	(1<<1)	/* The packet asks for keepalive. */
+#define CLUSTER_SEND_WAIT	(1<<2)	/* Queue it even on a connect pending
+					 * past -connectdelay (nothing else
+					 * took it). */
 
 /*
  * The bounds on stream connections, part of the owner's configuration
@@ -123,6 +126,14 @@ typedef struct ClusterNetLimits {
 				 * connections together; over it, the
 				 * connection holding the most is cut
 				 * off. */
+    int maxNested;		/* -maxnested: payloads of one connection
+				 * handled at once, each in the event loop
+				 * a hook of the one before runs; at it,
+				 * the connection is not read until one
+				 * returns. */
+    int connectDelayMs;		/* -connectdelay: a connect pending this
+				 * long hands its queue to the owner
+				 * (slowProc) and goes on; 0: never. */
 } ClusterNetLimits;
 
 #define CLUSTER_DEFAULT_MAX_QUEUE	(64 * 1024 * 1024)	/* -maxqueue */
@@ -131,6 +142,8 @@ typedef struct ClusterNetLimits {
 #define CLUSTER_DEFAULT_UNIX_MODE	0600	/* -u {mode M} */
 #define CLUSTER_DEFAULT_MAX_CONNS	384	/* -maxconns */
 #define CLUSTER_DEFAULT_FRAME_TIMEOUT	10000	/* -frametimeout, ms */
+#define CLUSTER_DEFAULT_MAX_NESTED	16	/* -maxnested */
+#define CLUSTER_DEFAULT_CONNECT_DELAY	250	/* -connectdelay, ms */
 
 /*
  * The owner's view of one peer: what the transport keeps for it.
@@ -151,6 +164,8 @@ typedef struct ClusterNetPacket {
     const unsigned char *bytes;	/* The whole packet. */
     size_t length;		/* Its size. */
     int flags;			/* CLUSTER_SEND_* flags it was sent with. */
+    unsigned long tag;		/* The owner's tag for it (0: none),
+				 * handed back by sentProc or lostProc. */
 } ClusterNetPacket;
 
 /*
@@ -169,14 +184,27 @@ typedef struct ClusterNetPacket {
  *	open (the keepalive rule, doc/protocol.md section 4).
  * failedProc: packets queued for a peer could not be delivered: its
  *	connection failed (peerPtr may be NULL for a connection no peer
- *	was bound to). The packets are valid during the call only.
+ *	was bound to). The packets are valid during the call only. With
+ *	numPackets 0: a connect that handed its queue off after
+ *	-connectdelay failed (packets not NULL), or a connection opened to
+ *	a peer ended with nothing queued, closed by the peer or broken
+ *	(packets NULL; not when the peer closed it cleanly after our
+ *	newest payload on it lacked keepalive).
  * oversizeProc: count packets dropped for their size before decoding:
  *	a datagram larger than CLUSTER_NET_MAX_DATAGRAM, or frames over
  *	-maxframe skipped by a stream's reassembler.
- * sentProc: count a packet written whole to a stream.
+ * sentProc: count a packet written whole to a stream; tag is the one
+ *	it was queued with.
+ * slowProc: a connect is still pending after -connectdelay: the packets
+ *	queued on it are offered to the owner, which sets taken[i] to 1
+ *	for each one it sent some other way; those leave the queue, the
+ *	others wait for the connect, which goes on.
+ * lostProc: a packet queued with a nonzero tag was dropped unsent and
+ *	not handed to failedProc (its connection was closed, its peer
+ *	forgotten).
  *
- * Only packetProc and failedProc may run scripts (and so destroy the
- * owner); the other two only count.
+ * Only packetProc, failedProc and slowProc may run scripts (and so
+ * destroy the owner); the others only count.
  */
 
 typedef struct ClusterNetHandler {
@@ -187,7 +215,12 @@ typedef struct ClusterNetHandler {
 	    ClusterProto proto, const ClusterNetPacket *packets,
 	    int numPackets, const char *reason);
     void (*oversizeProc)(void *owner, ClusterProto proto, int count);
-    void (*sentProc)(void *owner, ClusterProto proto, size_t length);
+    void (*sentProc)(void *owner, ClusterProto proto, size_t length,
+	    unsigned long tag);
+    int (*slowProc)(void *owner, ClusterNetPeer *peerPtr,
+	    ClusterProto proto, const ClusterNetPacket *packets,
+	    int numPackets, int *taken);
+    void (*lostProc)(void *owner, unsigned long tag);
 } ClusterNetHandler;
 
 /*
@@ -234,7 +267,8 @@ int		ClusterNetStreamHealthy(ClusterNetStreams *streamsPtr,
 int		ClusterNetStreamConnect(ClusterNetStreams *streamsPtr,
 		    ClusterNetPeer *peerPtr, ClusterProto proto,
 		    const ClusterAddr *toPtr, const char *path,
-		    const unsigned char *bytes, size_t length, int flags);
+		    const unsigned char *bytes, size_t length, int flags,
+		    unsigned long tag);
 void		ClusterNetStreamsForget(ClusterNetStreams *streamsPtr,
 		    ClusterNetPeer *peerPtr);
 int		ClusterNetStreamsMoved(ClusterNetStreams *streamsPtr,
@@ -243,8 +277,10 @@ int		ClusterNetStreamsMoved(ClusterNetStreams *streamsPtr,
 Tcl_Obj *	ClusterNetStreamStats(ClusterNetStreams *streamsPtr);
 
 int		ClusterConnWrite(ClusterConn *connPtr,
-		    const unsigned char *bytes, size_t length, int flags);
+		    const unsigned char *bytes, size_t length, int flags,
+		    unsigned long tag);
 int		ClusterConnUsable(ClusterConn *connPtr);
+int		ClusterConnSlow(const ClusterConn *connPtr);
 ClusterProto	ClusterConnProto(const ClusterConn *connPtr);
 int		ClusterConnBind(ClusterConn *connPtr,
 		    ClusterNetPeer *peerPtr);

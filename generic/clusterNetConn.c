@@ -7,8 +7,9 @@
  *	to peers, closing them, and their counters. Traffic on an open
  *	connection (write queues, reading and reassembly, delivery to the
  *	core, the keepalive rule of doc/protocol.md section 4, the event callbacks)
- *	lives in clusterNetConnIO.c; the declarations the two files share, and
- *	the lifetimes of a connection, in clusterNetInt.h. The servers that
+ *	lives in clusterNetConnIO.c and clusterNetConnRead.c; the
+ *	declarations the files share, and the lifetimes of a connection, in
+ *	clusterNetInt.h. The servers that
  *	accept connections, and the choice of where to connect, live in
  *	clusterNetStream.c.
  *
@@ -28,7 +29,7 @@ static const char *const poolCounterNames[POOL_COUNT] = {
     "garbage_bytes", "bad_trailers", "bad_lengths", "oversized",
     "oversized_cutoffs", "garbage_cutoffs", "stalled", "queue_full",
     "outgoing_refused", "buffer_full", "throttled", "unix_refused",
-    "input_cutoffs", "moved"
+    "input_cutoffs", "nested_full", "slow_connects", "moved"
 };
 
 /*
@@ -147,7 +148,9 @@ ClusterConnAccept(
  *
  *	Open a connection to a peer without blocking, make it the
  *	peer's connection for the protocol and queue a first packet on
- *	it. A pending connect gets -connecttimeout ms to complete. A u
+ *	it. A pending connect gets -connecttimeout ms to complete; after
+ *	-connectdelay ms its queue is offered to the owner (ConnHandOff),
+ *	and the connect goes on. A u
  *	socket is connected to only when its file is a socket of our own
  *	user, and kept only when the process listening runs as our user
  *	(ClusterpUnixCheckFile, ClusterpUnixPeerIsUs; ConnWritable checks
@@ -176,7 +179,8 @@ ClusterConnOpen(
     const char *path,		/* u: socket file. */
     const unsigned char *bytes,	/* First packet. */
     size_t length,		/* Its length. */
-    int flags)			/* Its CLUSTER_SEND_* flags. */
+    int flags,			/* Its CLUSTER_SEND_* flags. */
+    unsigned long tag)		/* The owner's tag for it, or 0. */
 {
     const ClusterNetLimits *configPtr = poolPtr->limitsPtr;
     ClusterConn *connPtr;
@@ -230,9 +234,13 @@ ClusterConnOpen(
 	ms = configPtr->connectTimeoutMs;
 	connPtr->closeMs = connPtr->progressMs
 		+ ((ms > 0) ? ms : CONN_TIMEOUT_MS);
+	if (configPtr->connectDelayMs > 0) {
+	    connPtr->slowMs = connPtr->progressMs
+		    + configPtr->connectDelayMs;
+	}
 	ConnArmTimer(connPtr);
     }
-    ConnQueue(connPtr, bytes, length, flags);
+    ConnQueue(connPtr, bytes, length, flags, tag);
     return TCL_OK;
 }
 
@@ -275,6 +283,32 @@ ClusterConnUsable(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterConnSlow --
+ *
+ *	Whether a connection's connect is still pending after
+ *	-connectdelay: its owner should send some other way meanwhile, and
+ *	queue on it only what nothing else takes (CLUSTER_SEND_WAIT).
+ *
+ * Results:
+ *	1 or 0.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterConnSlow(
+    const ClusterConn *connPtr)	/* A peer's connection. */
+{
+    return (connPtr->flags & (CONN_CONNECTING | CONN_SLOW | CONN_CLOSED))
+	    == (CONN_CONNECTING | CONN_SLOW);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterConnProto, ClusterConnName, ClusterConnBind --
  *
  *	The protocol of a connection; a short name for it (`t:3`: protocol
@@ -293,8 +327,9 @@ ClusterConnUsable(
  * Results:
  *	As above; the name is a new object. ClusterConnBind returns 1 when
  *	the connection is (already) tied to the peer, 0 when it is not,
- *	and -1 for the first payload of an accepted connection, which is
- *	not tied (so that the owner can count those once).
+ *	and -1 for the first payload of an accepted connection that names
+ *	its sender, which is not tied (so that the owner can count those
+ *	once, also when payloads are handled nested: CONN_NAMED).
  *
  * Side effects:
  *	ClusterConnBind may set peerPtr->conns[proto].
@@ -327,7 +362,11 @@ ClusterConnBind(
 	return 0;
     }
     if (!(connPtr->flags & CONN_OUTGOING)) {
-	return (connPtr->flags & CONN_HANDLED) ? 0 : -1;
+	if (connPtr->flags & CONN_NAMED) {
+	    return 0;
+	}
+	connPtr->flags |= CONN_NAMED;
+	return -1;
     }
     if (connPtr->peerPtr == NULL) {
 	connPtr->peerPtr = peerPtr;
@@ -549,16 +588,17 @@ ConnRequeue(
 	connPtr = peerPtr->conns[CLUSTER_PROTO_T];
 	if (connPtr != NULL && ClusterConnUsable(connPtr)) {
 	    ok = ConnQueue(connPtr, pktPtr->bytes, pktPtr->length,
-		    pktPtr->flags) == TCL_OK;
+		    pktPtr->flags, pktPtr->tag) == TCL_OK;
 	} else {
 	    ok = ClusterConnOpen(poolPtr, peerPtr, CLUSTER_PROTO_T, toPtr,
-		    NULL, pktPtr->bytes, pktPtr->length, pktPtr->flags)
-		    == TCL_OK;
+		    NULL, pktPtr->bytes, pktPtr->length, pktPtr->flags,
+		    pktPtr->tag) == TCL_OK;
 	}
 	if (!ok) {
 	    failed[numFailed].bytes = pktPtr->bytes;
 	    failed[numFailed].length = pktPtr->length;
 	    failed[numFailed].flags = pktPtr->flags;
+	    failed[numFailed].tag = pktPtr->tag;
 	    numFailed++;
 	}
     }
@@ -579,7 +619,8 @@ ConnRequeue(
  *
  *	Make a record for an open socket and link it into the pool (the
  *	caller sets its peer and watches it). Close one: unbind it, delete
- *	its handler and timer, close the socket, drop its queue, unlink it;
+ *	its handler and timer, close the socket, drop its queue (telling
+ *	the owner of each tagged packet, lostProc), unlink it;
  *	its memory goes when the last Tcl_Preserve is released. ConnClose
  *	reports nothing (ConnFail does) and may be called twice. Unbind:
  *	stop being the peer's connection; with `forget`, also forget
@@ -646,6 +687,9 @@ ConnClose(
     connPtr->fd = -1;
     while ((pktPtr = connPtr->headPtr) != NULL) {
 	connPtr->headPtr = pktPtr->nextPtr;
+	if (pktPtr->tag != 0) {
+	    poolPtr->handlerPtr->lostProc(poolPtr->owner, pktPtr->tag);
+	}
 	ckfree(pktPtr);
     }
     connPtr->tailPtr = NULL;
@@ -679,6 +723,7 @@ FreeConn(
     ClusterConn *connPtr = (ClusterConn *) blockPtr;
 
     ClusterStreamFree(&connPtr->stream);
+    ConnFreeDetached(connPtr);
     ckfree(connPtr);
 }
 

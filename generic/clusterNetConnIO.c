@@ -2,14 +2,14 @@
  * clusterNetConnIO.c --
  *
  *	Traffic on the open connections of the stream transports t and u:
- *	write queues of whole packets and their flushing, reading straight
- *	into the reassembler, delivery of whole packets to the owner, the
- *	keepalive rule of doc/protocol.md section 4, and the file handler that drives
- *	them. The pool, and accepting, opening, binding and closing
- *	connections, live in clusterNetConn.c; the bounds on what a peer may
- *	send, and the timer, in clusterNetLimits.c; the declarations the
- *	three files share, and the lifetimes of a connection, in
- *	clusterNetInt.h.
+ *	write queues of whole packets and their flushing, failure, and the
+ *	file handler that drives them. Reading, delivery of whole packets to
+ *	the owner and the keepalive rule of doc/protocol.md section 4 live
+ *	in clusterNetConnRead.c; the pool, and accepting, opening, binding
+ *	and closing connections, in clusterNetConn.c; the bounds on what a
+ *	peer may send, and the timer, in clusterNetLimits.c; the
+ *	declarations the four files share, and the lifetimes of a
+ *	connection, in clusterNetInt.h.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -22,11 +22,8 @@
  * Static functions in this file.
  */
 
-static void		ConnDecide(ClusterConn *connPtr);
-static int		ConnDeliver(ClusterConn *connPtr);
 static void		ConnFileProc(ClientData clientData, int mask);
 static int		ConnFlush(ClusterConn *connPtr);
-static void		ConnResume(ClusterConn *connPtr);
 static void		ConnWritable(ClusterConn *connPtr);
 
 /*
@@ -53,12 +50,13 @@ ClusterConnWrite(
     ClusterConn *connPtr,	/* Connection to write on. */
     const unsigned char *bytes,	/* The whole packet. */
     size_t length,		/* Its length. */
-    int flags)			/* CLUSTER_SEND_* flags. */
+    int flags,			/* CLUSTER_SEND_* flags. */
+    unsigned long tag)		/* The owner's tag for it, or 0. */
 {
     if (connPtr == NULL) {
 	return TCL_ERROR;
     }
-    return ConnQueue(connPtr, bytes, length, flags);
+    return ConnQueue(connPtr, bytes, length, flags, tag);
 }
 
 /*
@@ -67,10 +65,12 @@ ClusterConnWrite(
  * ConnWatch --
  *
  *	Make the file handler watch what the connection needs now: input
- *	unless a connect is pending, packets are being handed to the owner
- *	(a nested event loop must not read into the buffer they point
- *	into) or the connection is throttled (ConnOverShare); writability
- *	while connecting or while packets are queued.
+ *	unless a connect is pending, the connection is throttled
+ *	(ConnOverShare), its input ended while packets were being handed
+ *	to the owner (CONN_EOF) or -maxnested of them are being handled;
+ *	writability while connecting or while packets are queued. Input is watched while packets are handed over:
+ *	a hook that runs the event loop gets what follows on the same
+ *	connection, such as the answer it waits for (ConnDeliver).
  *
  * Results:
  *	None.
@@ -90,8 +90,9 @@ ConnWatch(
     if (connPtr->flags & CONN_CLOSED) {
 	return;
     }
-    if (!(connPtr->flags & (CONN_CONNECTING | CONN_BUSY
-	    | CONN_THROTTLED))) {
+    if (!(connPtr->flags & (CONN_CONNECTING | CONN_THROTTLED | CONN_EOF))
+	    && connPtr->delivering
+		< connPtr->poolPtr->limitsPtr->maxNested) {
 	mask |= TCL_READABLE;
     }
     if ((connPtr->flags & CONN_CONNECTING) || connPtr->headPtr != NULL) {
@@ -140,7 +141,8 @@ ConnQueue(
     ClusterConn *connPtr,	/* Connection to write on. */
     const unsigned char *bytes,	/* The whole packet. */
     size_t length,		/* Its length. */
-    int flags)			/* CLUSTER_SEND_* flags. */
+    int flags,			/* CLUSTER_SEND_* flags. */
+    unsigned long tag)		/* The owner's tag for it, or 0. */
 {
     ClusterConnPool *poolPtr = connPtr->poolPtr;
     QueuedPacket *pktPtr;
@@ -164,6 +166,7 @@ ConnQueue(
     pktPtr->nextPtr = NULL;
     pktPtr->length = length;
     pktPtr->flags = flags;
+    pktPtr->tag = tag;
     pktPtr->bytes = (unsigned char *) (pktPtr + 1);
     if (length > 0) {
 	memcpy(pktPtr->bytes, bytes, length);
@@ -254,7 +257,7 @@ ConnFlush(
 	    }
 	}
 	connPtr->poolPtr->handlerPtr->sentProc(connPtr->poolPtr->owner,
-		connPtr->proto, pktPtr->length);
+		connPtr->proto, pktPtr->length, pktPtr->tag);
 	connPtr->headPtr = pktPtr->nextPtr;
 	if (connPtr->headPtr == NULL) {
 	    connPtr->tailPtr = NULL;
@@ -274,9 +277,15 @@ ConnFlush(
  *	of file, read error). Close it, then, when packets were still
  *	queued on it, hand them to the owner as a list of whole packets (a
  *	partly written one included: the receiver drops a partial frame)
- *	so that it can retry over another protocol. The owner is called
+ *	so that it can retry over another protocol; a connection we opened
+ *	to a peer that ends with nothing queued is told too, with no
+ *	packets (an answer owed on it will not come), unless the peer just
+ *	closed it as it should: with a clean end of file, after our newest
+ *	payload on it lacked keepalive. The owner is called
  *	after the close, so that a retry over the same protocol opens a
- *	fresh connection. Once per connection, since a closed one is never
+ *	fresh connection. A connect that handed its queue off after
+ *	-connectdelay (ConnHandOff) reports its failure even with nothing
+ *	left queued. Once per connection, since a closed one is never
  *	failed again.
  *
  * Results:
@@ -301,7 +310,7 @@ ConnFail(
     ClusterNetPacket small[8], *packets = small;
     QueuedPacket *unsentPtr, *pktPtr;
     void *owner;
-    int numPackets = 0, i;
+    int numPackets = 0, i, slowConnect, flags;
 
     if (connPtr->flags & CONN_CLOSED) {
 	return;
@@ -313,6 +322,7 @@ ConnFail(
      * Take the queue out before closing: ConnClose would free it.
      */
 
+    flags = connPtr->flags;
     unsentPtr = connPtr->headPtr;
     if (unsentPtr != NULL) {
 	poolPtr->counts[POOL_FAILED]++;
@@ -320,8 +330,15 @@ ConnFail(
 	connPtr->queued = 0;
 	connPtr->headPtr = connPtr->tailPtr = NULL;
     }
+    slowConnect = (connPtr->flags & (CONN_SLOW | CONN_CONNECTING))
+	    == (CONN_SLOW | CONN_CONNECTING);
     ConnClose(connPtr);
-    if (unsentPtr == NULL) {
+    if (unsentPtr == NULL && !slowConnect) {
+	if ((flags & CONN_OUTGOING) && peerPtr != NULL
+		&& (flags & (CONN_SPENT | CONN_PEER_CLOSED))
+		    != (CONN_SPENT | CONN_PEER_CLOSED)) {
+	    handlerPtr->failedProc(owner, peerPtr, proto, NULL, 0, reason);
+	}
 	return;
     }
     for (pktPtr = unsentPtr; pktPtr != NULL; pktPtr = pktPtr->nextPtr) {
@@ -335,6 +352,7 @@ ConnFail(
 	packets[i].bytes = pktPtr->bytes;
 	packets[i].length = pktPtr->length;
 	packets[i].flags = pktPtr->flags;
+	packets[i].tag = pktPtr->tag;
     }
     handlerPtr->failedProc(owner, peerPtr, proto, packets, numPackets,
 	    reason);
@@ -344,6 +362,93 @@ ConnFail(
     }
     if (packets != small) {
 	ckfree(packets);
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ConnHandOff --
+ *
+ *	A connect is still pending after -connectdelay: offer its queue to
+ *	the owner (slowProc), which sends what it can some other way; the
+ *	packets it took leave the queue, the others wait for the connect,
+ *	which goes on. From then on the owner queues on the connection
+ *	only what nothing else takes (ClusterConnSlow). Once per
+ *	connection.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Runs the slowProc, which may do anything: the caller holds
+ *	Tcl_Preserve on the connection.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ConnHandOff(
+    ClusterConn *connPtr)	/* Connecting connection (preserved). */
+{
+    ClusterConnPool *poolPtr = connPtr->poolPtr;
+    ClusterNetPacket small[8], *packets = small;
+    QueuedPacket *pktPtr, **linkPtr, *held[8], **offered = held;
+    int numPackets = 0, i, *taken, tookSmall[8];
+
+    connPtr->flags |= CONN_SLOW;
+    poolPtr->counts[POOL_SLOW_CONNECTS]++;
+    for (pktPtr = connPtr->headPtr; pktPtr; pktPtr = pktPtr->nextPtr) {
+	numPackets++;
+    }
+    if (numPackets == 0) {
+	return;
+    }
+    taken = tookSmall;
+    if (numPackets > (int) (sizeof(small) / sizeof(small[0]))) {
+	packets = ckalloc(numPackets * sizeof(ClusterNetPacket));
+	offered = ckalloc(numPackets * sizeof(QueuedPacket *));
+	taken = ckalloc(numPackets * sizeof(int));
+    }
+    for (i = 0, pktPtr = connPtr->headPtr; i < numPackets;
+	    i++, pktPtr = pktPtr->nextPtr) {
+	packets[i].bytes = pktPtr->bytes;
+	packets[i].length = pktPtr->length;
+	packets[i].flags = pktPtr->flags;
+	packets[i].tag = pktPtr->tag;
+	offered[i] = pktPtr;
+	taken[i] = 0;
+    }
+    if (poolPtr->handlerPtr->slowProc(poolPtr->owner, connPtr->peerPtr,
+	    connPtr->proto, packets, numPackets, taken) == CLUSTER_NET_OK
+	    && !(connPtr->flags & CONN_CLOSED)) {
+	/*
+	 * Nothing was written yet (the connect is pending), so the packets
+	 * taken can leave the queue wherever they are in it.
+	 */
+
+	for (i = 0; i < numPackets; i++) {
+	    if (!taken[i]) {
+		continue;
+	    }
+	    for (linkPtr = &connPtr->headPtr; *linkPtr != offered[i];
+		    linkPtr = &(*linkPtr)->nextPtr) {
+		/* Find it. */
+	    }
+	    *linkPtr = offered[i]->nextPtr;
+	    connPtr->queued -= offered[i]->length;
+	    poolPtr->queued -= offered[i]->length;
+	    ckfree(offered[i]);
+	}
+	connPtr->tailPtr = NULL;
+	for (pktPtr = connPtr->headPtr; pktPtr; pktPtr = pktPtr->nextPtr) {
+	    connPtr->tailPtr = pktPtr;
+	}
+    }
+    if (packets != small) {
+	ckfree(packets);
+	ckfree(offered);
+	ckfree(taken);
     }
 }
 
@@ -378,7 +483,7 @@ ConnFileProc(
 	ConnWritable(connPtr);
     }
     if ((mask & TCL_READABLE) && !(connPtr->flags
-	    & (CONN_CLOSED | CONN_BUSY | CONN_CONNECTING))) {
+	    & (CONN_CLOSED | CONN_CONNECTING | CONN_EOF))) {
 	ConnReadable(connPtr);
     }
     Tcl_Release(connPtr);
@@ -422,217 +527,6 @@ ConnWritable(
 	return;
     }
     ConnWatch(connPtr);
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * ConnResume --
- *
- *	A throttled connection's peer has read enough: read from it again,
- *	and first hand the owner the whole frames that waited, unless
- *	packets of this connection are being handed over already (a nested
- *	event loop: that loop goes on by itself).
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	Anything the owner does; may close or fail the connection.
- *
- *----------------------------------------------------------------------
- */
-
-static void
-ConnResume(
-    ClusterConn *connPtr)	/* Connection (preserved). */
-{
-    connPtr->flags &= ~CONN_THROTTLED;
-    ConnWatch(connPtr);
-    if (connPtr->flags & CONN_BUSY) {
-	return;
-    }
-    if (ConnDeliver(connPtr) != TCL_OK) {
-	return;
-    }
-    ConnHarvestCounters(connPtr);
-    if (!(connPtr->flags & CONN_THROTTLED)) {
-	ConnDecide(connPtr);
-    }
-    ConnArmTimer(connPtr);
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * ConnReadable, ConnDeliver --
- *
- *	Read what the socket has (at most CONN_READS_PER_EVENT chunks)
- *	straight into the reassembler, and after each chunk hand every
- *	whole packet to the owner, noting whether the last one asked for
- *	keepalive, with input not watched meanwhile (see ConnWatch). So
- *	the reassembler never holds more than one incomplete frame and one
- *	chunk. A connection whose input breaks a bound (ConnCheckInput) is
- *	cut off before anything after the offence is delivered. A throttled
- *	one (ConnOverShare) is neither read nor delivered from: its whole
- *	frames wait for ConnResume. Then close on end of file, or apply the
- *	keepalive rule, and arm the timer.
- *
- * Results:
- *	ConnDeliver: TCL_OK, or TCL_ERROR when the cluster or the
- *	connection went away during a call into the owner, or the
- *	connection was cut off.
- *
- * Side effects:
- *	Anything the owner does; may close or fail the connection.
- *
- *----------------------------------------------------------------------
- */
-
-void
-ConnReadable(
-    ClusterConn *connPtr)	/* Connection (preserved). */
-{
-    unsigned char *space;
-    int i, got, err = 0, eof = 0, more = 1;
-
-    for (i = 0; i < CONN_READS_PER_EVENT; i++) {
-	if (connPtr->flags & CONN_THROTTLED) {
-	    break;		/* ConnResume goes on. */
-	}
-	space = ClusterStreamSpace(&connPtr->stream, CONN_READ_CHUNK);
-	got = ClusterpRead(connPtr->fd, space, CONN_READ_CHUNK);
-	if (got <= 0) {
-	    more = 0;
-	    if (got < 0 && ConnWouldBlock(errno)) {
-		break;
-	    }
-	    eof = 1;
-	    err = (got < 0) ? errno : 0;
-	    break;
-	}
-	ClusterStreamCommit(&connPtr->stream, (size_t) got);
-	if (ConnDeliver(connPtr) != TCL_OK) {
-	    return;
-	}
-	ConnNoteInput(connPtr);
-	if (got < CONN_READ_CHUNK) {
-	    more = 0;
-	    break;
-	}
-    }
-    ConnHarvestCounters(connPtr);
-    if (eof) {
-	ConnFail(connPtr, err ? Tcl_ErrnoMsg(err) : "closed by peer");
-	return;
-    }
-    if (!more && !(connPtr->flags & CONN_THROTTLED)) {
-	ConnDecide(connPtr);
-    }
-    ConnArmTimer(connPtr);
-}
-
-static int
-ConnDeliver(
-    ClusterConn *connPtr)	/* Connection (preserved). */
-{
-    const unsigned char *bytes;
-    size_t length;
-    int keep;
-
-    while (!(connPtr->flags & CONN_THROTTLED)
-	    && ClusterStreamNext(&connPtr->stream, &bytes, &length) > 0) {
-	if (ConnCheckInput(connPtr, 1) != TCL_OK) {
-	    return TCL_ERROR;
-	}
-	if (!(connPtr->flags & CONN_BUSY)) {
-	    /*
-	     * New payloads: the keepalive rule is applied anew after them,
-	     * and a nested event loop must not close the connection.
-	     */
-
-	    connPtr->flags = (connPtr->flags | CONN_BUSY)
-		    & ~(CONN_CLOSING | CONN_IDLE);
-	    ConnWatch(connPtr);
-	}
-	keep = 0;
-	connPtr->poolPtr->handlerPtr->packetProc(connPtr->poolPtr->owner,
-		connPtr->proto, bytes, length, &connPtr->peer, connPtr,
-		&keep);
-	if (connPtr->flags & CONN_CLOSED) {
-	    return TCL_ERROR;	/* Closed, or its owner is gone. */
-	}
-	connPtr->flags |= CONN_HANDLED;
-	if (keep) {
-	    connPtr->flags |= CONN_KEEP;
-	} else {
-	    connPtr->flags &= ~CONN_KEEP;
-	}
-    }
-    if (connPtr->flags & CONN_BUSY) {
-	connPtr->flags &= ~CONN_BUSY;
-	ConnWatch(connPtr);
-    }
-    return ConnCheckInput(connPtr, 0);
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * ConnDecide --
- *
- *	The keepalive rule (doc/protocol.md section 4) for a connection we accepted:
- *	once everything read has been handled, and no partial frame waits,
- *	if the last payload handled did not ask for keepalive (or was
- *	dropped), close our end, after writing any queued reply. The close
- *	waits until no input came for CONN_IDLE_CLOSE_MS, and new payloads
- *	cancel it (ConnDeliver): a sender that pipelines payloads on a
- *	reused connection (ClusterConnUsable) would otherwise lose those
- *	in flight. A connection that stays open becomes its peer's
- *	connection again if that slot is free. Connections we opened stay
- *	open until the peer closes them.
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	May close the connection or mark it closing (the caller arms the
- *	timer).
- *
- *----------------------------------------------------------------------
- */
-
-static void
-ConnDecide(
-    ClusterConn *connPtr)	/* Connection (preserved). */
-{
-    ClusterNetPeer *peerPtr = connPtr->peerPtr;
-
-    if ((connPtr->flags & CONN_OUTGOING)
-	    || !(connPtr->flags & CONN_HANDLED)) {
-	return;
-    }
-    if ((connPtr->flags & CONN_KEEP)
-	    || ClusterStreamBuffered(&connPtr->stream) > 0) {
-	connPtr->flags &= ~(CONN_CLOSING | CONN_IDLE);
-	if (peerPtr != NULL && peerPtr->conns[connPtr->proto] == NULL) {
-	    peerPtr->conns[connPtr->proto] = connPtr;
-	}
-	return;
-    }
-    if (!(connPtr->flags & CONN_CLOSING)) {
-	connPtr->flags |= CONN_CLOSING;
-	connPtr->closeMs = ClusterpMonotonicMs() + CONN_IDLE_CLOSE_MS;
-    }
-    ConnUnbind(connPtr, 0);
-    if (!(connPtr->flags & CONN_IDLE)) {
-	return;
-    }
-    if (connPtr->headPtr == NULL) {
-	ConnClose(connPtr);
-    } else {
-	ConnWatch(connPtr);
-    }
 }
 
 /*

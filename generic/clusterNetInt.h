@@ -4,11 +4,12 @@
  *	Declarations private to the files of the stream transports:
  *	clusterNetStream.c (servers, and the entry points of clusterNet.h),
  *	clusterNetConn.c (the pool; accepting, opening, binding and closing
- *	connections; counters), clusterNetConnIO.c (write queues, reading
- *	and reassembly, delivery to the owner, the keepalive rule, the file
- *	handler) and clusterNetLimits.c (the bounds on what a peer may
- *	send, and the timer). Nothing else includes it: the rest of the
- *	extension sees streams through clusterNet.h.
+ *	connections; counters), clusterNetConnIO.c (write queues, failure,
+ *	the file handler), clusterNetConnRead.c (reading and reassembly,
+ *	delivery to the owner, the keepalive rule) and clusterNetLimits.c
+ *	(the bounds on what a peer may send, and the timer). Nothing else
+ *	includes it: the rest of the extension sees streams through
+ *	clusterNet.h.
  *
  *	Lifetimes: a connection is reached from the event loop (its file
  *	handler and timer) and from its peer (peerPtr->conns[]). The owner
@@ -58,7 +59,11 @@ typedef struct ClusterConnPool ClusterConnPool;
  *   -frametimeout ms, or holding part of a frame for more than
  *   CONN_FRAME_LIFETIME times -frametimeout, is cut off (ConnNoteInput,
  *   ConnTimeoutProc);
- * - count: -maxconns accepted ones, and as many outgoing ones.
+ * - count: -maxconns accepted ones, and as many outgoing ones;
+ * - nesting: at most -maxnested payloads of one connection handled at
+ *   once, each in the event loop a hook of the one before runs (it
+ *   waits): at the bound the connection is not read, and its whole
+ *   frames wait, until one returns (ConnDeliver).
  */
 
 #define CONN_READ_CHUNK		(64 * 1024)	/* Bytes asked per read. */
@@ -88,7 +93,8 @@ typedef struct ClusterConnPool ClusterConnPool;
 #define CONN_IDLE	(1<<3)	/* CLOSING and idle: close once the queue
 				 * is written. */
 #define CONN_CLOSED	(1<<4)	/* Closed; memory waits for release. */
-#define CONN_BUSY	(1<<5)	/* Handing packets to the owner: no read. */
+#define CONN_BUSY	(1<<5)	/* Handing packets to the owner (see
+				 * ClusterConn.delivering). */
 #define CONN_HANDLED	(1<<6)	/* At least one payload was handled. */
 #define CONN_KEEP	(1<<7)	/* The last one asked for keepalive. */
 #define CONN_SPENT	(1<<8)	/* Outgoing, and the newest payload queued
@@ -96,6 +102,19 @@ typedef struct ClusterConnPool ClusterConnPool;
 				 * connection once idle. */
 #define CONN_THROTTLED	(1<<9)	/* Its queue is over its share of
 				 * -maxbuffered: not read from. */
+#define CONN_EOF	(1<<10)	/* End of input (or a read error) met
+				 * while packets were being handed over:
+				 * not read from; it fails once they are
+				 * all handled. */
+#define CONN_NAMED	(1<<11)	/* Accepted, and a payload on it named
+				 * its sender (ClusterConnBind). */
+#define CONN_DRAINING	(1<<12)	/* An idle call will hand over the whole
+				 * packets buffered behind the one being
+				 * handled (ConnDrainProc). */
+#define CONN_SLOW	(1<<13)	/* Connecting for longer than
+				 * -connectdelay: its queue was offered to
+				 * the owner (ConnHandOff). */
+#define CONN_PEER_CLOSED (1<<14)	/* Ended by a clean end of file. */
 
 /*
  * Counters of a pool, rendered by ClusterConnPoolStats under the names in
@@ -108,6 +127,9 @@ typedef struct ClusterConnPool ClusterConnPool;
  * dropped, because the socket was not ours (ClusterpUnixCheckFile,
  * ClusterpUnixPeerIsUs). POOL_CUT_INPUT counts connections cut off
  * because the partial frames of all of them went over -maxinput.
+ * POOL_NESTED_FULL counts the times a connection stopped being read
+ * because -maxnested payloads of it were being handled at once.
+ * POOL_SLOW_CONNECTS counts connects still pending after -connectdelay.
  * POOL_MOVED counts t connections closed because their peer's address, or
  * the address of our end, changed (ClusterConnPoolMove).
  */
@@ -117,8 +139,8 @@ enum PoolCounter {
     POOL_FAILED, POOL_GARBAGE, POOL_BAD_TRAILERS, POOL_BAD_LENGTHS,
     POOL_OVERSIZED, POOL_CUT_OVERSIZED, POOL_CUT_GARBAGE, POOL_STALLED,
     POOL_QUEUE_FULL, POOL_OUTGOING_REFUSED, POOL_BUFFER_FULL,
-    POOL_THROTTLED, POOL_UNIX_REFUSED, POOL_CUT_INPUT, POOL_MOVED,
-    POOL_COUNT
+    POOL_THROTTLED, POOL_UNIX_REFUSED, POOL_CUT_INPUT, POOL_NESTED_FULL,
+    POOL_SLOW_CONNECTS, POOL_MOVED, POOL_COUNT
 };
 
 /*
@@ -131,6 +153,7 @@ typedef struct QueuedPacket {
     size_t length;		/* Bytes in the whole packet. */
     unsigned char *bytes;	/* The packet, header to trailer. */
     int flags;			/* CLUSTER_SEND_* flags it was sent with. */
+    unsigned long tag;		/* The owner's tag (ClusterNetPacket). */
 } QueuedPacket;
 
 /*
@@ -175,6 +198,29 @@ struct ClusterConn {
 				 * idle close and the frame timeout, and is
 				 * re-armed lazily (ConnArmTimer). */
     Tcl_WideInt timerMs;	/* Monotonic ms when timer fires. */
+
+    /*
+     * Handing packets to the owner, which may run a nested event loop
+     * that reads this connection again and hands it the packets that
+     * follow, in order, each once (ConnDeliver).
+     */
+
+    int delivering;		/* Packets being handed over now: calls to
+				 * the owner under way, nested. */
+    int pinned;			/* How many of them point into the
+				 * reassembler's current buffer, which a
+				 * read must then not move (ConnPin). */
+    unsigned int generation;	/* Changes when that buffer is detached. */
+    uint64_t handedOut;		/* Packets handed over since it
+				 * opened. */
+    int eofError;		/* errno of the read that met CONN_EOF, or
+				 * 0 for an end of file. */
+    struct DetachedBuffer *detachedPtr;
+				/* Buffers detached while packets pointing
+				 * into them were handled; freed when none
+				 * is being handled any more. */
+    Tcl_WideInt slowMs;		/* Monotonic ms when a pending connect
+				 * passes -connectdelay; 0: never. */
 };
 
 /*
@@ -207,7 +253,8 @@ int		ClusterConnAccept(ClusterConnPool *poolPtr,
 int		ClusterConnOpen(ClusterConnPool *poolPtr,
 		    ClusterNetPeer *peerPtr, ClusterProto proto,
 		    const ClusterAddr *toPtr, const char *path,
-		    const unsigned char *bytes, size_t length, int flags);
+		    const unsigned char *bytes, size_t length, int flags,
+		    unsigned long tag);
 void		ClusterConnPoolForget(ClusterConnPool *poolPtr,
 		    ClusterNetPeer *peerPtr);
 int		ClusterConnPoolMove(ClusterConnPool *poolPtr,
@@ -224,14 +271,19 @@ void		ConnHarvestCounters(ClusterConn *connPtr);
 void		ConnUnbind(ClusterConn *connPtr, int forget);
 
 /*
- * Functions of clusterNetConnIO.c used by the other two files.
+ * Functions of clusterNetConnIO.c and clusterNetConnRead.c used by the
+ * other files.
  */
 
 void		ConnFail(ClusterConn *connPtr, const char *reason);
+void		ConnFreeDetached(ClusterConn *connPtr);
 int		ConnOverShare(ClusterConn *connPtr);
+void		ConnHandOff(ClusterConn *connPtr);
 int		ConnQueue(ClusterConn *connPtr,
-		    const unsigned char *bytes, size_t length, int flags);
+		    const unsigned char *bytes, size_t length, int flags,
+		    unsigned long tag);
 void		ConnReadable(ClusterConn *connPtr);
+void		ConnResume(ClusterConn *connPtr);
 void		ConnWatch(ClusterConn *connPtr);
 int		ConnWouldBlock(int err);
 

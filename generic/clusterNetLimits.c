@@ -34,7 +34,7 @@
  *	  frees the most; a frame that has just begun is spared.
  *
  *	The timer serves the connect timeout and the idle close of the
- *	keepalive rule (clusterNetConnIO.c) as well as the frame timeout. It
+ *	keepalive rule (clusterNetConnRead.c) as well as the frame timeout. It
  *	is armed for the earliest deadline that applies and re-armed
  *	lazily: a deadline that moves later (the usual case, as input
  *	arrives) changes only a field, and the timer, when it fires early,
@@ -212,11 +212,11 @@ ConnNoteInput(
  *	Whether a connection owes a frame: it is open, not connecting, not
  *	handing packets to the owner (nothing is read meanwhile), and holds
  *	part of a frame or was accepted and has sent no whole frame yet.
- *	The earliest deadline of a connection: the end of its pending
- *	connect, of the idle wait of a closing connection, or of the frame
- *	it owes. When the frame it owes is due: -frametimeout after the
- *	last progress, or CONN_FRAME_LIFETIME times that after the partial
- *	frame began, whichever comes first.
+ *	The earliest deadline of a connection: -connectdelay or the end of
+ *	its pending connect, the end of the idle wait of a closing
+ *	connection, or of the frame it owes. When the frame it owes is
+ *	due: -frametimeout after the last progress, or CONN_FRAME_LIFETIME
+ *	times that after the partial frame began, whichever comes first.
  *
  * Results:
  *	ConnAwaiting: 1 or 0. ConnDeadline: monotonic ms, or -1 when no
@@ -249,6 +249,10 @@ ConnDeadline(
 	return -1;
     }
     if (connPtr->flags & CONN_CONNECTING) {
+	if (connPtr->slowMs > 0 && !(connPtr->flags & CONN_SLOW)
+		&& connPtr->slowMs < connPtr->closeMs) {
+	    return connPtr->slowMs;
+	}
 	return connPtr->closeMs;
     }
     if ((connPtr->flags & CONN_CLOSING)
@@ -328,10 +332,11 @@ ConnArmTimer(
  *
  * ConnTimeoutProc --
  *
- *	The timer of a connection. A connect pending for -connecttimeout
- *	ms fails. A closing connection idle for CONN_IDLE_CLOSE_MS reads
- *	what may have just arrived (new payloads cancel the close), else
- *	closes (ConnDecide). A connection whose frame is due (no progress
+ *	The timer of a connection. A connect pending for -connectdelay ms
+ *	offers its queue to the owner (ConnHandOff); one pending for
+ *	-connecttimeout ms fails. A closing connection idle for
+ *	CONN_IDLE_CLOSE_MS reads what may have just arrived (new payloads
+ *	cancel the close), else closes (ConnDecide). A connection whose frame is due (no progress
  *	for -frametimeout ms, or a partial frame older than
  *	CONN_FRAME_LIFETIME times that, ConnFrameDue) also reads first (the
  *	loop may have been busy elsewhere), and is cut off if the frame is
@@ -359,6 +364,9 @@ ConnTimeoutProc(
 	if (now >= connPtr->closeMs) {
 	    connPtr->poolPtr->counts[POOL_CONNECT_FAILURES]++;
 	    ConnFail(connPtr, "connect timed out");
+	} else if (connPtr->slowMs > 0 && now >= connPtr->slowMs
+		&& !(connPtr->flags & CONN_SLOW)) {
+	    ConnHandOff(connPtr);
 	}
 	goto done;
     }

@@ -72,6 +72,7 @@ struct GroupSocket {
     int fd;			/* The socket; -1 for the bus. */
     BusDatagram *busHeadPtr;	/* Bus: datagrams not yet delivered, */
     BusDatagram *busTailPtr;	/* oldest first. */
+    size_t busQueued;		/* Bus: datagrams in that queue. */
     Tcl_TimerToken busTimer;	/* Bus: delivers the queue. */
     ClusterAddr busFrom;	/* Bus: the source of every datagram,
 				 * 127.0.0.1 and the group's port. */
@@ -250,6 +251,7 @@ ClusterNetMcastClose(
     }
     BusFree(socketPtr->busHeadPtr);
     socketPtr->busHeadPtr = socketPtr->busTailPtr = NULL;
+    socketPtr->busQueued = 0;
     Tcl_EventuallyFree(socketPtr, FreeGroupSocket);
 }
 
@@ -419,8 +421,12 @@ ClusterNetMcastSend(
  *	bus's queue, and the queue is handed round, in order, from the
  *	event loop (a timer of 0 ms), as datagrams read from a socket are:
  *	every endpoint gets each one, its sender included, with 127.0.0.1
- *	and the group's port as its source. Datagrams sent while the queue
- *	is handed round wait for the next turn of the loop.
+ *	and the group's port as its source. A run hands round at most the
+ *	datagrams queued when it began: those sent meanwhile wait for the
+ *	next turn of the loop. Each datagram leaves the queue before it is
+ *	handed round, and the timer stays armed while the queue holds more,
+ *	so that a hook that runs the event loop (waiting for an answer)
+ *	gets the datagrams after its own, in order, each once.
  *
  * Results:
  *	BusSend: TCL_OK.
@@ -448,6 +454,7 @@ BusSend(
 	socketPtr->busHeadPtr = datagramPtr;
     }
     socketPtr->busTailPtr = datagramPtr;
+    socketPtr->busQueued++;
     if (socketPtr->busTimer == NULL) {
 	socketPtr->busTimer = Tcl_CreateTimerHandler(0, BusDeliverProc,
 		socketPtr);
@@ -460,21 +467,26 @@ BusDeliverProc(
     ClientData clientData)	/* The GroupSocket of the bus. */
 {
     GroupSocket *socketPtr = clientData;
-    BusDatagram *datagramPtr, *queuePtr;
+    BusDatagram *datagramPtr;
+    size_t count = socketPtr->busQueued;
 
     socketPtr->busTimer = NULL;
-    queuePtr = socketPtr->busHeadPtr;
-    socketPtr->busHeadPtr = socketPtr->busTailPtr = NULL;
     Tcl_Preserve(socketPtr);
-    for (datagramPtr = queuePtr; datagramPtr != NULL;
-	    datagramPtr = datagramPtr->nextPtr) {
-	if (socketPtr->firstPtr == NULL) {
-	    break;		/* Every endpoint left. */
+    while (count-- > 0 && socketPtr->firstPtr != NULL
+	    && (datagramPtr = socketPtr->busHeadPtr) != NULL) {
+	socketPtr->busHeadPtr = datagramPtr->nextPtr;
+	if (socketPtr->busHeadPtr == NULL) {
+	    socketPtr->busTailPtr = NULL;
+	}
+	socketPtr->busQueued--;
+	if (socketPtr->busHeadPtr != NULL && socketPtr->busTimer == NULL) {
+	    socketPtr->busTimer = Tcl_CreateTimerHandler(0, BusDeliverProc,
+		    socketPtr);
 	}
 	HandRound(socketPtr, (const unsigned char *) (datagramPtr + 1),
 		(int) datagramPtr->length, &socketPtr->busFrom);
+	ckfree(datagramPtr);
     }
-    BusFree(queuePtr);
     Tcl_Release(socketPtr);
 }
 

@@ -6,7 +6,8 @@
  *	`-u {path P}` and the sid): their listening servers, the props they
  *	advertise, self-healing rebuilds (doc/protocol.md section 2, type 8),
  *	and the entry points of clusterNet.h for streams. The connections
- *	themselves live in clusterNetConn.c and clusterNetConnIO.c.
+ *	themselves live in clusterNetConn.c, clusterNetConnIO.c and
+ *	clusterNetConnRead.c.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -385,7 +386,8 @@ ClusterNetStreamConnect(
     const char *path,		/* u: its socket file. */
     const unsigned char *bytes,	/* The first packet. */
     size_t length,		/* Its length. */
-    int flags)			/* CLUSTER_SEND_* flags. */
+    int flags,			/* CLUSTER_SEND_* flags. */
+    unsigned long tag)		/* The owner's tag for it, or 0. */
 {
     if (streamsPtr == NULL || peerPtr == NULL
 	    || (proto == CLUSTER_PROTO_T && toPtr == NULL)
@@ -394,7 +396,7 @@ ClusterNetStreamConnect(
 	return TCL_ERROR;
     }
     return ClusterConnOpen(streamsPtr->poolPtr, peerPtr, proto, toPtr, path,
-	    bytes, length, flags);
+	    bytes, length, flags, tag);
 }
 
 /*

@@ -776,6 +776,43 @@ proc ::th::probe_unixsock {} {
     return 1
 }
 
+# th::probe_old_package --
+#
+#	1 when the pure-Tcl package is at hand: made by
+#	shared/tools/original-setup.sh into the directory CLUSTER_OLD_PACKAGE
+#	names (by hand only; CI has none).
+
+proc ::th::probe_old_package {} {
+    return [expr {[info exists ::env(CLUSTER_OLD_PACKAGE)]
+	&& [file isdirectory $::env(CLUSTER_OLD_PACKAGE)/orig]}]
+}
+
+# th::oldchild --
+#
+#	A child tclsh running the pure-Tcl package 1.1.8, joined to our
+#	group and port with tag $tag and the options given (by default
+#	-heartbeat 1000 -ttl 10), answering queries with "$tag:question".
+#	Returns its pipe.
+
+proc ::th::oldchild {tag args} {
+    variable group
+    variable port
+    if {![llength $args]} {
+	set args {-heartbeat 1000 -ttl 10}
+    }
+    set dir $::env(CLUSTER_OLD_PACKAGE)
+    set chan [child]
+    ceval $chan [format {
+	::tcl::tm::path add %1$s/shim %1$s/deps %1$s/orig
+	package forget cluster
+	package require -exact cluster 1.1.8
+	set ::c [cluster join -address %2$s -port %3$s -tags %4$s %5$s]
+	$::c hook query {return "%4$s:[dict get $payload data]"}
+	list
+    } $dir $group $port $tag $args] 10000
+    return $chan
+}
+
 # th::probe_netns --
 #
 #	1 when th::run_in_netns can work (unshare -n and ip).
