@@ -392,6 +392,9 @@ struct Cluster {
     Tcl_WideInt probeCheckDueMs;	/* then. */
     ClusterService *probeNextPtr;	/* Next in the round of probes, or
 				 * NULL to start again (clusterCoreProbe.c). */
+    ClusterAddr selfAddr;	/* Where our own multicasts came from, */
+    Tcl_WideInt selfCheckMs;	/* and when a change was last checked
+				 * (clusterCoreReceive.c). */
 };
 
 /*
@@ -570,6 +573,8 @@ int		ClusterStreamHealthy(Cluster *clusterPtr, ClusterProto proto);
 int		ClusterCanStream(ClusterService *servicePtr,
 		    ClusterProto proto);
 void		ClusterStreamsForget(ClusterService *servicePtr);
+void		ClusterStreamsMoved(ClusterService *servicePtr);
+void		ClusterStreamsRelocate(Cluster *clusterPtr);
 void		ClusterStreamStats(Cluster *clusterPtr, Tcl_Obj *dictObj);
 
 /*

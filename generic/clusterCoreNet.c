@@ -687,6 +687,106 @@ ClusterStreamBreak(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterStreamsMoved --
+ *
+ *	A service's address changed (a `c` packet of it came from another
+ *	address, doc/protocol.md 5.4): the t connections we opened to where
+ *	it was are closed and what they still held goes to where it is.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Connections; may run the send hooks (ClusterSendFailed).
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterStreamsMoved(
+    ClusterService *servicePtr)	/* Service whose address changed. */
+{
+    Cluster *clusterPtr = servicePtr->clusterPtr;
+    const char *path = NULL;
+    ClusterAddr to;
+
+    if (clusterPtr->streamsPtr == NULL || ClusterIsDeleted(clusterPtr)
+	    || (servicePtr->flags & SERVICE_DELETED)
+	    || ServiceTarget(servicePtr, CLUSTER_PROTO_T, &to, &path)
+		!= TCL_OK) {
+	return;
+    }
+    Tcl_Preserve(clusterPtr);
+    (void) ClusterNetStreamsMoved(clusterPtr->streamsPtr, &servicePtr->peer,
+	    &to, NULL, 0);
+    Tcl_Release(clusterPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterStreamsRelocate --
+ *
+ *	This host lost the address our multicasts came from (it was
+ *	renumbered): the t connections we opened from an address it no
+ *	longer has are closed, and what they held goes over new ones to the
+ *	same services, which start from an address it has. Services on this
+ *	machine are reached over loopback and keep theirs.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Connections; may run the send hooks (ClusterSendFailed).
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterStreamsRelocate(
+    Cluster *clusterPtr)	/* Cluster whose host was renumbered. */
+{
+    ClusterService *servicePtr, **services;
+    const char *path = NULL;
+    ClusterAddr to;
+    int numServices = 0, i;
+
+    if (clusterPtr->streamsPtr == NULL || clusterPtr->numServices == 0) {
+	return;
+    }
+    services = ckalloc(sizeof(ClusterService *) * clusterPtr->numServices);
+    for (servicePtr = clusterPtr->firstService; servicePtr != NULL;
+	    servicePtr = servicePtr->nextPtr) {
+	if (!(servicePtr->flags & SERVICE_LOCAL)) {
+	    Tcl_Preserve(servicePtr);
+	    services[numServices++] = servicePtr;
+	}
+    }
+
+    /*
+     * A send hook run for one service may remove others, or the cluster.
+     */
+
+    Tcl_Preserve(clusterPtr);
+    for (i = 0; i < numServices; i++) {
+	servicePtr = services[i];
+	if (!ClusterIsDeleted(clusterPtr)
+		&& !(servicePtr->flags & SERVICE_DELETED)
+		&& ServiceTarget(servicePtr, CLUSTER_PROTO_T, &to, &path)
+		    == TCL_OK) {
+	    (void) ClusterNetStreamsMoved(clusterPtr->streamsPtr,
+		    &servicePtr->peer, &to, clusterPtr->localAddrs,
+		    clusterPtr->numLocalAddrs);
+	}
+	Tcl_Release(servicePtr);
+    }
+    Tcl_Release(clusterPtr);
+    ckfree(services);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterStreamsForget, ClusterStreamStats --
  *
  *	A service is going away: nothing of the transports may point to it

@@ -21,6 +21,14 @@
 
 #define LOCAL_ADDRS_TTL_MS 5000
 
+/*
+ * How often at most a change of the source of our own multicasts makes us
+ * read the host's addresses again (SelfHeard): without keys anybody can
+ * send a packet in our name, from any address.
+ */
+
+#define SELF_CHECK_MS 1000
+
 static int		AcceptedByPolicy(Cluster *clusterPtr,
 			    ClusterIncoming *inPtr);
 static int		Dispatch(Cluster *clusterPtr,
@@ -33,6 +41,8 @@ static void		HandleFailure(Cluster *clusterPtr,
 static int		ProtocolsHaveC(Tcl_Obj *protocolsObj);
 static int		ReadFields(ClusterIncoming *inPtr);
 static void		RefreshLocalAddrs(Cluster *clusterPtr);
+static void		SelfHeard(Cluster *clusterPtr,
+			    const ClusterAddr *fromPtr);
 static int		RunFilterHook(Cluster *clusterPtr, const char *path,
 			    ClusterService *servicePtr, ClusterIncoming *inPtr);
 
@@ -96,6 +106,9 @@ ClusterReceivePacket(
     switch (ClusterDecodePacket(bytes, length, &self, &view, &error)) {
     case CLUSTER_DECODE_SELF:
 	clusterPtr->stats.dropped[CLUSTER_DROP_SELF]++;
+	if (proto == CLUSTER_PROTO_C) {
+	    SelfHeard(clusterPtr, fromPtr);
+	}
 	return -1;
     case CLUSTER_DECODE_FILTERED:
 	clusterPtr->stats.dropped[CLUSTER_DROP_FILTER]++;
@@ -367,13 +380,22 @@ Dispatch(
     ClusterService *servicePtr,	/* Sender (preserved). */
     ClusterIncoming *inPtr)	/* The payload. */
 {
-    int tagsChanged;
+    int tagsChanged, wasLocal = servicePtr->flags & SERVICE_LOCAL;
+    uint32_t wasIp = servicePtr->addrObj ? servicePtr->addr.ip : 0;
 
     if (inPtr->type == CLUSTER_TYPE_DISCONNECT) {
 	ClusterRemoveService(servicePtr);
 	return inPtr->keepalive;
     }
     tagsChanged = ClusterLearnFromPayload(servicePtr, inPtr);
+    if (wasIp != 0 && (servicePtr->addr.ip != wasIp
+	    || (servicePtr->flags & SERVICE_LOCAL) != wasLocal)) {
+	ClusterStreamsMoved(servicePtr);
+	if (ClusterIsDeleted(clusterPtr)
+		|| (servicePtr->flags & SERVICE_DELETED)) {
+	    return -1;
+	}
+    }
     if (inPtr->connPtr != NULL && !(servicePtr->flags & SERVICE_DELETED)
 	    && ClusterConnBind(inPtr->connPtr, &servicePtr->peer) < 0) {
 	clusterPtr->stats.inboundUnbound++;
@@ -580,6 +602,62 @@ RefreshLocalAddrs(
 
     clusterPtr->numLocalAddrs = count < 0 ? 0 : count;
     clusterPtr->localAddrsMs = ClusterpMonotonicMs();
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * SelfHeard --
+ *
+ *	Our own multicast came back: from where it came, the host's
+ *	address on the group's interface. When that changes to an address
+ *	the host has and the one before is gone (the host was renumbered),
+ *	the t connections we opened from the old one are moved
+ *	(ClusterStreamsRelocate); the peers learn the new one from the same
+ *	multicast. A packet in our name from an address the host does not
+ *	have changes nothing, and the addresses are read at most once per
+ *	SELF_CHECK_MS.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	clusterPtr->selfAddr; the address cache; connections.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+SelfHeard(
+    Cluster *clusterPtr,	/* Receiving cluster. */
+    const ClusterAddr *fromPtr)	/* Source of its own multicast. */
+{
+    ClusterAddr old = clusterPtr->selfAddr;
+    Tcl_WideInt nowMs;
+
+    if (fromPtr->ip == old.ip || ClusterIsDeleted(clusterPtr)) {
+	return;
+    }
+    if (old.ip != 0) {
+	nowMs = ClusterpMonotonicMs();
+	if (nowMs - clusterPtr->selfCheckMs < SELF_CHECK_MS) {
+	    return;
+	}
+	clusterPtr->selfCheckMs = nowMs;
+    }
+    if (((const unsigned char *) &fromPtr->ip)[0] != 127) {
+	RefreshLocalAddrs(clusterPtr);
+    }
+    if (!ClusterIsLocalAddress(clusterPtr, fromPtr)) {
+	return;
+    }
+    clusterPtr->selfAddr = *fromPtr;
+    clusterPtr->selfAddr.port = 0;
+    if (old.ip != 0 && !ClusterIsLocalAddress(clusterPtr, &old)) {
+	Tcl_Preserve(clusterPtr);
+	ClusterStreamsRelocate(clusterPtr);
+	Tcl_Release(clusterPtr);
+    }
 }
 
 /*

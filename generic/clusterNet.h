@@ -271,6 +271,9 @@ int		ClusterNetStreamConnect(ClusterNetStreams *streamsPtr,
 		    unsigned long tag);
 void		ClusterNetStreamsForget(ClusterNetStreams *streamsPtr,
 		    ClusterNetPeer *peerPtr);
+int		ClusterNetStreamsMoved(ClusterNetStreams *streamsPtr,
+		    ClusterNetPeer *peerPtr, const ClusterAddr *toPtr,
+		    const ClusterIfAddr *locals, int numLocals);
 Tcl_Obj *	ClusterNetStreamStats(ClusterNetStreams *streamsPtr);
 
 int		ClusterConnWrite(ClusterConn *connPtr,

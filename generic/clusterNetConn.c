@@ -29,7 +29,7 @@ static const char *const poolCounterNames[POOL_COUNT] = {
     "garbage_bytes", "bad_trailers", "bad_lengths", "oversized",
     "oversized_cutoffs", "garbage_cutoffs", "stalled", "queue_full",
     "outgoing_refused", "buffer_full", "throttled", "unix_refused",
-    "input_cutoffs", "nested_full", "slow_connects"
+    "input_cutoffs", "nested_full", "slow_connects", "moved"
 };
 
 /*
@@ -38,6 +38,11 @@ static const char *const poolCounterNames[POOL_COUNT] = {
 
 static ClusterConn *	ConnCreate(ClusterConnPool *poolPtr,
 			    ClusterProto proto, int fd, int flags);
+static int		LocalGone(ClusterConn *connPtr,
+			    const ClusterIfAddr *locals, int numLocals);
+static void		ConnRequeue(ClusterConnPool *poolPtr,
+			    ClusterNetPeer *peerPtr,
+			    const ClusterAddr *toPtr, QueuedPacket *headPtr);
 static void		FreeConn(char *blockPtr);
 
 /*
@@ -442,6 +447,169 @@ ClusterConnPoolStats(
     Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj("input_bytes", -1),
 	    Tcl_NewWideIntObj(poolPtr ? (Tcl_WideInt) poolPtr->held : 0));
     return dictObj;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterConnPoolMove, LocalGone --
+ *
+ *	A peer's address changed, or ours did (a host was renumbered):
+ *	close the t connections we opened to the peer at another address
+ *	than toPtr, and, given the host's addresses now, those whose own
+ *	end has an address the host no longer has. What is written on them
+ *	may never arrive and nothing may ever say so (a vanished address
+ *	answers nothing, and TCP retries for many minutes). The packets
+ *	still queued on them, oldest connection first, go on the peer's
+ *	connection to toPtr, opened when needed (from an address the host
+ *	has); those it cannot take are handed to the owner's failedProc,
+ *	for the peer's next protocol. Bytes the kernel had already taken
+ *	are lost with the old connection, as with any connection that
+ *	breaks.
+ *
+ * Results:
+ *	The number of connections closed (counted as `moved`).
+ *
+ * Side effects:
+ *	Closes connections, may open one; may run the failedProc, which
+ *	may do anything (the caller holds Tcl_Preserve on the owner).
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterConnPoolMove(
+    ClusterConnPool *poolPtr,	/* The owner's connections. */
+    ClusterNetPeer *peerPtr,	/* Peer whose address changed. */
+    const ClusterAddr *toPtr,	/* Its t address and port now. */
+    const ClusterIfAddr *locals,	/* The host's addresses now, or NULL:
+				 * don't check our end. */
+    int numLocals)		/* How many. */
+{
+    ClusterConn *connPtr, *nextPtr;
+    QueuedPacket *headPtr = NULL, *pktPtr;
+    int moved = 0;
+
+    for (connPtr = poolPtr->firstPtr; connPtr != NULL; connPtr = nextPtr) {
+	nextPtr = connPtr->nextPtr;
+	if (connPtr->peerPtr != peerPtr || connPtr->proto != CLUSTER_PROTO_T
+		|| !(connPtr->flags & CONN_OUTGOING)
+		|| (connPtr->peer.ip == toPtr->ip
+		    && connPtr->peer.port == toPtr->port
+		    && !LocalGone(connPtr, locals, numLocals))) {
+	    continue;
+	}
+
+	/*
+	 * The list is newest first: put each older queue before the
+	 * packets taken so far.
+	 */
+
+	if (connPtr->headPtr != NULL) {
+	    connPtr->tailPtr->nextPtr = headPtr;
+	    headPtr = connPtr->headPtr;
+	    poolPtr->queued -= connPtr->queued;
+	    connPtr->queued = 0;
+	    connPtr->headPtr = connPtr->tailPtr = NULL;
+	}
+	ConnClose(connPtr);
+	moved++;
+    }
+    poolPtr->counts[POOL_MOVED] += moved;
+    if (headPtr != NULL) {
+	ConnRequeue(poolPtr, peerPtr, toPtr, headPtr);
+    }
+    while ((pktPtr = headPtr) != NULL) {
+	headPtr = pktPtr->nextPtr;
+	ckfree(pktPtr);
+    }
+    return moved;
+}
+
+static int
+LocalGone(
+    ClusterConn *connPtr,	/* Open outgoing t connection. */
+    const ClusterIfAddr *locals,	/* The host's addresses, or NULL. */
+    int numLocals)		/* How many. */
+{
+    ClusterAddr local;
+    int i;
+
+    if (locals == NULL || ClusterpSocketLocalAddress(connPtr->fd, &local)
+	    < 0 || local.ip == 0
+	    || ((const unsigned char *) &local.ip)[0] == 127) {
+	return 0;
+    }
+    for (i = 0; i < numLocals; i++) {
+	if (locals[i].addr.ip == local.ip) {
+	    return 0;
+	}
+    }
+    return 1;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ConnRequeue --
+ *
+ *	Queue packets, in order, on a peer's t connection, opening one to
+ *	toPtr when it has none usable; hand those that do not fit to the
+ *	owner's failedProc.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	As ClusterConnPoolMove. The packets stay the caller's.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+ConnRequeue(
+    ClusterConnPool *poolPtr,	/* The owner's connections. */
+    ClusterNetPeer *peerPtr,	/* Peer to reach. */
+    const ClusterAddr *toPtr,	/* Its t address and port. */
+    QueuedPacket *headPtr)	/* Packets, oldest first. */
+{
+    ClusterNetPacket small[8], *failed = small;
+    QueuedPacket *pktPtr;
+    ClusterConn *connPtr;
+    int numFailed = 0, numPackets = 0, ok;
+
+    for (pktPtr = headPtr; pktPtr != NULL; pktPtr = pktPtr->nextPtr) {
+	numPackets++;
+    }
+    if (numPackets > (int) (sizeof(small) / sizeof(small[0]))) {
+	failed = ckalloc(numPackets * sizeof(ClusterNetPacket));
+    }
+    for (pktPtr = headPtr; pktPtr != NULL; pktPtr = pktPtr->nextPtr) {
+	connPtr = peerPtr->conns[CLUSTER_PROTO_T];
+	if (connPtr != NULL && ClusterConnUsable(connPtr)) {
+	    ok = ConnQueue(connPtr, pktPtr->bytes, pktPtr->length,
+		    pktPtr->flags, pktPtr->tag) == TCL_OK;
+	} else {
+	    ok = ClusterConnOpen(poolPtr, peerPtr, CLUSTER_PROTO_T, toPtr,
+		    NULL, pktPtr->bytes, pktPtr->length, pktPtr->flags,
+		    pktPtr->tag) == TCL_OK;
+	}
+	if (!ok) {
+	    failed[numFailed].bytes = pktPtr->bytes;
+	    failed[numFailed].length = pktPtr->length;
+	    failed[numFailed].flags = pktPtr->flags;
+	    failed[numFailed].tag = pktPtr->tag;
+	    numFailed++;
+	}
+    }
+    if (numFailed > 0) {
+	poolPtr->counts[POOL_FAILED]++;
+	poolPtr->handlerPtr->failedProc(poolPtr->owner, peerPtr,
+		CLUSTER_PROTO_T, failed, numFailed, "the address changed");
+    }
+    if (failed != small) {
+	ckfree(failed);
+    }
 }
 
 /*

@@ -130,6 +130,8 @@ typedef struct ClusterConnPool ClusterConnPool;
  * POOL_NESTED_FULL counts the times a connection stopped being read
  * because -maxnested payloads of it were being handled at once.
  * POOL_SLOW_CONNECTS counts connects still pending after -connectdelay.
+ * POOL_MOVED counts t connections closed because their peer's address, or
+ * the address of our end, changed (ClusterConnPoolMove).
  */
 
 enum PoolCounter {
@@ -138,8 +140,7 @@ enum PoolCounter {
     POOL_OVERSIZED, POOL_CUT_OVERSIZED, POOL_CUT_GARBAGE, POOL_STALLED,
     POOL_QUEUE_FULL, POOL_OUTGOING_REFUSED, POOL_BUFFER_FULL,
     POOL_THROTTLED, POOL_UNIX_REFUSED, POOL_CUT_INPUT, POOL_NESTED_FULL,
-    POOL_SLOW_CONNECTS,
-    POOL_COUNT
+    POOL_SLOW_CONNECTS, POOL_MOVED, POOL_COUNT
 };
 
 /*
@@ -256,6 +257,9 @@ int		ClusterConnOpen(ClusterConnPool *poolPtr,
 		    unsigned long tag);
 void		ClusterConnPoolForget(ClusterConnPool *poolPtr,
 		    ClusterNetPeer *peerPtr);
+int		ClusterConnPoolMove(ClusterConnPool *poolPtr,
+		    ClusterNetPeer *peerPtr, const ClusterAddr *toPtr,
+		    const ClusterIfAddr *locals, int numLocals);
 Tcl_Obj *	ClusterConnPoolStats(ClusterConnPool *poolPtr);
 
 /*

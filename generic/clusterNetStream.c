@@ -434,6 +434,40 @@ ClusterNetStreamsForget(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterNetStreamsMoved --
+ *
+ *	A peer's address changed, or ours: close the t connections we opened
+ *	to it elsewhere than toPtr, or from an address not among locals
+ *	(when given), and send what they held over one to toPtr
+ *	(ClusterConnPoolMove).
+ *
+ * Results:
+ *	The number of connections closed.
+ *
+ * Side effects:
+ *	Connections; may run the owner's failedProc.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterNetStreamsMoved(
+    ClusterNetStreams *streamsPtr,	/* Streams of the owner, or NULL. */
+    ClusterNetPeer *peerPtr,	/* Peer that moved. */
+    const ClusterAddr *toPtr,	/* Its t address and port now. */
+    const ClusterIfAddr *locals,	/* The host's addresses, or NULL. */
+    int numLocals)		/* How many. */
+{
+    if (streamsPtr == NULL || peerPtr == NULL || toPtr == NULL) {
+	return 0;
+    }
+    return ClusterConnPoolMove(streamsPtr->poolPtr, peerPtr, toPtr, locals,
+	    numLocals);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterNetStreamStats --
  *
  *	The stream transports' counters as a dict: open connections,

@@ -92,6 +92,7 @@ int		ClusterpHostId(char hid[CLUSTER_HID_STRLEN]);
 int		ClusterpLocalAddresses(ClusterIfAddr *addrs, int maxAddrs);
 int		ClusterpInterfaceAddress(const char *nameOrAddress,
 		    ClusterAddr *addrPtr);
+int		ClusterpSocketLocalAddress(int fd, ClusterAddr *addrPtr);
 int		ClusterpParseAddress(const char *text, ClusterAddr *addrPtr);
 void		ClusterpFormatAddress(const ClusterAddr *addrPtr,
 		    char buffer[CLUSTER_ADDR_STRLEN]);

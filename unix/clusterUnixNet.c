@@ -29,6 +29,8 @@
 #include <sys/uio.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <net/if.h>
+#include <ifaddrs.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -44,9 +46,11 @@
 
 #define MULTICAST_RCVBUF	(1024 * 1024)
 
+static int		BindToInterface(int fd, const ClusterAddr *ifPtr);
 static int		JoinGroup(int fd, const ClusterAddr *groupPtr,
-			    const ClusterAddr *ifPtr, const char *groupText,
-			    struct in_addr *ifAddrPtr, ClusterErr *errPtr);
+			    const ClusterAddr *ifPtr, int ttl,
+			    const char *groupText, struct in_addr *ifAddrPtr,
+			    ClusterErr *errPtr);
 
 /*
  *----------------------------------------------------------------------
@@ -171,8 +175,22 @@ ClusterpClampLength(
  *	the old package let it, so that mixed groups meet on the same
  *	interface. A host with no route for the group (a container or
  *	network namespace with only loopback) makes that fail with ENODEV;
- *	the socket then joins and sends on loopback (127.0.0.1), which is
- *	where every member of that host meets.
+ *	with TTL 0 the socket then joins and sends on loopback (127.0.0.1),
+ *	which is where every member of that host meets. With a TTL above 0
+ *	the member means to reach other hosts, which loopback never does:
+ *	that is an error {CLUSTER SOCKET NO_ROUTE}.
+ *
+ *	A socket given an interface hears that interface's LAN only. On
+ *	Linux a socket receives the group from every interface on which any
+ *	socket of the host joined it (IP_MULTICAST_ALL), so a member on eth1
+ *	would hear the LAN of a member on eth0. Such a socket is therefore
+ *	bound to its device (SO_BINDTODEVICE, before bind: sockets bound to
+ *	different devices then never share a SO_REUSEPORT group, whose
+ *	steering would hand one member's datagrams to another), and
+ *	IP_MULTICAST_ALL is turned off. Where the device can't be bound,
+ *	the socket hears every interface, as before. A socket on the
+ *	system's choice keeps IP_MULTICAST_ALL: all of a host's such
+ *	sockets must receive alike (see BindToInterface).
  *
  * Results:
  *	A standard Tcl result; on success the descriptor is in *fdPtr.
@@ -199,7 +217,7 @@ ClusterpMulticastOpen(
     struct sockaddr_in sin;
     struct in_addr ifAddr;
     unsigned char loop = 1, ttlByte;
-    int fd, on = 1, rcvbuf = MULTICAST_RCVBUF, err;
+    int fd, on = 1, rcvbuf = MULTICAST_RCVBUF, err, bound;
     const char *what;
 
     ClusterpFormatAddress(groupPtr, groupText);
@@ -243,6 +261,8 @@ ClusterpMulticastOpen(
 
     (void) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 
+    bound = BindToInterface(fd, ifPtr);
+
     memset(&sin, 0, sizeof(sin));
     sin.sin_family = AF_INET;
     sin.sin_port = groupPtr->port;
@@ -259,11 +279,19 @@ ClusterpMulticastOpen(
 		(unsigned) ntohs(groupPtr->port), Tcl_ErrnoMsg(err));
     }
 
-    if (JoinGroup(fd, groupPtr, ifPtr, groupText, &ifAddr, errPtr)
+    if (JoinGroup(fd, groupPtr, ifPtr, ttl, groupText, &ifAddr, errPtr)
 	    != TCL_OK) {
 	close(fd);
 	return TCL_ERROR;
     }
+#ifdef IP_MULTICAST_ALL
+    on = 0;
+    if (bound && setsockopt(fd, IPPROTO_IP, IP_MULTICAST_ALL, &on,
+	    sizeof(on)) < 0) {
+	what = "IP_MULTICAST_ALL";
+	goto optionError;
+    }
+#endif
 
     /*
      * Send on the interface we joined on, when it is not the system's
@@ -305,16 +333,77 @@ ClusterpMulticastOpen(
 /*
  *----------------------------------------------------------------------
  *
+ * BindToInterface --
+ *
+ *	Bind a multicast socket, before bind(), to the device that has the
+ *	interface address it was given, so that it receives only what
+ *	arrives there. Only where SO_BINDTODEVICE exists (Linux).
+ *
+ *	Why a socket on the system's choice is not bound, and keeps
+ *	IP_MULTICAST_ALL: the members of a host that share the port are
+ *	one SO_REUSEPORT group per device bound, and when only one socket
+ *	of a group accepts a datagram, Linux may hand it to another socket
+ *	of the group instead. Sockets that all hear every interface (or
+ *	all one device) always accept alike, so that never happens.
+ *
+ * Results:
+ *	1 when the socket is bound to a device, else 0.
+ *
+ * Side effects:
+ *	SO_BINDTODEVICE on fd.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+BindToInterface(
+    int fd,			/* The socket, not yet bound. */
+    const ClusterAddr *ifPtr)	/* Interface address, or NULL. */
+{
+#ifdef SO_BINDTODEVICE
+    struct ifaddrs *list, *ifa;
+    char name[IF_NAMESIZE + 1];
+    int found = 0;
+
+    if (ifPtr == NULL || ifPtr->ip == 0 || getifaddrs(&list) != 0) {
+	return 0;
+    }
+    for (ifa = list; ifa != NULL && !found; ifa = ifa->ifa_next) {
+	if (ifa->ifa_addr != NULL && ifa->ifa_addr->sa_family == AF_INET
+		&& ifa->ifa_name != NULL
+		&& strlen(ifa->ifa_name) <= IF_NAMESIZE
+		&& ((const struct sockaddr_in *) ifa->ifa_addr)
+		    ->sin_addr.s_addr == ifPtr->ip) {
+	    strcpy(name, ifa->ifa_name);
+	    found = 1;
+	}
+    }
+    freeifaddrs(list);
+    return found && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name,
+	    (socklen_t) strlen(name)) == 0;
+#else
+    (void) fd;
+    (void) ifPtr;
+    return 0;
+#endif
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * JoinGroup --
  *
  *	Join a multicast socket to its group on an interface, or on the
- *	system's choice; when the system has no route for the group, meet
- *	on loopback (127.0.0.1), where every member of this host does.
+ *	system's choice; when the system has no route for the group and the
+ *	TTL is 0, meet on loopback (127.0.0.1), where every member of this
+ *	host does.
  *
  * Results:
  *	A standard Tcl result; *ifAddrPtr is the interface joined on
  *	(INADDR_ANY for the system's choice). On error *errPtr says why and
- *	the caller closes the socket.
+ *	the caller closes the socket: {CLUSTER SOCKET NO_ROUTE} when there
+ *	is no route for the group and the TTL is above 0, else {CLUSTER
+ *	SOCKET MEMBERSHIP}.
  *
  * Side effects:
  *	Group membership.
@@ -327,6 +416,8 @@ JoinGroup(
     int fd,			/* The bound socket. */
     const ClusterAddr *groupPtr,	/* Group address and port. */
     const ClusterAddr *ifPtr,	/* Interface, or NULL: system's choice. */
+    int ttl,			/* Multicast TTL: above 0, loopback will
+				 * not do. */
     const char *groupText,	/* The group, for messages. */
     struct in_addr *ifAddrPtr,	/* Out: the interface joined on. */
     ClusterErr *errPtr)		/* For errors; may be NULL. */
@@ -344,6 +435,14 @@ JoinGroup(
 	return TCL_OK;
     }
     err = errno;
+    if (ifAddrPtr->s_addr == htonl(INADDR_ANY) && err == ENODEV
+	    && ttl > 0) {
+	return ClusterErrSet(errPtr, "SOCKET", "NO_ROUTE",
+		"can't join multicast group %s with -remote %d: this host"
+		" has no route or interface for the group; add a multicast"
+		" route (ip route add 224.0.0.0/4 dev eth0) or give"
+		" -interface", groupText, ttl);
+    }
     if (ifAddrPtr->s_addr == htonl(INADDR_ANY) && err == ENODEV) {
 	ifAddrPtr->s_addr = htonl(INADDR_LOOPBACK);
 	mreq.imr_interface = *ifAddrPtr;
@@ -467,6 +566,44 @@ ClusterpDatagramReceive(
 	}
     }
     return (int) got;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterpSocketLocalAddress --
+ *
+ *	The local IPv4 address and port of a socket (getsockname).
+ *
+ * Results:
+ *	0 with *addrPtr filled, or -1 with errno set (EAFNOSUPPORT for a
+ *	socket that is not IPv4).
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterpSocketLocalAddress(
+    int fd,			/* A bound or connected socket. */
+    ClusterAddr *addrPtr)	/* Where to put its address. */
+{
+    struct sockaddr_in sin;
+    socklen_t length = sizeof(sin);
+
+    memset(&sin, 0, sizeof(sin));
+    if (getsockname(fd, (struct sockaddr *) &sin, &length) < 0) {
+	return -1;
+    }
+    if (sin.sin_family != AF_INET) {
+	errno = EAFNOSUPPORT;
+	return -1;
+    }
+    addrPtr->ip = sin.sin_addr.s_addr;
+    addrPtr->port = sin.sin_port;
+    return 0;
 }
 
 /*
