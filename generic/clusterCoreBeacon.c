@@ -355,6 +355,9 @@ ClusterHeartbeatAnswer(
     Tcl_WideInt earliest = clusterPtr->pingAnswerMs
 	    + clusterPtr->config.pingLimitMs;
 
+    if (ClusterIsDeleted(clusterPtr)) {
+	return;
+    }
     due = now + (alone ? 0 : ClusterRandomUpTo(
 	    clusterPtr->config.pingReplyMs));
     if (clusterPtr->pingAnswerMs != 0 && due < earliest) {

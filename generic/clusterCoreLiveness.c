@@ -14,6 +14,8 @@
 static void		PingTimerProc(ClientData clientData);
 static void		PingSweepProc(ClientData clientData);
 static int		ExpectProbed(ClusterService *servicePtr);
+static int		Expired(const ClusterService *servicePtr,
+			    Tcl_WideInt now, Tcl_WideInt ttlMs);
 static void		ProbeService(ClusterService *servicePtr);
 
 /*
@@ -197,6 +199,10 @@ ClusterScheduleSweep(
 {
     Tcl_WideInt due = ClusterpMonotonicMs() + ms;
 
+    if (ClusterIsDeleted(clusterPtr)) {
+	return;			/* A hook destroyed it: no timer may
+				 * outlive it. */
+    }
     if (clusterPtr->pingSweepTimer != NULL) {
 	if (clusterPtr->sweepDueMs <= due) {
 	    return;
@@ -274,11 +280,7 @@ ClusterSweepServices(
     probed = expired + clusterPtr->numServices;
     for (servicePtr = clusterPtr->firstService; servicePtr != NULL;
 	    servicePtr = servicePtr->nextPtr) {
-	if (now - servicePtr->lastSeenMs > ttlMs
-		|| (servicePtr->expectedByMs != 0
-		    && now > servicePtr->expectedByMs
-		    && (servicePtr->flags
-			& (SERVICE_OWN_DEADLINE | SERVICE_PROBED)))) {
+	if (Expired(servicePtr, now, ttlMs)) {
 	    Tcl_Preserve(servicePtr);
 	    expired[numExpired++] = servicePtr;
 	} else if (servicePtr->expectedByMs != 0
@@ -295,7 +297,13 @@ ClusterSweepServices(
 
     Tcl_Preserve(clusterPtr);
     for (i = 0; i < numExpired; i++) {
-	if (!ClusterIsDeleted(clusterPtr)) {
+	/*
+	 * A `service lost` hook that waits in the event loop may let the
+	 * next one speak meanwhile: it is asked again.
+	 */
+
+	if (!ClusterIsDeleted(clusterPtr)
+		&& Expired(expired[i], now, ttlMs)) {
 	    ClusterRemoveService(expired[i]);
 	}
 	Tcl_Release(expired[i]);
@@ -309,6 +317,27 @@ ClusterSweepServices(
     }
     Tcl_Release(clusterPtr);
     ckfree(expired);
+}
+
+/*
+ * Expired --
+ *
+ *	Whether the sweep at `now` drops a service: silent for the ttl, or
+ *	past a deadline that is its own (we failed to reach it, or probed
+ *	it).
+ */
+
+static int
+Expired(
+    const ClusterService *servicePtr,	/* Service of interest. */
+    Tcl_WideInt now,		/* The sweep's monotonic ms. */
+    Tcl_WideInt ttlMs)		/* -ttl in ms. */
+{
+    return now - servicePtr->lastSeenMs > ttlMs
+	    || (servicePtr->expectedByMs != 0
+		&& now > servicePtr->expectedByMs
+		&& (servicePtr->flags
+		    & (SERVICE_OWN_DEADLINE | SERVICE_PROBED)));
 }
 
 /*

@@ -18,10 +18,12 @@
  */
 
 #include "clusterCore.h"
+#include <ctype.h>
 
 static void		CheckTimerProc(ClientData clientData);
 static int		HasStream(Cluster *clusterPtr,
 			    ClusterService *servicePtr);
+static int		PlainSid(Tcl_Obj *sidObj);
 static ClusterService *	NextTarget(Cluster *clusterPtr, Tcl_WideInt now);
 static void		ProbeTimerProc(ClientData clientData);
 static void		ScheduleCheck(Cluster *clusterPtr, Tcl_WideInt due);
@@ -79,9 +81,12 @@ ClusterProbeStop(
  * ClusterProbeable --
  *
  *	Whether a service is probed: this member probes (-probeinterval is
- *	not 0), the service said it answers probes, and a stream protocol
- *	that both serve leads to it (`t`, or `u` on this machine), with
- *	the props to open it.
+ *	not 0), the service said it answers probes, its sid has the form
+ *	both packages give sids (8 letters and digits: a probe carries the
+ *	sid, and a forged one must not put bytes of its choosing on a
+ *	connection the member opens by itself), and a stream protocol that
+ *	both serve leads to it (`t`, or `u` on this machine), with the
+ *	props to open it.
  *
  * Results:
  *	1 or 0.
@@ -102,7 +107,26 @@ ClusterProbeable(
 	    && !clusterPtr->config.memory
 	    && (servicePtr->flags & SERVICE_PROBES)
 	    && !(servicePtr->flags & SERVICE_DELETED)
+	    && PlainSid(servicePtr->sidObj)
 	    && HasStream(clusterPtr, servicePtr);
+}
+
+static int
+PlainSid(
+    Tcl_Obj *sidObj)		/* A service's sid. */
+{
+    int length, i;
+    const char *sid = Tcl_GetStringFromObj(sidObj, &length);
+
+    if (length != 8) {
+	return 0;
+    }
+    for (i = 0; i < length; i++) {
+	if (!isalnum((unsigned char) sid[i])) {
+	    return 0;
+	}
+    }
+    return 1;
 }
 
 static int
@@ -280,6 +304,9 @@ ScheduleCheck(
 {
     Tcl_WideInt now = ClusterpMonotonicMs();
 
+    if (ClusterIsDeleted(clusterPtr)) {
+	return;
+    }
     if (clusterPtr->probeCheckTimer != NULL) {
 	if (clusterPtr->probeCheckDueMs <= due) {
 	    return;
