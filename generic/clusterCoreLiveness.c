@@ -114,6 +114,7 @@ ClusterHandlePing(
     for (i = 0; i < numProbes; i++) {
 	if (!ClusterIsDeleted(clusterPtr)
 		&& !(probes[i]->flags & SERVICE_DELETED)) {
+	    clusterPtr->stats.probes++;
 	    ClusterProbeService(probes[i]);
 	}
 	Tcl_Release(probes[i]);
