@@ -153,6 +153,26 @@ int		ClusterTagsObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
 		    int objc, Tcl_Obj *const objv[]);
 
 /*
+ * Checking a send's protocols (clusterCmdSend.c).
+ */
+
+int		ClusterCheckProtocols(Tcl_Interp *interp, Tcl_Obj *listObj,
+		    const char *what);
+
+/*
+ * A list without repeats (clusterCmdConfig.c).
+ */
+
+Tcl_Obj *	ClusterUniqueList(Tcl_Obj *listObj);
+
+/*
+ * Hooks (clusterCmdHook.c).
+ */
+
+int		ClusterHookObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+
+/*
  * Keys (clusterCmdKeys.c).
  */
 

@@ -275,6 +275,9 @@ ParseOne(
 	    return ClusterError(interp, "INVALID_ARGS", optPtr->name,
 		    "bad %s \"%s\": must be a list", optPtr->name, value);
 	}
+	if (strcmp(optPtr->name, "-tags") == 0) {
+	    valueObj = ClusterUniqueList(valueObj);
+	}
 	ClusterSetObj((Tcl_Obj **) field, valueObj);
 	return TCL_OK;
     case KIND_ADDRESS:
@@ -319,6 +322,49 @@ ParseOne(
 	break;
     }
     return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterUniqueList --
+ *
+ *	A list without repeats: the tags of -tags, like those `$cluster
+ *	tags` keeps, hold each tag once (the first time it is given).
+ *
+ * Results:
+ *	listObj itself when it has no repeat, else a new list.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+Tcl_Obj *
+ClusterUniqueList(
+    Tcl_Obj *listObj)		/* A valid list. */
+{
+    Tcl_Obj **elements, *resultObj;
+    Tcl_HashTable seen;
+    int numElements, i, isNew;
+
+    Tcl_ListObjGetElements(NULL, listObj, &numElements, &elements);
+    Tcl_InitHashTable(&seen, TCL_STRING_KEYS);
+    resultObj = Tcl_NewListObj(0, NULL);
+    for (i = 0; i < numElements; i++) {
+	Tcl_CreateHashEntry(&seen, Tcl_GetString(elements[i]), &isNew);
+	if (isNew) {
+	    Tcl_ListObjAppendElement(NULL, resultObj, elements[i]);
+	}
+    }
+    isNew = (seen.numEntries == numElements);
+    Tcl_DeleteHashTable(&seen);
+    if (isNew) {
+	Tcl_DecrRefCount(resultObj);
+	return listObj;
+    }
+    return resultObj;
 }
 
 /*
