@@ -36,7 +36,9 @@ typedef struct ClusterCommand {
 static const ClusterCommand clusterCommands[] = {
     {{"broadcast",	 1,  1, "payload"},		BroadcastCmd},
     {{"channel",	 2,  2, "subscribe|unsubscribe list"}, ChannelCmd},
+    {{"cget",		 1,  1, "-option"},		ClusterCgetCmd},
     {{"config",		 0, -1, "?key ...?"},		ConfigCmd},
+    {{"configure",	 0, -1, "?-option value ...?"},	ClusterConfigureCmd},
     {{"debug",		 2,  2, "close-server t|u"},	DebugCmd},
     {{"destroy",	 0,  0, NULL},			DestroyCmd},
     {{"discover",	 0,  0, NULL},			DiscoverCmd},
@@ -164,8 +166,8 @@ ClusterObjCmd(
  *	of the cluster's name comes here, and a hook there may use every
  *	subcommand except those that would let a mistake in it reach the
  *	member itself: read or change its keys (keys), change or remove the
- *	application's hooks (hook), its channels (channel), destroy it
- *	(destroy) or break its servers (debug).
+ *	application's hooks (hook), its channels (channel, configure),
+ *	destroy it (destroy) or break its servers (debug).
  *
  * Results:
  *	That of the subcommand, or an error {CLUSTER INTERP FORBIDDEN
@@ -185,7 +187,7 @@ ClusterGateObjCmd(
     Tcl_Obj *const objv[])	/* gate, cluster name, subcommand, ... */
 {
     static const char *const forbidden[] = {
-	"channel", "debug", "destroy", "hook", "keys", NULL
+	"channel", "configure", "debug", "destroy", "hook", "keys", NULL
     };
     Tcl_CmdInfo info;
     int index, i;

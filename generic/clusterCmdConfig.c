@@ -169,6 +169,64 @@ ClusterParseConfig(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterParseOption --
+ *
+ *	Read one option of `cluster join`, named by its index in the
+ *	option table (ClusterOptionName), into a config: what `$cluster
+ *	configure` uses, so that it checks values as `cluster join` does.
+ *
+ * Results:
+ *	A standard Tcl result, with the errors of ClusterParseConfig.
+ *
+ * Side effects:
+ *	Updates *configPtr.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterParseOption(
+    Tcl_Interp *interp,		/* For errors. */
+    int index,			/* From ClusterOptionIndex. */
+    Tcl_Obj *valueObj,		/* The value. */
+    ClusterConfig *configPtr)	/* Updated. */
+{
+    return ParseOne(interp, &joinOptions[index], valueObj, configPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterOptionName --
+ *
+ *	Find an option of `cluster join` in the table (a unique prefix
+ *	will do).
+ *
+ * Results:
+ *	Its name, with *indexPtr its index; or NULL when the word names
+ *	none.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+const char *
+ClusterOptionName(
+    Tcl_Obj *nameObj,		/* The option word. */
+    int *indexPtr)		/* Out: its index. */
+{
+    if (Tcl_GetIndexFromObjStruct(NULL, nameObj, joinOptions,
+	    sizeof(JoinOption), "option", 0, indexPtr) != TCL_OK) {
+	return NULL;
+    }
+    return joinOptions[*indexPtr].name;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * SetDefaults --
  *
  *	The defaults of doc/protocol.md section 6.1, and of our own options: a
