@@ -20,7 +20,7 @@
 #   define PACKAGE_NAME "cluster"
 #endif
 #ifndef PACKAGE_VERSION
-#   define PACKAGE_VERSION "2.0.0"
+#   define PACKAGE_VERSION "1.2.0"
 #endif
 
 /*
