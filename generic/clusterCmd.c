@@ -18,7 +18,7 @@ typedef int (ClusterSubcommand)(Cluster *clusterPtr, Tcl_Interp *interp,
 
 static ClusterSubcommand BroadcastCmd, ChannelCmd, ConfigCmd, DebugCmd,
 	DestroyCmd,
-	DiscoverCmd, HeartbeatCmd, HeartbeatAfterCmd, HidCmd, HookCmd,
+	DiscoverCmd, HeartbeatCmd, HeartbeatAfterCmd, HidCmd,
 	IsLocalCmd, KnownServicesCmd, PropsCmd, ProtocolCmd, ProtocolsCmd,
 	ResolveCmd, ResolverCmd, ResolveSelfCmd, ResolverSelfCmd, ServicesCmd,
 	SidCmd, StatsCmd, TagsCmd, TtlCmd, UuidCmd;
@@ -36,14 +36,16 @@ typedef struct ClusterCommand {
 static const ClusterCommand clusterCommands[] = {
     {{"broadcast",	 1,  1, "payload"},		BroadcastCmd},
     {{"channel",	 2,  2, "subscribe|unsubscribe list"}, ChannelCmd},
+    {{"cget",		 1,  1, "-option"},		ClusterCgetCmd},
     {{"config",		 0, -1, "?key ...?"},		ConfigCmd},
+    {{"configure",	 0, -1, "?-option value ...?"},	ClusterConfigureCmd},
     {{"debug",		 2,  2, "close-server t|u"},	DebugCmd},
     {{"destroy",	 0,  0, NULL},			DestroyCmd},
     {{"discover",	 0,  0, NULL},			DiscoverCmd},
     {{"heartbeat",	 0,  2, "?props? ?tags?"},	HeartbeatCmd},
     {{"heartbeat_after", 1,  1, "ms"},			HeartbeatAfterCmd},
     {{"hid",		 0,  0, NULL},			HidCmd},
-    {{"hook",		 2, -1, "path ?path ...? body"}, HookCmd},
+    {{"hook",		 0, -1, "?path ...? ?body?"},	ClusterHookObjCmd},
     {{"is_local",	 1,  1, "address"},		IsLocalCmd},
     {{"keys",		 0,  2, "?install|use|remove key?"},
 							ClusterKeysCmd},
@@ -164,8 +166,8 @@ ClusterObjCmd(
  *	of the cluster's name comes here, and a hook there may use every
  *	subcommand except those that would let a mistake in it reach the
  *	member itself: read or change its keys (keys), change or remove the
- *	application's hooks (hook), its channels (channel), destroy it
- *	(destroy) or break its servers (debug).
+ *	application's hooks (hook), its channels (channel, configure),
+ *	destroy it (destroy) or break its servers (debug).
  *
  * Results:
  *	That of the subcommand, or an error {CLUSTER INTERP FORBIDDEN
@@ -185,7 +187,7 @@ ClusterGateObjCmd(
     Tcl_Obj *const objv[])	/* gate, cluster name, subcommand, ... */
 {
     static const char *const forbidden[] = {
-	"channel", "debug", "destroy", "hook", "keys", NULL
+	"channel", "configure", "debug", "destroy", "hook", "keys", NULL
     };
     Tcl_CmdInfo info;
     int index, i;
@@ -208,25 +210,6 @@ ClusterGateObjCmd(
 	}
     }
     return ClusterObjCmd(info.objClientData, interp, objc - 1, objv + 1);
-}
-
-/*
- * $cluster hook path ?path ...? body
- *	Register body under the hook path, replacing any previous one; an
- *	empty body removes it.
- */
-
-static int
-HookCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
-	Tcl_Obj *const objv[])
-{
-    Tcl_Obj *pathObj = Tcl_NewListObj(objc - 1, objv);
-
-    Tcl_IncrRefCount(pathObj);
-    ClusterHookSet(clusterPtr->hooksPtr, pathObj, objv[objc - 1]);
-    Tcl_DecrRefCount(pathObj);
-    Tcl_ResetResult(interp);
-    return TCL_OK;
 }
 
 /*
@@ -516,6 +499,13 @@ ConfigCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
 	    if (resultObj != dictObj) {
 		Tcl_DecrRefCount(resultObj);
 	    }
+	    if (i > 0) {
+		return ClusterError(interp, "INVALID_ARGS", key,
+			"unknown config key \"%s\": config only reads; to"
+			" change a setting use [$cluster configure -%s %s]",
+			key, Tcl_GetString(objv[i - 1])
+			+ (Tcl_GetString(objv[i - 1])[0] == '-'), key);
+	    }
 	    return ClusterError(interp, "INVALID_ARGS", key,
 		    "unknown config key \"%s\": see [$cluster config] for"
 		    " the keys", key);
@@ -719,6 +709,7 @@ ClusterStatsDict(
     PUT(dictObj, "replay_evicted", clusterPtr->seal.replayPtr
 	    ? (Tcl_WideInt) ClusterReplayEvicted(clusterPtr->seal.replayPtr)
 	    : 0);
+    PUT(dictObj, "sends_to_nobody", s->sendsToNobody);
 #undef PUT
     PutCounters(dictObj, "checks", checkCounters, s);
     PutCounters(dictObj, "detection", detectionCounters, s);

@@ -153,6 +153,38 @@ int		ClusterTagsObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
 		    int objc, Tcl_Obj *const objv[]);
 
 /*
+ * Checking a send's protocols (clusterCmdSend.c).
+ */
+
+int		ClusterCheckProtocols(Tcl_Interp *interp, Tcl_Obj *listObj,
+		    const char *what);
+
+/*
+ * A list without repeats; one join option at a time (clusterCmdConfig.c).
+ */
+
+Tcl_Obj *	ClusterUniqueList(Tcl_Obj *listObj);
+const char *	ClusterOptionName(Tcl_Obj *nameObj, int *indexPtr);
+int		ClusterParseOption(Tcl_Interp *interp, int index,
+		    Tcl_Obj *valueObj, ClusterConfig *configPtr);
+
+/*
+ * configure and cget (clusterCmdConfigure.c).
+ */
+
+int		ClusterConfigureCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+int		ClusterCgetCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+
+/*
+ * Hooks (clusterCmdHook.c).
+ */
+
+int		ClusterHookObjCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+
+/*
  * Keys (clusterCmdKeys.c).
  */
 

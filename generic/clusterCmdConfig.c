@@ -169,6 +169,64 @@ ClusterParseConfig(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterParseOption --
+ *
+ *	Read one option of `cluster join`, named by its index in the
+ *	option table (ClusterOptionName), into a config: what `$cluster
+ *	configure` uses, so that it checks values as `cluster join` does.
+ *
+ * Results:
+ *	A standard Tcl result, with the errors of ClusterParseConfig.
+ *
+ * Side effects:
+ *	Updates *configPtr.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterParseOption(
+    Tcl_Interp *interp,		/* For errors. */
+    int index,			/* From ClusterOptionIndex. */
+    Tcl_Obj *valueObj,		/* The value. */
+    ClusterConfig *configPtr)	/* Updated. */
+{
+    return ParseOne(interp, &joinOptions[index], valueObj, configPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterOptionName --
+ *
+ *	Find an option of `cluster join` in the table (a unique prefix
+ *	will do).
+ *
+ * Results:
+ *	Its name, with *indexPtr its index; or NULL when the word names
+ *	none.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+const char *
+ClusterOptionName(
+    Tcl_Obj *nameObj,		/* The option word. */
+    int *indexPtr)		/* Out: its index. */
+{
+    if (Tcl_GetIndexFromObjStruct(NULL, nameObj, joinOptions,
+	    sizeof(JoinOption), "option", 0, indexPtr) != TCL_OK) {
+	return NULL;
+    }
+    return joinOptions[*indexPtr].name;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * SetDefaults --
  *
  *	The defaults of doc/protocol.md section 6.1, and of our own options: a
@@ -275,6 +333,9 @@ ParseOne(
 	    return ClusterError(interp, "INVALID_ARGS", optPtr->name,
 		    "bad %s \"%s\": must be a list", optPtr->name, value);
 	}
+	if (strcmp(optPtr->name, "-tags") == 0) {
+	    valueObj = ClusterUniqueList(valueObj);
+	}
 	ClusterSetObj((Tcl_Obj **) field, valueObj);
 	return TCL_OK;
     case KIND_ADDRESS:
@@ -319,6 +380,49 @@ ParseOne(
 	break;
     }
     return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterUniqueList --
+ *
+ *	A list without repeats: the tags of -tags, like those `$cluster
+ *	tags` keeps, hold each tag once (the first time it is given).
+ *
+ * Results:
+ *	listObj itself when it has no repeat, else a new list.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+Tcl_Obj *
+ClusterUniqueList(
+    Tcl_Obj *listObj)		/* A valid list. */
+{
+    Tcl_Obj **elements, *resultObj;
+    Tcl_HashTable seen;
+    int numElements, i, isNew;
+
+    Tcl_ListObjGetElements(NULL, listObj, &numElements, &elements);
+    Tcl_InitHashTable(&seen, TCL_STRING_KEYS);
+    resultObj = Tcl_NewListObj(0, NULL);
+    for (i = 0; i < numElements; i++) {
+	Tcl_CreateHashEntry(&seen, Tcl_GetString(elements[i]), &isNew);
+	if (isNew) {
+	    Tcl_ListObjAppendElement(NULL, resultObj, elements[i]);
+	}
+    }
+    isNew = (seen.numEntries == numElements);
+    Tcl_DeleteHashTable(&seen);
+    if (isNew) {
+	Tcl_DecrRefCount(resultObj);
+	return listObj;
+    }
+    return resultObj;
 }
 
 /*

@@ -501,9 +501,11 @@ ListIndexOf(
  *	$cluster tags ?-append|-lappend|-remove|-replace|-map|-mappend?
  *		?value ...? ...
  *
- *	Change our tags, handling the words left to right (doc/protocol.md section 6.7). A tag
- *	never appears twice. A change is announced by a heartbeat in the
- *	next turn of the event loop.
+ *	Change our tags, handling the words left to right (doc/protocol.md
+ *	section 6.7). A tag never appears twice. A word that starts with a
+ *	dash must be an action, or "--", after which every word is a value;
+ *	-replace must be followed by its value. A change is announced by a
+ *	heartbeat in the next turn of the event loop.
  *
  * Results:
  *	A standard Tcl result: the new tag list.
@@ -523,14 +525,29 @@ ClusterTagsObjCmd(
 {
     Tcl_Obj *tagsObj = Tcl_DuplicateObj(clusterPtr->tagsObj), **pair;
     enum TagAction action = ACT_APPEND;
-    int i, index, numPair, at;
+    int i, index, numPair, at, valuesOnly = 0;
 
     Tcl_IncrRefCount(tagsObj);
     for (i = 0; i < objc; i++) {
 	const char *word = Tcl_GetString(objv[i]);
 
-	if (word[0] == '-' && Tcl_GetIndexFromObj(NULL, objv[i], tagActions,
-		"action", 0, &index) == TCL_OK) {
+	if (word[0] == '-' && !valuesOnly) {
+	    if (action == ACT_REPLACE) {
+		goto noReplace;
+	    }
+	    if (strcmp(word, "--") == 0) {
+		valuesOnly = 1;
+		continue;
+	    }
+	    if (Tcl_GetIndexFromObj(NULL, objv[i], tagActions, "action", 0,
+		    &index) != TCL_OK) {
+		Tcl_DecrRefCount(tagsObj);
+		return ClusterError(interp, "INVALID_ARGS", word,
+			"bad tag action \"%s\": must be -append, -lappend,"
+			" -remove, -replace, -map or -mappend (to add a tag"
+			" that starts with \"-\", put \"--\" before it)",
+			word);
+	    }
 	    action = (enum TagAction) index;
 	    continue;
 	}
@@ -589,6 +606,9 @@ ClusterTagsObjCmd(
 	    break;
 	}
     }
+    if (action == ACT_REPLACE) {
+	goto noReplace;
+    }
     if (strcmp(Tcl_GetString(tagsObj),
 	    Tcl_GetString(clusterPtr->tagsObj)) != 0) {
 	ClusterSetObj(&clusterPtr->tagsObj, tagsObj);
@@ -597,6 +617,12 @@ ClusterTagsObjCmd(
     Tcl_DecrRefCount(tagsObj);
     Tcl_SetObjResult(interp, clusterPtr->tagsObj);
     return TCL_OK;
+
+  noReplace:
+    Tcl_DecrRefCount(tagsObj);
+    return ClusterError(interp, "INVALID_ARGS", "-replace",
+	    "-replace needs a value: the new tag list, e.g. tags -replace"
+	    " {a b} (an empty list {} removes every tag)");
 
   badPair:
     Tcl_DecrRefCount(tagsObj);

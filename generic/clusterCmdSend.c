@@ -13,13 +13,56 @@
 
 static const char *const sendOptions[] = {
     "-services", "-resolve", "-resolver", "-broadcast", "-protocols",
-    "-channel", "-ruid", "-data", "-command", NULL
+    "-channel", "-ruid", "-data", "-command", "-require", NULL
 };
 
 enum SendOption {
     SEND_SERVICES, SEND_RESOLVE, SEND_RESOLVER, SEND_BROADCAST,
-    SEND_PROTOCOLS, SEND_CHANNEL, SEND_RUID, SEND_DATA, SEND_COMMAND
+    SEND_PROTOCOLS, SEND_CHANNEL, SEND_RUID, SEND_DATA, SEND_COMMAND,
+    SEND_REQUIRE
 };
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterCheckProtocols --
+ *
+ *	Check a list of protocols given to a send (-protocols, or the
+ *	protocols of `$service send`): each must be c, t or u.
+ *
+ * Results:
+ *	A standard Tcl result; the error is {CLUSTER INVALID_ARGS what}.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterCheckProtocols(
+    Tcl_Interp *interp,		/* For errors. */
+    Tcl_Obj *listObj,		/* The protocols. */
+    const char *what)		/* Option or argument, for the message. */
+{
+    Tcl_Obj **elements;
+    int numElements, i;
+
+    if (Tcl_ListObjGetElements(NULL, listObj, &numElements, &elements)
+	    != TCL_OK) {
+	return ClusterError(interp, "INVALID_ARGS", what,
+		"bad %s \"%s\": must be a list of c, t and u", what,
+		Tcl_GetString(listObj));
+    }
+    for (i = 0; i < numElements; i++) {
+	if (ClusterProtoFromName(Tcl_GetString(elements[i])) < 0) {
+	    return ClusterError(interp, "INVALID_ARGS", what,
+		    "unknown protocol \"%s\" in %s: must be c, t or u",
+		    Tcl_GetString(elements[i]), what);
+	}
+    }
+    return TCL_OK;
+}
 
 /*
  *----------------------------------------------------------------------
@@ -104,7 +147,7 @@ ClusterAddTargets(
  *
  *	$cluster send ?-services l? ?-resolve l? ?-resolver l?
  *		?-broadcast b? ?-protocols l? ?-channel n? ?-ruid s?
- *		?-data v? ?-command cmd?
+ *		?-data v? ?-command cmd? ?-require b?
  *
  *	Send an event (type 6). With more than three targets, those whose
  *	first protocol is c share one filtered multicast unless -broadcast
@@ -119,7 +162,8 @@ ClusterAddTargets(
  *	A dict {services S payload P protocols L} where L holds, per
  *	service, the protocol the packet was handed to at return (a stream
  *	may still fail and fall back; empty when none took it), or empty
- *	when there was nothing to send to.
+ *	when there was nothing to send to (counted in `sends_to_nobody`;
+ *	with -require 1 that is an error {CLUSTER SEND NOBODY}).
  *
  * Side effects:
  *	Packets; hooks.
@@ -138,6 +182,7 @@ ClusterSendObjCmd(
     Tcl_Obj *protocolsObj = NULL, *usedObj = Tcl_NewListObj(0, NULL);
     Tcl_Obj *commandObj = NULL;
     int broadcast = -1, channel = 0, i, index, numNames, code = TCL_OK;
+    int require = 0;
 
     Tcl_IncrRefCount(targetsObj);
     Tcl_IncrRefCount(usedObj);
@@ -171,6 +216,15 @@ ClusterSendObjCmd(
 	    break;
 	case SEND_PROTOCOLS:
 	    protocolsObj = objv[i + 1];
+	    code = ClusterCheckProtocols(interp, protocolsObj, "-protocols");
+	    break;
+	case SEND_REQUIRE:
+	    if (Tcl_GetBooleanFromObj(NULL, objv[i + 1], &require)
+		    != TCL_OK) {
+		code = ClusterError(interp, "INVALID_ARGS", "-require",
+			"bad -require \"%s\": must be a boolean",
+			Tcl_GetString(objv[i + 1]));
+	    }
 	    break;
 	case SEND_CHANNEL:
 	    if (Tcl_GetIntFromObj(NULL, objv[i + 1], &channel) != TCL_OK
@@ -200,7 +254,15 @@ ClusterSendObjCmd(
     }
     Tcl_ListObjLength(NULL, targetsObj, &numNames);
     if (numNames == 0 && broadcast != 1) {
-	Tcl_ResetResult(interp);
+	clusterPtr->stats.sendsToNobody++;
+	if (require) {
+	    code = ClusterError(interp, "SEND", "NOBODY",
+		    "no service matched the send: check the -services,"
+		    " -resolve or -resolver given against [$cluster"
+		    " services] and their tags");
+	} else {
+	    Tcl_ResetResult(interp);
+	}
 	goto done;
     }
     code = ClusterSendEvent(clusterPtr, targetsObj, payloadObj, broadcast,
@@ -263,6 +325,10 @@ ClusterSendToServiceCmd(
     if (Tcl_DictObjSize(NULL, givenObj, &size) != TCL_OK) {
 	return ClusterError(interp, "INVALID_ARGS", "payload",
 		"bad payload \"%s\": must be a dict", Tcl_GetString(givenObj));
+    }
+    if (protocolsObj != NULL && ClusterCheckProtocols(interp, protocolsObj,
+	    "protocols") != TCL_OK) {
+	return TCL_ERROR;
     }
     if (ClusterIsDeleted(clusterPtr)
 	    || (servicePtr->flags & SERVICE_DELETED)) {

@@ -20,7 +20,7 @@
 #   define PACKAGE_NAME "cluster"
 #endif
 #ifndef PACKAGE_VERSION
-#   define PACKAGE_VERSION "2.0.0"
+#   define PACKAGE_VERSION "1.2.0"
 #endif
 
 /*
@@ -122,6 +122,7 @@ typedef struct ClusterStats {
     Tcl_WideInt probeTimeouts;	/* Probes not answered in -probetimeout. */
     Tcl_WideInt suspicions;	/* Services suspected: pinged, and dropped
 				 * unless heard within -probewait. */
+    Tcl_WideInt sendsToNobody;	/* `$cluster send` that found no target. */
 } ClusterStats;
 
 /*
@@ -613,6 +614,9 @@ int		ClusterBroadcast(Cluster *clusterPtr, Tcl_Obj *payloadObj,
 		    Tcl_Interp *interp, int *sentPtr);
 int		ClusterRunSendHooks(Cluster *clusterPtr,
 		    Tcl_Obj **payloadPtr, int isBroadcast);
+int		ClusterRunSendHooksFor(Cluster *clusterPtr,
+		    ClusterService *servicePtr, Tcl_Obj **payloadPtr,
+		    int isBroadcast);
 void		ClusterSchedulePing(Cluster *clusterPtr,
 		    ClusterService *servicePtr);
 Tcl_Obj *	ClusterCompletePayload(Cluster *clusterPtr,
@@ -801,6 +805,8 @@ int		ClusterHookCall(Cluster *clusterPtr, Tcl_Obj *prefixObj,
 		    const char *contextFormat, const char *context1,
 		    const char *context2, Tcl_Obj **resultPtr);
 int		ClusterHookIsFilter(const char *path);
+Tcl_Obj *	ClusterHookBody(ClusterHookTable *hooksPtr, const char *path);
+Tcl_Obj *	ClusterHookPaths(ClusterHookTable *hooksPtr);
 
 /*
  * Where hooks run (clusterCoreHookInterp.c).

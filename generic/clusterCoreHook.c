@@ -447,6 +447,59 @@ ClusterHookExists(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterHookBody, ClusterHookPaths --
+ *
+ *	Read the table back: the body registered under a path, and the
+ *	paths that have one (`$cluster hook`).
+ *
+ * Results:
+ *	ClusterHookBody: the body, or NULL when the path has none.
+ *	ClusterHookPaths: a new list of paths, each a list of words,
+ *	sorted.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+Tcl_Obj *
+ClusterHookBody(
+    ClusterHookTable *hooksPtr,	/* Table of the cluster. */
+    const char *path)		/* e.g. "service discovered". */
+{
+    Tcl_HashEntry *entryPtr = FindHook(hooksPtr, path);
+
+    return (entryPtr != NULL)
+	    ? ((Hook *) Tcl_GetHashValue(entryPtr))->bodyObj : NULL;
+}
+
+Tcl_Obj *
+ClusterHookPaths(
+    ClusterHookTable *hooksPtr)	/* Table of the cluster. */
+{
+    Tcl_Obj *listObj = Tcl_NewListObj(0, NULL), **paths, *pathObj;
+    Tcl_HashSearch search;
+    Tcl_HashEntry *entryPtr;
+    int numPaths, at;
+
+    for (entryPtr = Tcl_FirstHashEntry(&hooksPtr->byPath, &search);
+	    entryPtr != NULL; entryPtr = Tcl_NextHashEntry(&search)) {
+	pathObj = Tcl_NewStringObj(
+		Tcl_GetHashKey(&hooksPtr->byPath, entryPtr), -1);
+	Tcl_ListObjGetElements(NULL, listObj, &numPaths, &paths);
+	for (at = 0; at < numPaths && strcmp(Tcl_GetString(paths[at]),
+		Tcl_GetString(pathObj)) < 0; at++) {
+	    /* Find where it goes, to keep the list sorted. */
+	}
+	Tcl_ListObjReplace(NULL, listObj, at, 0, 1, &pathObj);
+    }
+    return listObj;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterHookRun --
  *
  *	Run the hook registered under `path`, if any, with `cluster`,

@@ -27,6 +27,7 @@ static void		AfterDelivery(Cluster *clusterPtr,
 			    int failedMask);
 static int		HasField(Tcl_Obj *payloadObj, Tcl_Obj *keyObj);
 static int		MulticastPacket(Cluster *clusterPtr,
+			    ClusterService *servicePtr,
 			    const unsigned char *bytes, size_t length);
 static void		ReportFailure(Cluster *clusterPtr,
 			    ClusterService *servicePtr, int failedMask,
@@ -58,13 +59,31 @@ ClusterRunSendHooks(
     Tcl_Obj **payloadPtr,	/* In/out: payload dict. */
     int isBroadcast)		/* 1 for a multicast. */
 {
+    return ClusterRunSendHooksFor(clusterPtr, NULL, payloadPtr,
+	    isBroadcast);
+}
+
+/*
+ * ClusterRunSendHooksFor --
+ *
+ *	The same, for a payload going to one service: $service is set in
+ *	the hooks.
+ */
+
+int
+ClusterRunSendHooksFor(
+    Cluster *clusterPtr,	/* Sender (preserved by the caller). */
+    ClusterService *servicePtr,	/* Receiver (preserved), or NULL. */
+    Tcl_Obj **payloadPtr,	/* In/out: payload dict. */
+    int isBroadcast)		/* 1 for a multicast. */
+{
     Tcl_Obj *channelObj;
     char path[CLUSTER_HOOK_PATH_SIZE];
     int channel = 0;
 
     if (isBroadcast) {
-	switch (ClusterHookRun(clusterPtr, "broadcast", NULL, payloadPtr,
-		NULL)) {
+	switch (ClusterHookRun(clusterPtr, "broadcast", servicePtr,
+		payloadPtr, NULL)) {
 	case CLUSTER_HOOK_GONE:
 	    return TCL_ERROR;
 	case CLUSTER_HOOK_STOP:
@@ -78,7 +97,8 @@ ClusterRunSendHooks(
 	Tcl_GetIntFromObj(NULL, channelObj, &channel);
     }
     ClusterChannelHookPath(path, "send", channel);
-    switch (ClusterHookRun(clusterPtr, path, NULL, payloadPtr, NULL)) {
+    switch (ClusterHookRun(clusterPtr, path, servicePtr, payloadPtr,
+	    NULL)) {
     case CLUSTER_HOOK_GONE:
 	return TCL_ERROR;
     case CLUSTER_HOOK_STOP:
@@ -450,7 +470,7 @@ Deliver(
 	    if (ClusterMulticastFits(clusterPtr, length, NULL) != TCL_OK) {
 		continue;	/* Not a failure of c: too large for it. */
 	    }
-	    code = MulticastPacket(clusterPtr, bytes, length)
+	    code = MulticastPacket(clusterPtr, servicePtr, bytes, length)
 		    ? TCL_OK : TCL_ERROR;
 	    if (code == TCL_OK) {
 		ClusterOutcomeDone(clusterPtr, tag, proto, NULL);
@@ -497,6 +517,7 @@ Deliver(
 static int
 MulticastPacket(
     Cluster *clusterPtr,	/* Sender (preserved by the caller). */
+    ClusterService *servicePtr,	/* Receiver, $service in the hook. */
     const unsigned char *bytes,	/* Whole packet. */
     size_t length)
 {
@@ -520,8 +541,8 @@ MulticastPacket(
     payloadObj = ClusterPayloadFromView(viewPtr);
     ckfree(viewPtr);
     Tcl_IncrRefCount(payloadObj);
-    switch (ClusterHookRun(clusterPtr, "broadcast", NULL, &payloadObj,
-	    NULL)) {
+    switch (ClusterHookRun(clusterPtr, "broadcast", servicePtr,
+	    &payloadObj, NULL)) {
     case CLUSTER_HOOK_OK:
     case CLUSTER_HOOK_NONE:
 	ClusterBufInit(&buf);
@@ -708,7 +729,7 @@ ClusterSendToServiceTagged(
 	}
     }
     Tcl_Preserve(servicePtr);
-    code = ClusterRunSendHooks(clusterPtr, &payloadObj, 0);
+    code = ClusterRunSendHooksFor(clusterPtr, servicePtr, &payloadObj, 0);
     if (code != TCL_OK || (servicePtr->flags & SERVICE_DELETED)) {
 	code = TCL_OK;		/* Cancelled, or nobody left to send to. */
 	ClusterOutcomeDone(clusterPtr, tag, -1,

@@ -18,6 +18,9 @@
  */
 
 static int		InitCommands(Tcl_Interp *interp, int withNetwork);
+static int		UnknownObjCmd(ClientData clientData,
+			    Tcl_Interp *interp, int objc,
+			    Tcl_Obj *const objv[]);
 
 /*
  *----------------------------------------------------------------------
@@ -102,12 +105,70 @@ InitCommands(
     }
     Tcl_ListObjAppendElement(NULL, subcommandsObj,
 	    Tcl_NewStringObj("packet", -1));
+    Tcl_IncrRefCount(subcommandsObj);
+    Tcl_CreateObjCommand(interp, "::cluster::Unknown", UnknownObjCmd,
+	    NULL, NULL);
     ensemble = Tcl_CreateEnsemble(interp, "::cluster", nsPtr,
 	    TCL_ENSEMBLE_PREFIX);
     if (ensemble == NULL || Tcl_SetEnsembleSubcommandList(interp, ensemble,
-	    subcommandsObj) != TCL_OK) {
+	    subcommandsObj) != TCL_OK || Tcl_SetEnsembleUnknownHandler(interp,
+	    ensemble, Tcl_NewStringObj("::cluster::Unknown", -1)) != TCL_OK) {
 	Tcl_DecrRefCount(subcommandsObj);
 	return TCL_ERROR;
     }
+    Tcl_DecrRefCount(subcommandsObj);
     return Tcl_PkgProvide(interp, PACKAGE_NAME, PACKAGE_VERSION);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * UnknownObjCmd --
+ *
+ *	::cluster::Unknown ensemble word ?arg ...?: the unknown handler of
+ *	the `cluster` ensemble, so that a wrong subcommand is an error of
+ *	the extension, {CLUSTER INVALID_ARGS word}, like every other.
+ *
+ * Results:
+ *	TCL_ERROR, naming the subcommands.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+UnknownObjCmd(
+    ClientData clientData,	/* Unused. */
+    Tcl_Interp *interp,		/* Current interpreter. */
+    int objc,			/* Number of arguments. */
+    Tcl_Obj *const objv[])	/* Unknown, ensemble, word, ... */
+{
+    Tcl_Command ensemble;
+    Tcl_Obj *listObj = NULL, **names;
+    Tcl_DString text;
+    int numNames = 0, i, code;
+
+    (void) clientData;
+    ensemble = (objc > 1) ? Tcl_FindEnsemble(interp, objv[1], 0) : NULL;
+    if (ensemble != NULL) {
+	Tcl_GetEnsembleSubcommandList(NULL, ensemble, &listObj);
+    }
+    if (listObj != NULL) {
+	Tcl_ListObjGetElements(NULL, listObj, &numNames, &names);
+    }
+    Tcl_DStringInit(&text);
+    for (i = 0; i < numNames; i++) {
+	Tcl_DStringAppend(&text, (i == 0) ? "" : (i == numNames - 1)
+		? (numNames > 2 ? ", or " : " or ") : ", ", -1);
+	Tcl_DStringAppend(&text, Tcl_GetString(names[i]), -1);
+    }
+    code = ClusterError(interp, "INVALID_ARGS", (objc > 2)
+	    ? Tcl_GetString(objv[2]) : NULL,
+	    "unknown or ambiguous subcommand \"%s\": must be %s",
+	    (objc > 2) ? Tcl_GetString(objv[2]) : "",
+	    Tcl_DStringValue(&text));
+    Tcl_DStringFree(&text);
+    return code;
 }
