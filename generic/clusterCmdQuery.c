@@ -14,12 +14,12 @@
 
 static const char *const queryOptions[] = {
     "-collect", "-resolve", "-resolver", "-query", "-command", "-timeout",
-    "-id", "-broadcast", "-channel", "-protocols", NULL
+    "-id", "-broadcast", "-channel", "-protocols", "-keep", NULL
 };
 
 enum QueryOption {
     Q_COLLECT, Q_RESOLVE, Q_RESOLVER, Q_QUERY, Q_COMMAND, Q_TIMEOUT, Q_ID,
-    Q_BROADCAST, Q_CHANNEL, Q_PROTOCOLS
+    Q_BROADCAST, Q_CHANNEL, Q_PROTOCOLS, Q_KEEP
 };
 
 static void		QueryDeleteProc(ClientData clientData);
@@ -73,14 +73,16 @@ static const ClusterCmdKit queryKit = {
  *
  *	$cluster query ?-collect? -resolve l | -resolver l -query q
  *		-command cmd ?-timeout ms? ?-id id? ?-broadcast b?
- *		?-channel n? ?-protocols l?
+ *		?-channel n? ?-protocols l? ?-keep b?
  *
  * Results:
- *	The query object's name, or empty when nothing resolves. Errors
- *	{CLUSTER QUERY ...} for missing options.
+ *	The query object's name, also when nothing resolves (its `done`
+ *	then comes from the event loop). Errors {CLUSTER QUERY ...} for
+ *	missing options.
  *
  * Side effects:
- *	Packets; a query object; the `start` event.
+ *	Packets; a query object, whose events all come from the event
+ *	loop.
  *
  *----------------------------------------------------------------------
  */
@@ -149,10 +151,12 @@ ClusterQueryObjCmd(
 	    }
 	    break;
 	case Q_BROADCAST:
-	    if (Tcl_GetBooleanFromObj(NULL, objv[i], &spec.broadcast)
-		    != TCL_OK) {
-		code = ClusterError(interp, "INVALID_ARGS", "-broadcast",
-			"bad -broadcast \"%s\": must be a boolean",
+	case Q_KEEP:
+	    if (Tcl_GetBooleanFromObj(NULL, objv[i], index == Q_KEEP
+		    ? &spec.keep : &spec.broadcast) != TCL_OK) {
+		code = ClusterError(interp, "INVALID_ARGS",
+			queryOptions[index], "bad %s \"%s\": must be a"
+			" boolean", queryOptions[index],
 			Tcl_GetString(objv[i]));
 	    }
 	    break;
@@ -168,26 +172,18 @@ ClusterQueryObjCmd(
 		" script -command callback", !resolved ? "-resolve or"
 		" -resolver" : spec.queryObj == NULL ? "-query" : "-command");
     }
-    Tcl_ListObjLength(NULL, targetsObj, &numTargets);
-    if (code != TCL_OK || numTargets == 0) {
-	if (code == TCL_OK) {
-	    Tcl_ResetResult(interp);
-	}
+    if (code != TCL_OK) {
 	Tcl_DecrRefCount(targetsObj);
 	return code;
     }
-
-    if (ClusterQueryCheckSize(clusterPtr, targetsObj, &spec, interp)
-	    != TCL_OK) {
+    Tcl_ListObjLength(NULL, targetsObj, &numTargets);
+    if (numTargets > 0 && ClusterQueryCheckSize(clusterPtr, targetsObj,
+	    &spec, interp) != TCL_OK) {
 	Tcl_DecrRefCount(targetsObj);
 	return TCL_ERROR;
     }
     nameObj = ClusterQueryStart(clusterPtr, targetsObj, &spec);
     Tcl_DecrRefCount(targetsObj);
-    if (nameObj == NULL) {
-	Tcl_ResetResult(interp);
-	return TCL_OK;
-    }
     Tcl_SetObjResult(interp, nameObj);
     Tcl_DecrRefCount(nameObj);
     return TCL_OK;
@@ -258,7 +254,7 @@ QueryDeleteProc(
     Tcl_Preserve(clusterPtr);
     if (queryPtr->token != NULL) {
 	queryPtr->token = NULL;
-	ClusterQueryFinish(queryPtr);
+	ClusterQueryFinish(queryPtr, 1);
     }
     ClusterCmdHookAlias(clusterPtr, queryPtr->nameObj, 0);
     ClusterQueryForget(queryPtr);
@@ -442,13 +438,14 @@ QueryPropsCmd(ClusterQuery *queryPtr, Tcl_Interp *interp)
 
 /*
  * $query destroy
- *	Finish the query now: `done` is delivered and the command deleted.
+ *	Finish the query now: `done` is delivered, if it has not been, and
+ *	the command deleted (also that of a query kept with -keep 1).
  */
 
 static int
 QueryDestroyCmd(ClusterQuery *queryPtr, Tcl_Interp *interp)
 {
-    ClusterQueryFinish(queryPtr);
+    ClusterQueryFinish(queryPtr, 1);
     Tcl_ResetResult(interp);
     return TCL_OK;
 }

@@ -428,6 +428,11 @@ typedef struct ClusterInterpData {
 #define QUERY_DELETED	(1<<0)	/* Its command is gone. */
 #define QUERY_DONE	(1<<1)	/* `done` has been delivered. */
 #define QUERY_COLLECT	(1<<2)	/* -collect was given. */
+#define QUERY_STARTED	(1<<3)	/* `start` has been delivered. */
+#define QUERY_ENDED	(1<<4)	/* Replaced or unanswerable: `done` is
+				 * due from the event loop. */
+#define QUERY_KEEP	(1<<5)	/* -keep 1: the object outlives `done`
+				 * until destroyed. */
 
 struct ClusterQuery {
     Cluster *clusterPtr;	/* Cluster that asked. */
@@ -448,6 +453,8 @@ struct ClusterQuery {
     Tcl_Obj *payloadObj;	/* Current response payload, or NULL. */
     Tcl_Obj *serviceObj;	/* Current responder, or NULL. */
     Tcl_TimerToken timer;	/* Timeout. */
+    Tcl_TimerToken soonTimer;	/* Delivers `start` (and `done` when
+				 * QUERY_ENDED) from the event loop. */
 };
 
 /*
@@ -463,6 +470,7 @@ typedef struct ClusterQuerySpec {
     int timeoutMs;		/* -timeout. */
     int broadcast;		/* -broadcast, or -1 when not given. */
     int channel;		/* -channel. */
+    int keep;			/* -keep: outlive `done` until destroyed. */
 } ClusterQuerySpec;
 
 /*
@@ -681,7 +689,7 @@ void		ClusterOutcomesFree(Cluster *clusterPtr);
 
 Tcl_Obj *	ClusterQueryStart(Cluster *clusterPtr, Tcl_Obj *targetsObj,
 		    const ClusterQuerySpec *specPtr);
-void		ClusterQueryFinish(ClusterQuery *queryPtr);
+void		ClusterQueryFinish(ClusterQuery *queryPtr, int destroy);
 int		ClusterQueryCheckSize(Cluster *clusterPtr,
 		    Tcl_Obj *targetsObj, const ClusterQuerySpec *specPtr,
 		    Tcl_Interp *interp);

@@ -16,6 +16,8 @@
 #include "clusterCore.h"
 
 static int		Notify(ClusterQuery *queryPtr, const char *event);
+static void		EnsureStarted(ClusterQuery *queryPtr);
+static void		SoonProc(ClientData clientData);
 static void		FreeQuery(char *blockPtr);
 static void		TimeoutProc(ClientData clientData);
 static void		UnreachableAll(Cluster *clusterPtr,
@@ -34,18 +36,18 @@ static Tcl_Obj *	QueryPayload(Cluster *clusterPtr, int channel,
  * ClusterQueryStart --
  *
  *	Start a query (doc/protocol.md section 6.4): send the question to
- *	each target and wait for their answers. The face parsed the options
- *	and resolved the targets; it makes the query's object command when
- *	told to (queryCreatedProc).
+ *	each target (there may be none) and wait for their answers. The
+ *	face parsed the options and resolved the targets; it makes the
+ *	query's object command when told to (queryCreatedProc).
  *
  * Results:
- *	The query's command name, with a reference for the caller; NULL
- *	when the `done` of a live query with the same id destroyed the
- *	cluster.
+ *	The query's command name, with a reference for the caller.
  *
  * Side effects:
- *	Packets; a query; the `start` event; a query with the same id that
- *	is still live is finished first.
+ *	Packets; a query, whose `start` (and, when it was sent to nobody,
+ *	`done`) comes from the event loop, never from inside this call; a
+ *	query with the same id that is still live stops waiting and gets
+ *	its `done` from the event loop too.
  *
  *----------------------------------------------------------------------
  */
@@ -53,24 +55,30 @@ static Tcl_Obj *	QueryPayload(Cluster *clusterPtr, int channel,
 Tcl_Obj *
 ClusterQueryStart(
     Cluster *clusterPtr,	/* Cluster asking (preserved). */
-    Tcl_Obj *targetsObj,	/* Service names (at least one). */
+    Tcl_Obj *targetsObj,	/* Service names. */
     const ClusterQuerySpec *specPtr)	/* What to ask, and how. */
 {
     ClusterQuery *queryPtr, *oldPtr;
     Tcl_Obj *idObj = specPtr->idObj, *nameObj;
+    Tcl_Size numTargets;
 
     if (idObj != NULL
 	    && (oldPtr = FindQuery(clusterPtr, Tcl_GetString(idObj))) != NULL) {
-	ClusterQueryFinish(oldPtr);
-	if (ClusterIsDeleted(clusterPtr)) {
-	    return NULL;	/* Its `done` destroyed the cluster. */
+	oldPtr->flags |= QUERY_ENDED;
+	if (oldPtr->timer != NULL) {
+	    Tcl_DeleteTimerHandler(oldPtr->timer);
+	    oldPtr->timer = NULL;
+	}
+	if (oldPtr->soonTimer == NULL) {
+	    oldPtr->soonTimer = Tcl_CreateTimerHandler(0, SoonProc, oldPtr);
 	}
     }
 
     queryPtr = ckalloc(sizeof(ClusterQuery));
     memset(queryPtr, 0, sizeof(ClusterQuery));
     queryPtr->clusterPtr = clusterPtr;
-    queryPtr->flags = specPtr->collect ? QUERY_COLLECT : 0;
+    queryPtr->flags = (specPtr->collect ? QUERY_COLLECT : 0)
+	    | (specPtr->keep ? QUERY_KEEP : 0);
     queryPtr->channel = specPtr->channel;
     queryPtr->timeoutMs = specPtr->timeoutMs;
     queryPtr->serial = ++ClusterGetInterpData(clusterPtr->interp)->nextQuery;
@@ -89,12 +97,15 @@ ClusterQueryStart(
     clusterPtr->stats.queriesStarted++;
 
     Tcl_Preserve(queryPtr);
-    SendQuery(queryPtr, targetsObj, specPtr->broadcast,
-	    specPtr->protocolsObj);
+    Tcl_ListObjLength(NULL, targetsObj, &numTargets);
+    if (numTargets > 0) {
+	SendQuery(queryPtr, targetsObj, specPtr->broadcast,
+		specPtr->protocolsObj);
+    }
     if (!(queryPtr->flags & QUERY_DELETED)) {
 	queryPtr->timer = Tcl_CreateTimerHandler(specPtr->timeoutMs,
 		TimeoutProc, queryPtr);
-	Notify(queryPtr, "start");
+	queryPtr->soonTimer = Tcl_CreateTimerHandler(0, SoonProc, queryPtr);
     }
     nameObj = queryPtr->nameObj;
     Tcl_IncrRefCount(nameObj);
@@ -331,13 +342,14 @@ ClusterQueryResponse(
 	    &errorObj);
 
     Tcl_Preserve(queryPtr);
+    EnsureStarted(queryPtr);
     if (Notify(queryPtr, errorObj != NULL ? "error" : "response")
 	    == TCL_BREAK) {
-	ClusterQueryFinish(queryPtr);
+	ClusterQueryFinish(queryPtr, 0);
     } else if (!(queryPtr->flags & QUERY_DELETED)) {
 	Tcl_DictObjSize(NULL, queryPtr->remainingObj, &remaining);
 	if (remaining == 0) {
-	    ClusterQueryFinish(queryPtr);
+	    ClusterQueryFinish(queryPtr, 0);
 	}
     }
     Tcl_Release(queryPtr);
@@ -408,21 +420,24 @@ Notify(
  *
  * ClusterQueryFinish --
  *
- *	End a query: deliver `done` (once), then delete its command. The
- *	results stay readable from inside the `done` event.
+ *	End a query: deliver `start` if it is still due, then `done`
+ *	(once), then delete its command unless it is kept (-keep 1) and
+ *	not being destroyed. The results stay readable from inside the
+ *	`done` event, and after it while the object is kept.
  *
  * Results:
  *	None.
  *
  * Side effects:
- *	The event; the query object goes away.
+ *	The events; the query object may go away.
  *
  *----------------------------------------------------------------------
  */
 
 void
 ClusterQueryFinish(
-    ClusterQuery *queryPtr)	/* Query to end. */
+    ClusterQuery *queryPtr,	/* Query to end. */
+    int destroy)		/* Delete its command even if kept. */
 {
     Cluster *clusterPtr = queryPtr->clusterPtr;
 
@@ -437,14 +452,73 @@ ClusterQueryFinish(
 	queryPtr->timer = NULL;
     }
     if (!(queryPtr->flags & QUERY_DONE)) {
+	EnsureStarted(queryPtr);
+    }
+    if (!(queryPtr->flags & QUERY_DONE)) {
 	queryPtr->flags |= QUERY_DONE;	/* Before: `done` may destroy it. */
 	ClusterSetObj(&queryPtr->payloadObj, NULL);
 	ClusterSetObj(&queryPtr->serviceObj, NULL);
 	Notify(queryPtr, "done");
     }
-    clusterPtr->faceProcsPtr->queryDeletedProc(queryPtr);
+    if (destroy || !(queryPtr->flags & QUERY_KEEP)) {
+	clusterPtr->faceProcsPtr->queryDeletedProc(queryPtr);
+    }
     Tcl_Release(queryPtr);
     Tcl_Release(clusterPtr);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * EnsureStarted, SoonProc --
+ *
+ *	`start` comes from the event loop (SoonProc, a zero timer set when
+ *	the query is sent), and always before any other event: whatever
+ *	comes first delivers it (EnsureStarted). SoonProc also ends a
+ *	query that waits for nobody (sent to no service, or replaced by a
+ *	new query with its id), so that its `done` too comes from the
+ *	event loop.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	The `start` event; SoonProc may deliver `done`.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+EnsureStarted(
+    ClusterQuery *queryPtr)	/* Query (preserved by the caller). */
+{
+    if (queryPtr->soonTimer != NULL && !(queryPtr->flags & QUERY_ENDED)) {
+	Tcl_DeleteTimerHandler(queryPtr->soonTimer);
+	queryPtr->soonTimer = NULL;
+    }
+    if (!(queryPtr->flags & (QUERY_STARTED | QUERY_DELETED))) {
+	queryPtr->flags |= QUERY_STARTED;
+	Notify(queryPtr, "start");
+    }
+}
+
+static void
+SoonProc(
+    ClientData clientData)	/* The ClusterQuery. */
+{
+    ClusterQuery *queryPtr = clientData;
+    int remaining;
+
+    queryPtr->soonTimer = NULL;
+    Tcl_Preserve(queryPtr);
+    EnsureStarted(queryPtr);
+    if (!(queryPtr->flags & (QUERY_DELETED | QUERY_DONE))) {
+	Tcl_DictObjSize(NULL, queryPtr->remainingObj, &remaining);
+	if (remaining == 0 || (queryPtr->flags & QUERY_ENDED)) {
+	    ClusterQueryFinish(queryPtr, 0);
+	}
+    }
+    Tcl_Release(queryPtr);
 }
 
 static void
@@ -462,9 +536,10 @@ TimeoutProc(
     Tcl_IncrRefCount(silentObj);
     ClusterSetObj(&queryPtr->payloadObj, NULL);
     ClusterSetObj(&queryPtr->serviceObj, NULL);
+    EnsureStarted(queryPtr);
     Notify(queryPtr, "timeout");
     if (!(queryPtr->flags & QUERY_DELETED)) {
-	ClusterQueryFinish(queryPtr);
+	ClusterQueryFinish(queryPtr, 0);
     }
     UnreachableAll(clusterPtr, silentObj);
     Tcl_DecrRefCount(silentObj);
@@ -528,8 +603,9 @@ UnreachableAll(
  *
  * FindQuery, ClusterQueriesDeleteAll --
  *
- *	Find a live query by id; end every query of a cluster that is being
- *	destroyed (each still gets its `done`).
+ *	Find a live query by id (one still waiting for answers); end every
+ *	query of a cluster that is being destroyed (each still gets its
+ *	`done`, and kept ones lose their object too).
  *
  * Results:
  *	FindQuery: the query, or NULL.
@@ -549,7 +625,7 @@ FindQuery(
 
     for (queryPtr = clusterPtr->firstQuery; queryPtr != NULL;
 	    queryPtr = queryPtr->nextPtr) {
-	if (!(queryPtr->flags & QUERY_DELETED)
+	if (!(queryPtr->flags & (QUERY_DELETED | QUERY_DONE | QUERY_ENDED))
 		&& strcmp(Tcl_GetString(queryPtr->idObj), id) == 0) {
 	    return queryPtr;
 	}
@@ -572,7 +648,7 @@ ClusterQueriesDeleteAll(
     while ((queryPtr = clusterPtr->firstQuery) != NULL) {
 	clusterPtr->firstQuery = queryPtr->nextPtr;
 	queryPtr->nextPtr = NULL;
-	ClusterQueryFinish(queryPtr);
+	ClusterQueryFinish(queryPtr, 1);
     }
 }
 
@@ -604,6 +680,10 @@ ClusterQueryForget(
     if (queryPtr->timer != NULL) {
 	Tcl_DeleteTimerHandler(queryPtr->timer);
 	queryPtr->timer = NULL;
+    }
+    if (queryPtr->soonTimer != NULL) {
+	Tcl_DeleteTimerHandler(queryPtr->soonTimer);
+	queryPtr->soonTimer = NULL;
     }
     while (*linkPtr != NULL && *linkPtr != queryPtr) {
 	linkPtr = &(*linkPtr)->nextPtr;
