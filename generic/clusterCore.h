@@ -581,6 +581,9 @@ int		ClusterStreamBreak(Cluster *clusterPtr, ClusterProto proto,
 int		ClusterStreamHealthy(Cluster *clusterPtr, ClusterProto proto);
 int		ClusterCanStream(ClusterService *servicePtr,
 		    ClusterProto proto);
+int		ClusterServiceTarget(ClusterService *servicePtr,
+		    ClusterProto proto, ClusterAddr *toPtr,
+		    const char **pathPtr);
 void		ClusterStreamsForget(ClusterService *servicePtr);
 void		ClusterStreamsMoved(ClusterService *servicePtr);
 void		ClusterStreamsRelocate(Cluster *clusterPtr);
