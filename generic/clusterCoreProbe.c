@@ -200,9 +200,9 @@ NextTarget(
 	    }
 	}
 	clusterPtr->probeNextPtr = servicePtr->nextPtr;
-	if (servicePtr->probeDueMs == 0 && ClusterProbeable(servicePtr)
-		&& now - servicePtr->lastSeenMs
-		    >= clusterPtr->config.probeIntervalMs) {
+	if (servicePtr->probeDueMs == 0 && now - servicePtr->lastSeenMs
+		    >= clusterPtr->config.probeIntervalMs
+		&& ClusterProbeable(servicePtr)) {
 	    return servicePtr;
 	}
 	servicePtr = servicePtr->nextPtr;
