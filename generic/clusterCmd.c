@@ -34,12 +34,14 @@ typedef struct ClusterCommand {
  */
 
 static const ClusterCommand clusterCommands[] = {
+    {{"answer",		 2,  3, "token ?-error? value"}, ClusterAnswerCmd},
     {{"broadcast",	 1,  1, "payload"},		BroadcastCmd},
     {{"channel",	 2,  2, "subscribe|unsubscribe list"}, ChannelCmd},
     {{"cget",		 1,  1, "-option"},		ClusterCgetCmd},
     {{"config",		 0, -1, "?key ...?"},		ConfigCmd},
     {{"configure",	 0, -1, "?-option value ...?"},	ClusterConfigureCmd},
     {{"debug",		 2,  2, "close-server t|u"},	DebugCmd},
+    {{"defer",		 0,  0, NULL},			ClusterDeferCmd},
     {{"destroy",	 0,  0, NULL},			DestroyCmd},
     {{"discover",	 0,  0, NULL},			DiscoverCmd},
     {{"heartbeat",	 0,  2, "?props? ?tags?"},	HeartbeatCmd},
@@ -97,6 +99,20 @@ static const StatsCounter checkCounters[] = {
     {"probes",		offsetof(ClusterStats, probes)},
     {"reports_refused",	offsetof(ClusterStats, reportsRefused)},
     {"rebuilds",	offsetof(ClusterStats, rebuilds)},
+    {NULL,		0}
+};
+
+/*
+ * The counters of `stats answers`: queries of others refused by a hook,
+ * and answers deferred by query hooks (clusterCoreDefer.c).
+ */
+
+static const StatsCounter answerCounters[] = {
+    {"deferred",	offsetof(ClusterStats, answersDeferred)},
+    {"given",		offsetof(ClusterStats, answersGiven)},
+    {"expired",		offsetof(ClusterStats, answersExpired)},
+    {"full",		offsetof(ClusterStats, deferFull)},
+    {"refused",		offsetof(ClusterStats, queriesRefused)},
     {NULL,		0}
 };
 
@@ -713,6 +729,7 @@ ClusterStatsDict(
 #undef PUT
     PutCounters(dictObj, "checks", checkCounters, s);
     PutCounters(dictObj, "detection", detectionCounters, s);
+    PutCounters(dictObj, "answers", answerCounters, s);
     ClusterStreamStats((Cluster *) clusterPtr, dictObj);
     return dictObj;
 }

@@ -91,6 +91,8 @@ static const JoinOption joinOptions[] = {
 	600000},
     {"-probeinterval",	KIND_INT,	FIELD(probeIntervalMs), 0, 86400000},
     {"-probetimeout",	KIND_INT,	FIELD(probeTimeoutMs), 1, 86400000},
+    {"-maxdeferred",	KIND_INT,	FIELD(maxDeferred), 0, 65536},
+    {"-deferwait",	KIND_INT,	FIELD(deferWaitMs), 1, 86400000},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -279,6 +281,8 @@ SetDefaults(
     configPtr->probeWaitMs = 4000;
     configPtr->probeIntervalMs = 1000;
     configPtr->probeTimeoutMs = 2000;
+    configPtr->maxDeferred = 256;
+    configPtr->deferWaitMs = 60000;
     configPtr->rebuildLimitMs = 5000;
     configPtr->pingLimitMs = 1000;
 }
@@ -804,6 +808,8 @@ ClusterConfigDict(
     PUT("connectdelay", Tcl_NewIntObj(c->limits.connectDelayMs));
     PUT("probeinterval", Tcl_NewIntObj(c->probeIntervalMs));
     PUT("probetimeout", Tcl_NewIntObj(c->probeTimeoutMs));
+    PUT("maxdeferred", Tcl_NewIntObj(c->maxDeferred));
+    PUT("deferwait", Tcl_NewIntObj(c->deferWaitMs));
 #undef PUT
     return dictObj;
 }

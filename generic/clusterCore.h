@@ -123,6 +123,12 @@ typedef struct ClusterStats {
     Tcl_WideInt suspicions;	/* Services suspected: pinged, and dropped
 				 * unless heard within -probewait. */
     Tcl_WideInt sendsToNobody;	/* `$cluster send` that found no target. */
+    Tcl_WideInt answersDeferred;	/* Answers deferred by query hooks, */
+    Tcl_WideInt answersGiven;	/* given later with `$cluster answer`, */
+    Tcl_WideInt answersExpired;	/* or sent as errors after -deferwait. */
+    Tcl_WideInt deferFull;	/* `defer` refused: -maxdeferred reached. */
+    Tcl_WideInt queriesRefused;	/* Queries refused by a hook, answered
+				 * with an error. */
 } ClusterStats;
 
 /*
@@ -189,6 +195,9 @@ typedef struct ClusterConfig {
 				 * interval; 0: none. */
     int probeTimeoutMs;		/* -probetimeout: a probe not answered in
 				 * this makes its service suspect. */
+    int maxDeferred;		/* -maxdeferred: answers deferred at once. */
+    int deferWaitMs;		/* -deferwait: a deferred answer not given
+				 * in this goes out as an error. */
 } ClusterConfig;
 
 /*
@@ -396,6 +405,14 @@ struct Cluster {
     ClusterAddr selfAddr;	/* Where our own multicasts came from, */
     Tcl_WideInt selfCheckMs;	/* and when a change was last checked
 				 * (clusterCoreReceive.c). */
+    struct ClusterAnswerFrame *answerFramePtr;
+				/* The queries whose hooks run, innermost
+				 * first (clusterCoreAnswer.c). */
+    struct ClusterDeferred *firstDeferred;	/* Deferred answers, oldest */
+    struct ClusterDeferred *lastDeferred;	/* first (clusterCoreDefer.c), */
+    int numDeferred;		/* how many, */
+    unsigned long nextDeferredId;	/* the last token's number, */
+    Tcl_TimerToken deferTimer;	/* and the timer that expires them. */
 };
 
 /*
@@ -687,7 +704,8 @@ void		ClusterOutcomesFree(Cluster *clusterPtr);
 	    (protocolsObj), (allowBroadcast), (interp), 0, (usedPtr))
 
 /*
- * Queries (clusterCoreQuery.c) and answers to those of others (clusterCoreAnswer.c).
+ * Queries (clusterCoreQuery.c) and answers to those of others
+ * (clusterCoreAnswer.c).
  */
 
 Tcl_Obj *	ClusterQueryStart(Cluster *clusterPtr, Tcl_Obj *targetsObj,
@@ -703,6 +721,38 @@ void		ClusterQueryIncoming(Cluster *clusterPtr,
 		    ClusterProto proto, ClusterConn *connPtr);
 void		ClusterQueryResponse(Cluster *clusterPtr,
 		    ClusterService *servicePtr, Tcl_Obj *payloadObj);
+void		ClusterQueryRefused(Cluster *clusterPtr,
+		    Tcl_Obj *payloadObj, ClusterProto proto,
+		    ClusterConn *connPtr, const char *path);
+int		ClusterAnswerSend(Cluster *clusterPtr,
+		    ClusterService *servicePtr, Tcl_Obj *ruidObj,
+		    Tcl_Obj *channelObj, int isError, Tcl_Obj *valueObj,
+		    ClusterProto proto, ClusterConn *connPtr);
+
+/*
+ * A query whose `query` hook runs (clusterCoreAnswer.c), and the answers
+ * such hooks defer (clusterCoreDefer.c).
+ */
+
+typedef struct ClusterAnswerFrame {
+    struct ClusterAnswerFrame *prevPtr;	/* The hook this one runs in. */
+    ClusterService *servicePtr;	/* The asker. */
+    Tcl_Obj *payloadObj;	/* The query. */
+    ClusterProto proto;		/* The transport it came on, */
+    ClusterConn *connPtr;	/* and its stream, or NULL. */
+    unsigned long deferredId;	/* Its deferred answer's number, or 0. */
+} ClusterAnswerFrame;
+
+typedef enum ClusterDeferStatus {
+    CLUSTER_DEFER_OK,
+    CLUSTER_DEFER_NO_QUERY,	/* No query hook runs. */
+    CLUSTER_DEFER_FULL		/* -maxdeferred answers wait already. */
+} ClusterDeferStatus;
+
+ClusterDeferStatus ClusterDefer(Cluster *clusterPtr, unsigned long *idPtr);
+int		ClusterAnswerDeferred(Cluster *clusterPtr, unsigned long id,
+		    int isError, Tcl_Obj *valueObj, int *usedPtr);
+void		ClusterDeferredDeleteAll(Cluster *clusterPtr);
 
 /*
  * The fields of a payload that the core acts on, read from the dict after
@@ -726,6 +776,8 @@ typedef struct ClusterIncoming {
     ClusterConn *connPtr;	/* Stream it came on, or NULL. */
     int newService;		/* Its sender was unknown before it. */
     int probe;			/* It carries `op probe`. */
+    Tcl_Obj *arrivedObj;	/* The payload as it arrived, before any
+				 * hook changed it. */
 } ClusterIncoming;
 
 /*

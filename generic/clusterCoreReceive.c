@@ -123,6 +123,8 @@ ClusterReceivePacket(
     memset(&in, 0, sizeof(in));
     in.payloadObj = ClusterPayloadFromView(&view);
     Tcl_IncrRefCount(in.payloadObj);
+    in.arrivedObj = in.payloadObj;
+    Tcl_IncrRefCount(in.arrivedObj);
     in.proto = proto;
     in.from = *fromPtr;
     in.connPtr = connPtr;
@@ -130,6 +132,7 @@ ClusterReceivePacket(
     result = HandlePayload(clusterPtr, &in);
     Tcl_Release(clusterPtr);
     Tcl_DecrRefCount(in.payloadObj);
+    Tcl_DecrRefCount(in.arrivedObj);
     return result;
 }
 
@@ -318,7 +321,8 @@ AcceptedByPolicy(
  * RunFilterHook --
  *
  *	Run one receive-side hook, which may change the payload or refuse
- *	it, then read the payload's fields again.
+ *	it, then read the payload's fields again. A query it refuses is
+ *	answered with an error (ClusterQueryRefused).
  *
  * Results:
  *	TCL_OK to go on; TCL_ERROR when the payload is refused (counted)
@@ -349,6 +353,10 @@ RunFilterHook(
 	return TCL_OK;
     case CLUSTER_HOOK_STOP:
 	clusterPtr->stats.dropped[CLUSTER_DROP_HOOK]++;
+	if (inPtr->type == CLUSTER_TYPE_QUERY) {
+	    ClusterQueryRefused(clusterPtr, inPtr->arrivedObj, inPtr->proto,
+		    inPtr->connPtr, path);
+	}
 	return TCL_ERROR;
     case CLUSTER_HOOK_GONE:
 	break;
