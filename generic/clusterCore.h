@@ -264,6 +264,20 @@ typedef struct ClusterFaceProcs {
 					 * heartbeats): a member of this
 					 * package, probed periodically. */
 
+/*
+ * What a member did with one service it knows: `$service stats`.
+ */
+
+typedef struct ClusterServiceStats {
+    Tcl_WideInt queriesSent;	/* Queries asked of it, */
+    Tcl_WideInt answers;	/* answered with data, */
+    Tcl_WideInt errors;		/* answered with an error, */
+    Tcl_WideInt timeouts;	/* or not answered in time. */
+    Tcl_WideInt packetsSent;	/* Payloads handed to a protocol for it, */
+    Tcl_WideInt sendFailures;	/* and those no protocol took. */
+    Tcl_WideInt queriesServed;	/* Answers we sent to its queries. */
+} ClusterServiceStats;
+
 struct ClusterService {
     Cluster *clusterPtr;	/* The cluster that knows it. */
     Tcl_Command token;		/* Its object command (the face's). */
@@ -298,6 +312,7 @@ struct ClusterService {
 				 * then; 0 when no probe is out. */
     Tcl_WideInt pingProbeMs;	/* When a ping of another member last made
 				 * us expect it; 0: never. */
+    ClusterServiceStats stats;	/* Requests to it and their outcomes. */
 };
 
 /*

@@ -235,6 +235,9 @@ ClusterAnswerSend(
 	Tcl_DecrRefCount(protoObj);
     }
     Tcl_DecrRefCount(replyObj);
+    if (used >= 0) {
+	servicePtr->stats.queriesServed++;
+    }
     return used;
 }
 
