@@ -651,8 +651,8 @@ IsLocalCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
     }
     if (ClusterpParseAddress(text, &addr) != 0) {
 	return ClusterError(interp, "INVALID_ARGS", "address",
-		"bad address \"%s\": must be an IPv4 address such as"
-		" 127.0.0.1", text);
+		"bad address \"%s\": must be an IPv4 or IPv6 address such"
+		" as 127.0.0.1 or ::1", text);
     }
     Tcl_SetObjResult(interp, Tcl_NewBooleanObj(
 	    ClusterIsLocalAddress(clusterPtr, &addr)));

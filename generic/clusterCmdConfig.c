@@ -350,7 +350,7 @@ ParseOne(
 	if (ClusterpInterfaceAddress(value, &configPtr->interfaceAddr) != 0) {
 	    return ClusterError(interp, "INVALID_ARGS", optPtr->name,
 		    "bad -interface \"%s\": no local interface has that name"
-		    " or IPv4 address", value);
+		    " or address", value);
 	}
 	ClusterSetObj(&configPtr->interfaceObj, valueObj);
 	return TCL_OK;
@@ -501,18 +501,20 @@ ParseAddress(
     const char *value = Tcl_GetString(valueObj);
     unsigned first;
 
-    if (ClusterpParseAddress(value, &group) != 0) {
+    if (ClusterpParseAddress(value, &group) != 0 || group.scope != 0) {
 	return ClusterError(interp, "INVALID_ARGS", "-address",
-		"bad -address \"%s\": must be a multicast IPv4 address such"
-		" as 230.230.230.230", value);
+		"bad -address \"%s\": must be a multicast IPv4 or IPv6"
+		" address such as 230.230.230.230 or ff02::1230 (the"
+		" interface goes in -interface)", value);
     }
-    first = ((const unsigned char *) &group.ip)[0];
-    if (first < 224 || first > 239) {
+    first = group.v6 ? group.ip6[0] : ((const unsigned char *) &group.ip)[0];
+    if (group.v6 ? (first != 0xff) : (first < 224 || first > 239)) {
 	return ClusterError(interp, "INVALID_ARGS", "-address",
 		"bad -address \"%s\": not a multicast address (224.0.0.0 to"
-		" 239.255.255.255)", value);
+		" 239.255.255.255, or ff00::/8)", value);
     }
-    configPtr->group.ip = group.ip;
+    group.port = configPtr->group.port;
+    configPtr->group = group;
     return TCL_OK;
 }
 

@@ -139,7 +139,7 @@ typedef struct ClusterStats {
 
 typedef struct ClusterConfig {
     ClusterAddr group;		/* -address and -port. */
-    ClusterAddr interfaceAddr;	/* -interface resolved; ip 0: system. */
+    ClusterAddr interfaceAddr;	/* -interface resolved, when given. */
     Tcl_Obj *interfaceObj;	/* -interface as given, or NULL. */
     int ttl;			/* -ttl: seconds a silent service lives. */
     int heartbeatMs;		/* -heartbeat: ms between heartbeats. */
@@ -373,7 +373,7 @@ struct Cluster {
 				 * with the thread's other members of the
 				 * same group; or NULL. */
     ClusterBuf sendBuf;		/* Reused for encoding. */
-    ClusterIfAddr localAddrs[32];	/* This machine's IPv4 addresses. */
+    ClusterIfAddr localAddrs[64];	/* This machine's addresses. */
     int numLocalAddrs;
     Tcl_WideInt localAddrsMs;	/* When localAddrs was read. */
     ClusterNetStreams *streamsPtr;	/* Servers and connections of t

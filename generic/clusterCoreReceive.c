@@ -389,14 +389,16 @@ Dispatch(
     ClusterIncoming *inPtr)	/* The payload. */
 {
     int tagsChanged, wasLocal = servicePtr->flags & SERVICE_LOCAL;
-    uint32_t wasIp = servicePtr->addrObj ? servicePtr->addr.ip : 0;
+    int hadAddr = (servicePtr->addrObj != NULL);
+    ClusterAddr was = servicePtr->addr;
 
     if (inPtr->type == CLUSTER_TYPE_DISCONNECT) {
 	ClusterRemoveService(servicePtr);
 	return inPtr->keepalive;
     }
     tagsChanged = ClusterLearnFromPayload(servicePtr, inPtr);
-    if (wasIp != 0 && (servicePtr->addr.ip != wasIp
+    if (hadAddr && ClusterAddrIsSet(&was)
+	    && (!ClusterAddrSameIp(&servicePtr->addr, &was)
 	    || (servicePtr->flags & SERVICE_LOCAL) != wasLocal)) {
 	ClusterStreamsMoved(servicePtr);
 	if (ClusterIsDeleted(clusterPtr)
@@ -558,15 +560,15 @@ ClusterIsLocalAddress(
     Cluster *clusterPtr,	/* Cluster with the address cache. */
     const ClusterAddr *addrPtr)	/* Address to test. */
 {
-    const unsigned char *ip = (const unsigned char *) &addrPtr->ip;
     int pass, i;
 
-    if (ip[0] == 127) {
+    if (ClusterAddrIsLoopback(addrPtr)) {
 	return 1;
     }
     for (pass = 0; pass < 2; pass++) {
 	for (i = 0; i < clusterPtr->numLocalAddrs; i++) {
-	    if (clusterPtr->localAddrs[i].addr.ip == addrPtr->ip) {
+	    if (ClusterAddrSameIp(&clusterPtr->localAddrs[i].addr,
+		    addrPtr)) {
 		return 1;
 	    }
 	}
@@ -592,8 +594,7 @@ ClusterIsOnLink(
     for (i = 0; i < clusterPtr->numLocalAddrs; i++) {
 	const ClusterIfAddr *ifPtr = &clusterPtr->localAddrs[i];
 
-	if ((ifPtr->addr.ip & ifPtr->netmask)
-		== (addrPtr->ip & ifPtr->netmask)) {
+	if (ClusterAddrInPrefix(ifPtr, addrPtr)) {
 	    return 1;
 	}
     }
@@ -643,17 +644,17 @@ SelfHeard(
     ClusterAddr old = clusterPtr->selfAddr;
     Tcl_WideInt nowMs;
 
-    if (fromPtr->ip == old.ip || ClusterIsDeleted(clusterPtr)) {
+    if (ClusterAddrSameIp(fromPtr, &old) || ClusterIsDeleted(clusterPtr)) {
 	return;
     }
-    if (old.ip != 0) {
+    if (ClusterAddrIsSet(&old)) {
 	nowMs = ClusterpMonotonicMs();
 	if (nowMs - clusterPtr->selfCheckMs < SELF_CHECK_MS) {
 	    return;
 	}
 	clusterPtr->selfCheckMs = nowMs;
     }
-    if (((const unsigned char *) &fromPtr->ip)[0] != 127) {
+    if (!ClusterAddrIsLoopback(fromPtr)) {
 	RefreshLocalAddrs(clusterPtr);
     }
     if (!ClusterIsLocalAddress(clusterPtr, fromPtr)) {
@@ -661,7 +662,7 @@ SelfHeard(
     }
     clusterPtr->selfAddr = *fromPtr;
     clusterPtr->selfAddr.port = 0;
-    if (old.ip != 0 && !ClusterIsLocalAddress(clusterPtr, &old)) {
+    if (ClusterAddrIsSet(&old) && !ClusterIsLocalAddress(clusterPtr, &old)) {
 	Tcl_Preserve(clusterPtr);
 	ClusterStreamsRelocate(clusterPtr);
 	Tcl_Release(clusterPtr);
