@@ -170,7 +170,8 @@ ClusterQueryRefused(
  *	Send an answer (type 5) to a service: `ruid` and `channel` those
  *	of its query, `data` the value or, for an error, `error`. It goes
  *	on the connection the query came on while that is open; else over
- *	the protocol the query came in on, like any send to the service.
+ *	the protocol the query came in on, like any send to the service
+ *	(not to a service forgotten meanwhile: then only on the stream).
  *	The send hooks run on it.
  *
  * Results:
@@ -199,7 +200,8 @@ ClusterAnswerSend(
     int used = -1;
 
     if (ClusterIsDeleted(clusterPtr)
-	    || (servicePtr->flags & SERVICE_DELETED)) {
+	    || ((servicePtr->flags & SERVICE_DELETED)
+		&& (connPtr == NULL || !ClusterConnUsable(connPtr)))) {
 	return -1;
     }
     replyObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_RESPONSE);

@@ -269,7 +269,9 @@ ArmTimer(
 /*
  * Send --
  *
- *	Send a deferred answer; see ClusterAnswerSend.
+ *	Send a deferred answer; see ClusterAnswerSend. An asker forgotten
+ *	since it asked (expired, `$service destroy`) is answered as it is
+ *	known now, if it is known again; else on its stream, if open.
  */
 
 static int
@@ -279,9 +281,23 @@ Send(
     int isError,		/* 1: valueObj is an error message. */
     Tcl_Obj *valueObj)		/* The answer. */
 {
-    return ClusterAnswerSend(clusterPtr, defPtr->servicePtr,
-	    defPtr->ruidObj, defPtr->channelObj, isError, valueObj,
-	    defPtr->proto, defPtr->connPtr);
+    ClusterService *servicePtr = defPtr->servicePtr;
+    Tcl_HashEntry *entryPtr;
+    int used;
+
+    if (servicePtr->flags & SERVICE_DELETED) {
+	entryPtr = Tcl_FindHashEntry(&clusterPtr->services,
+		Tcl_GetString(servicePtr->sidObj));
+	if (entryPtr != NULL) {
+	    servicePtr = Tcl_GetHashValue(entryPtr);
+	}
+    }
+    Tcl_Preserve(servicePtr);
+    used = ClusterAnswerSend(clusterPtr, servicePtr, defPtr->ruidObj,
+	    defPtr->channelObj, isError, valueObj, defPtr->proto,
+	    defPtr->connPtr);
+    Tcl_Release(servicePtr);
+    return used;
 }
 
 /*

@@ -620,8 +620,11 @@ ConnRequeue(
  *	Make a record for an open socket and link it into the pool (the
  *	caller sets its peer and watches it). Close one: unbind it, delete
  *	its handler and timer, close the socket, drop its queue (telling
- *	the owner of each tagged packet, lostProc), unlink it;
- *	its memory goes when the last Tcl_Preserve is released. ConnClose
+ *	the owner of each tagged packet, lostProc), unlink it, and free its
+ *	input buffers unless a packet in them is being handled (then
+ *	ConnDeliver does once none is); the record itself goes when the
+ *	last Tcl_Preserve is released (a deferred answer may hold it for
+ *	-deferwait, and must not hold megabytes of input with it). ConnClose
  *	reports nothing (ConnFail does) and may be called twice. Unbind:
  *	stop being the peer's connection; with `forget`, also forget
  *	the peer (then a failure is not reported to it).
@@ -713,6 +716,9 @@ ConnClose(
     }
     connPtr->poolPtr = NULL;
     connPtr->flags |= CONN_CLOSED;
+    if (connPtr->delivering == 0) {
+	ConnFreeInput(connPtr);
+    }
     Tcl_EventuallyFree(connPtr, FreeConn);
 }
 

@@ -193,6 +193,9 @@ ConnDeliver(
 	    connPtr->pinned--;
 	}
 	if (connPtr->flags & CONN_CLOSED) {
+	    if (connPtr->delivering == 0) {
+		ConnFreeInput(connPtr);
+	    }
 	    return TCL_ERROR;	/* Closed, or its owner is gone. */
 	}
 	if (connPtr->delivering + 1
@@ -355,6 +358,21 @@ ConnFreeDetached(
 	ClusterStreamFreeDetached(detachedPtr->buffer);
 	ckfree(detachedPtr);
     }
+}
+
+/*
+ * ConnFreeInput --
+ *
+ *	Free all a closed connection's input: its reassembly buffer and
+ *	the detached ones. Only when no packet is being handled.
+ */
+
+void
+ConnFreeInput(
+    ClusterConn *connPtr)	/* Closed connection. */
+{
+    ClusterStreamFree(&connPtr->stream);
+    ConnFreeDetached(connPtr);
 }
 
 /*

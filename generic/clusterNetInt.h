@@ -277,6 +277,7 @@ void		ConnUnbind(ClusterConn *connPtr, int forget);
 
 void		ConnFail(ClusterConn *connPtr, const char *reason);
 void		ConnFreeDetached(ClusterConn *connPtr);
+void		ConnFreeInput(ClusterConn *connPtr);
 int		ConnOverShare(ClusterConn *connPtr);
 void		ConnHandOff(ClusterConn *connPtr);
 int		ConnQueue(ClusterConn *connPtr,
