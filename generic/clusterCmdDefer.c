@@ -25,7 +25,8 @@
  *
  * Results:
  *	The token, `deferN`; an error {CLUSTER DEFER NO_QUERY} outside a
- *	query hook, {CLUSTER DEFER FULL} when -maxdeferred answers wait.
+ *	query hook, {CLUSTER DEFER FULL} when -maxdeferred answers wait
+ *	(or a quarter of them for this asker).
  *
  * Side effects:
  *	The query is kept until answered or -deferwait passes.
@@ -49,10 +50,10 @@ ClusterDeferCmd(
 	return ClusterError(interp, "DEFER", "NO_QUERY", "no query to defer:"
 		" call \"defer\" in a query hook, while it runs");
     case CLUSTER_DEFER_FULL:
-	return ClusterError(interp, "DEFER", "FULL", "%d answers are"
-		" deferred already (-maxdeferred): answer some first, or"
-		" join with a larger -maxdeferred",
-		clusterPtr->config.maxDeferred);
+	return ClusterError(interp, "DEFER", "FULL", "too many answers are"
+		" deferred already: %d in all, a quarter of them for one"
+		" asker (-maxdeferred); answer some first, or join with a"
+		" larger -maxdeferred", clusterPtr->config.maxDeferred);
     case CLUSTER_DEFER_OK:
 	break;
     }
@@ -102,7 +103,8 @@ ClusterAnswerCmd(
 	}
 	isError = 1;
     }
-    if (sscanf(token, "defer%lu%c", &id, &tail) != 1 || id == 0) {
+    if (strncmp(token, "defer", 5) != 0 || token[5] < '1' || token[5] > '9'
+	    || sscanf(token + 5, "%lu%c", &id, &tail) != 1) {
 	return ClusterError(interp, "ANSWER", "UNKNOWN", "bad token \"%s\":"
 		" must be a token that \"defer\" returned", token);
     }

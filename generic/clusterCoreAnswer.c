@@ -107,9 +107,12 @@ ClusterQueryIncoming(
  *	A query was refused by a receive hook (`evaluate receive`, `channel
  *	N receive`, `evaluate service` or `service validate`): tell the
  *	asker, so that it does not wait for its timeout. Only a sender
- *	that is a known service gets the error, at the address we know it
- *	by or on the connection the query came on; to anybody else the
- *	refusal says nothing (doc/protocol.md section 7).
+ *	that is a known service gets the error, and only on the connection
+ *	the query came on, or for a datagram when every packet is sealed
+ *	(keys, no -plaintext accept): a forged datagram naming a known sid
+ *	must not make the member multicast an error for each one it
+ *	refuses. Anybody else learns nothing of the refusal
+ *	(doc/protocol.md section 7).
  *
  * Results:
  *	None.
@@ -133,7 +136,9 @@ ClusterQueryRefused(
     ClusterService *servicePtr;
     int length;
 
-    if (ClusterIsDeleted(clusterPtr)) {
+    if (ClusterIsDeleted(clusterPtr) || (connPtr == NULL
+	    && (clusterPtr->seal.numKeys == 0
+		|| clusterPtr->config.plaintextAccept))) {
 	return;
     }
     sidObj = FieldOf(payloadObj, CLUSTER_F_SID);

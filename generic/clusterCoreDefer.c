@@ -18,6 +18,7 @@
  */
 
 #include "clusterCore.h"
+#include <string.h>
 
 /*
  * A deferred answer: what it takes to send it later.
@@ -54,7 +55,8 @@ static int		Send(Cluster *clusterPtr, ClusterDeferred *defPtr,
  * Results:
  *	CLUSTER_DEFER_OK with *idPtr set; CLUSTER_DEFER_NO_QUERY when no
  *	query hook runs; CLUSTER_DEFER_FULL (counted) when -maxdeferred
- *	answers wait already.
+ *	answers wait already, or a quarter of them (at least one) for the
+ *	same asker, so that one asker cannot take every place.
  *
  * Side effects:
  *	A record; the expiry timer.
@@ -70,6 +72,8 @@ ClusterDefer(
     ClusterAnswerFrame *framePtr = clusterPtr->answerFramePtr;
     ClusterDeferred *defPtr;
     Tcl_Obj *valueObj;
+    const char *sid;
+    int share, held = 0;
 
     if (framePtr == NULL || (framePtr->servicePtr->flags & SERVICE_DELETED)) {
 	return CLUSTER_DEFER_NO_QUERY;
@@ -78,7 +82,14 @@ ClusterDefer(
 	*idPtr = framePtr->deferredId;
 	return CLUSTER_DEFER_OK;
     }
-    if (clusterPtr->numDeferred >= clusterPtr->config.maxDeferred) {
+    share = clusterPtr->config.maxDeferred / 4;
+    sid = Tcl_GetString(framePtr->servicePtr->sidObj);
+    for (defPtr = clusterPtr->firstDeferred; defPtr != NULL;
+	    defPtr = defPtr->nextPtr) {
+	held += (strcmp(Tcl_GetString(defPtr->servicePtr->sidObj), sid) == 0);
+    }
+    if (clusterPtr->numDeferred >= clusterPtr->config.maxDeferred
+	    || held >= (share > 1 ? share : 1)) {
 	clusterPtr->stats.deferFull++;
 	return CLUSTER_DEFER_FULL;
     }
