@@ -2,8 +2,9 @@
  * clusterCoreHook.c --
  *
  *	Hooks: Tcl scripts an application registers under a path such as
- *	"service discovered" or "channel 5 receive" (doc/protocol.md section 6.5). This
- *	file stores them and is the only place that runs them.
+ *	"service discovered" or "channel 5 receive" (doc/protocol.md section
+ *	6.5). This file stores them and runs them; clusterCoreHookLambda.c
+ *	makes the lambdas they run as.
  *
  *	A hook runs like the body of a procedure: in a scope of its own where
  *	`cluster`, `service` and `payload` are set, together with one variable
@@ -30,7 +31,7 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterCore.h"
+#include "clusterCoreHookInt.h"
 #include <string.h>
 
 /*
@@ -47,38 +48,6 @@ struct ClusterHookTable {
 				 * payload. */
 };
 
-/*
- * Payload shapes a hook keeps a lambda for; more go to the general one.
- */
-
-#define HOOK_SHAPES 12
-
-/*
- * A set of payload keys: bit i stands for field i of the template.
- */
-
-typedef unsigned int HookShape;
-
-typedef struct Hook {
-    Tcl_Obj *bodyObj;		/* The script as registered. */
-    Tcl_Obj *lambdaObj;		/* The general lambda; caches the compiled
-				 * body in its internal rep. */
-    int numShapes;		/* Entries used in the two arrays below. */
-    HookShape shapes[HOOK_SHAPES];	/* Shapes met so far... */
-    Tcl_Obj *shapeLambdas[HOOK_SHAPES];	/* ...and their lambdas. */
-} Hook;
-
-/*
- * The namespace hooks run in, and its `my` command, which forwards to the
- * service of the hook that calls it.
- */
-
-static const char lambdaUnpack[] = "dict with payload {}\n";
-static const char lambdaPrologue[] = "list [catch {";
-static const char lambdaEpilogue[] =
-    "\n} -cluster-result- -cluster-options-] ${-cluster-result-}"
-    " ${-cluster-options-} $payload";
-
 static Tcl_HashEntry *	FindHook(ClusterHookTable *hooksPtr,
 			    const char *path);
 static void		FreeHook(Hook *hookPtr);
@@ -86,12 +55,6 @@ static ClusterHookResult HookOutcome(Cluster *clusterPtr,
 			    Tcl_Interp *interp, const char *path,
 			    int status, Tcl_Obj *resultObj,
 			    Tcl_Obj **payloadPtr, Tcl_Obj **resultPtr);
-static Tcl_Obj *	HookLambda(Hook *hookPtr, Tcl_Obj *payloadObj,
-			    Tcl_Obj **valuesPtr, int *numValuesPtr);
-static Tcl_Obj *	MakeLambda(Tcl_Obj *bodyObj, HookShape shape,
-			    int general);
-static int		PayloadShape(Tcl_Obj *payloadObj, HookShape *shapePtr,
-			    Tcl_Obj *values[CLUSTER_F_COUNT]);
 static void		ReportHookError(Cluster *clusterPtr,
 			    Tcl_Interp *interp, const char *path,
 			    Tcl_Obj *resultObj, Tcl_Obj *optionsObj);
@@ -210,7 +173,7 @@ ClusterHookSet(
 	hookPtr = ckalloc(sizeof(Hook));
 	hookPtr->bodyObj = bodyObj;
 	Tcl_IncrRefCount(bodyObj);
-	hookPtr->lambdaObj = MakeLambda(bodyObj, 0, 1);
+	hookPtr->lambdaObj = ClusterHookMakeLambda(bodyObj, 0, 1);
 	Tcl_IncrRefCount(hookPtr->lambdaObj);
 	hookPtr->numShapes = 0;
 	Tcl_SetHashValue(entryPtr, hookPtr);
@@ -256,168 +219,6 @@ FindHook(
 	return NULL;
     }
     return Tcl_FindHashEntry(&hooksPtr->byPath, path);
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * MakeLambda --
- *
- *	Wrap a hook body into one of the lambda terms described at the top
- *	of this file: the general one, or the one whose arguments are the
- *	fields of a shape, in field order.
- *
- * Results:
- *	A new lambda Tcl_Obj with a zero reference count. Each has a body
- *	object of its own, since a body compiled for one lambda would be
- *	compiled again for the next.
- *
- * Side effects:
- *	None.
- *
- *----------------------------------------------------------------------
- */
-
-static Tcl_Obj *
-MakeLambda(
-    Tcl_Obj *bodyObj,		/* The hook script. */
-    HookShape shape,		/* Fields that are arguments. */
-    int general)		/* 1: the general lambda (shape unused). */
-{
-    Tcl_Obj *wrapped = Tcl_NewStringObj(general ? lambdaUnpack : "", -1);
-    Tcl_Obj *argsObj = Tcl_NewStringObj("cluster service payload", -1);
-    Tcl_Obj *elements[3];
-    int id;
-
-    Tcl_AppendToObj(wrapped, lambdaPrologue, -1);
-    Tcl_AppendObjToObj(wrapped, bodyObj);
-    Tcl_AppendToObj(wrapped, lambdaEpilogue, -1);
-    for (id = 1; id < CLUSTER_F_COUNT && !general; id++) {
-	if (shape & (1u << id)) {
-	    Tcl_AppendStringsToObj(argsObj, " ", clusterFieldInfo[id].name,
-		    (char *) NULL);
-	}
-    }
-    elements[0] = argsObj;
-    elements[1] = wrapped;
-    elements[2] = Tcl_NewStringObj("::cluster::hook", -1);
-    return Tcl_NewListObj(3, elements);
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * PayloadShape --
- *
- *	Read a payload dict as a shape and the values of its fields. Keys
- *	are recognised by address when they are the shared key objects (as
- *	in every decoded payload), else by name.
- *
- * Results:
- *	1 when the payload is a dict whose keys are all fields of the
- *	template (an empty payload is one), else 0.
- *
- * Side effects:
- *	Fills *shapePtr and values[id] for each field present.
- *
- *----------------------------------------------------------------------
- */
-
-static int
-PayloadShape(
-    Tcl_Obj *payloadObj,	/* Payload dict, or NULL. */
-    HookShape *shapePtr,	/* Out: the fields present. */
-    Tcl_Obj *values[CLUSTER_F_COUNT])	/* Out: their values. */
-{
-    ClusterPayloadCache *cachePtr;
-    Tcl_DictSearch search;
-    Tcl_Obj *keyObj, *valueObj;
-    int done, id;
-
-    *shapePtr = 0;
-    if (payloadObj == NULL) {
-	return 1;
-    }
-    if (Tcl_DictObjFirst(NULL, payloadObj, &search, &keyObj, &valueObj,
-	    &done) != TCL_OK) {
-	return 0;
-    }
-    cachePtr = ClusterGetPayloadCache();
-    for (; !done; Tcl_DictObjNext(&search, &keyObj, &valueObj, &done)) {
-	for (id = 1; id < CLUSTER_F_COUNT && cachePtr->keys[id] != keyObj;
-		id++) {
-	    /* Look for a shared key object. */
-	}
-	if (id == CLUSTER_F_COUNT) {
-	    const char *name = Tcl_GetString(keyObj);
-
-	    for (id = 1; id < CLUSTER_F_COUNT
-		    && strcmp(name, clusterFieldInfo[id].name) != 0; id++) {
-		/* Look for the name. */
-	    }
-	}
-	if (id == CLUSTER_F_COUNT) {
-	    Tcl_DictObjDone(&search);
-	    return 0;
-	}
-	*shapePtr |= 1u << id;
-	values[id] = valueObj;
-    }
-    Tcl_DictObjDone(&search);
-    return 1;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * HookLambda --
- *
- *	The lambda to run a hook with for a payload, and the values to pass
- *	it after `cluster service payload`: the lambda of the payload's
- *	shape (made on first use), or the general one.
- *
- * Results:
- *	The lambda (owned by the hook).
- *
- * Side effects:
- *	May make and keep a lambda; fills valuesPtr[0..*numValuesPtr-1].
- *
- *----------------------------------------------------------------------
- */
-
-static Tcl_Obj *
-HookLambda(
-    Hook *hookPtr,		/* Hook to run. */
-    Tcl_Obj *payloadObj,	/* Its payload, or NULL. */
-    Tcl_Obj **valuesPtr,	/* Out: CLUSTER_F_COUNT slots. */
-    int *numValuesPtr)		/* Out: slots used. */
-{
-    Tcl_Obj *values[CLUSTER_F_COUNT];
-    HookShape shape;
-    int i, id;
-
-    *numValuesPtr = 0;
-    if (!PayloadShape(payloadObj, &shape, values)) {
-	return hookPtr->lambdaObj;
-    }
-    for (i = 0; i < hookPtr->numShapes && hookPtr->shapes[i] != shape; i++) {
-	/* Look for the shape. */
-    }
-    if (i == hookPtr->numShapes) {
-	if (i == HOOK_SHAPES) {
-	    return hookPtr->lambdaObj;
-	}
-	hookPtr->shapes[i] = shape;
-	hookPtr->shapeLambdas[i] = MakeLambda(hookPtr->bodyObj, shape, 0);
-	Tcl_IncrRefCount(hookPtr->shapeLambdas[i]);
-	hookPtr->numShapes++;
-    }
-    for (id = 1; id < CLUSTER_F_COUNT; id++) {
-	if (shape & (1u << id)) {
-	    valuesPtr[(*numValuesPtr)++] = values[id];
-	}
-    }
-    return hookPtr->shapeLambdas[i];
 }
 
 /*
@@ -555,7 +356,8 @@ ClusterHookRun(
 
     payloadObj = (payloadPtr && *payloadPtr) ? *payloadPtr : NULL;
     objv[0] = hooksPtr->applyObj;
-    objv[1] = HookLambda(Tcl_GetHashValue(entryPtr), payloadObj, objv + 5,
+    objv[1] = ClusterHookLambda(Tcl_GetHashValue(entryPtr), payloadObj,
+	    objv + 5,
 	    &numValues);
     objv[2] = clusterPtr->nameObj;
     objv[3] = servicePtr ? servicePtr->nameObj : hooksPtr->emptyObj;
