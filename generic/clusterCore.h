@@ -682,8 +682,9 @@ void		ClusterSendFailed(Cluster *clusterPtr,
 		    const char *reason);
 
 /*
- * The send path's size rule, slow connects and outcomes
- * (clusterCoreSend.c, clusterCoreSendPlan.c, clusterCoreOutcome.c).
+ * The send path's size rule, delivery, slow connects and outcomes
+ * (clusterCoreSend.c, clusterCoreSendPlan.c, clusterCoreSendFail.c,
+ * clusterCoreOutcome.c).
  */
 
 int		ClusterSendToServiceTagged(Cluster *clusterPtr,
@@ -698,6 +699,12 @@ void		ClusterSendSlow(Cluster *clusterPtr,
 		    ClusterService *servicePtr, ClusterProto proto,
 		    const ClusterNetPacket *packets, int numPackets,
 		    int *taken);
+int		ClusterDeliver(Cluster *clusterPtr,
+		    ClusterService *servicePtr, const unsigned char *bytes,
+		    size_t length, const ClusterProto *order, int numOrder,
+		    int flags, unsigned long tag, int *failedMaskPtr);
+void		ClusterAfterDelivery(Cluster *clusterPtr,
+		    ClusterService *servicePtr, int used, int failedMask);
 int		ClusterMulticastFits(Cluster *clusterPtr, size_t length,
 		    Tcl_Interp *interp);
 int		ClusterSendCheckSize(Cluster *clusterPtr,

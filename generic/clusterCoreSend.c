@@ -1,9 +1,10 @@
 /*
  * clusterCoreSend.c --
  *
- *	The send side shared by every way of sending: the send hooks, what
- *	happens when a transport fails to reach a service, and the batched
- *	ping (type 3) that asks unreachable services to speak up.
+ *	The send side shared by every way of sending: the send hooks, the
+ *	order of protocols, delivery over them, and what a send learned of
+ *	a service. What happens when a transport fails afterwards is in
+ *	clusterCoreSendFail.c.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -13,18 +14,6 @@
 
 static int		AsksKeepalive(Tcl_Obj *payloadObj,
 			    Tcl_Obj *keepaliveKey);
-static int		Deliver(Cluster *clusterPtr,
-			    ClusterService *servicePtr,
-			    const unsigned char *bytes, size_t length,
-			    const ClusterProto *order, int numOrder,
-			    int flags, unsigned long tag,
-			    int *failedMaskPtr);
-static void		FailTags(Cluster *clusterPtr,
-			    const ClusterNetPacket *packets, int numPackets,
-			    const char *reason);
-static void		AfterDelivery(Cluster *clusterPtr,
-			    ClusterService *servicePtr, int used,
-			    int failedMask);
 static int		HasField(Tcl_Obj *payloadObj, Tcl_Obj *keyObj);
 static int		MulticastPacket(Cluster *clusterPtr,
 			    ClusterService *servicePtr,
@@ -111,177 +100,7 @@ ClusterRunSendHooksFor(
 /*
  *----------------------------------------------------------------------
  *
- * ClusterSendFailed --
- *
- *	A transport could not deliver packets to a service. Called back
- *	by the stream transports (through clusterCoreNet.c) when a
- *	connection fails, with the whole packets that did not get through
- *	(none when a connect that handed its queue off after -connectdelay
- *	fails). They are sent again over the service's other protocols
- *	(the connection's own excepted); when one works the service hears
- *	which failed, and when none does the service is unreachable
- *	(ClusterUnreachable: a probe, then suspicion and a ping) and the
- *	packets' outcomes are failures. Without packets at all (NULL), a
- *	connection we opened ended with nothing queued: that fails a probe
- *	still waiting for its answer on it, and nothing else.
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	Counters, packets, maybe a ping.
- *
- *----------------------------------------------------------------------
- */
-
-void
-ClusterSendFailed(
-    Cluster *clusterPtr,	/* Sender. */
-    ClusterService *servicePtr,	/* Service not reached, or NULL. */
-    ClusterProto proto,		/* Transport that failed. */
-    const ClusterNetPacket *packets,	/* Packets not delivered. */
-    int numPackets,		/* How many. */
-    const char *reason)		/* What went wrong. */
-{
-    ClusterProto order[CLUSTER_PROTO_COUNT];
-    int numOrder, i, used = -1, failedMask = 1 << proto;
-
-    if (packets == NULL) {
-	if (servicePtr != NULL && servicePtr->probeDueMs != 0
-		&& !(servicePtr->flags & SERVICE_DELETED)
-		&& !ClusterIsDeleted(clusterPtr)) {
-	    Tcl_Preserve(servicePtr);
-	    ClusterSuspect(servicePtr);
-	    Tcl_Release(servicePtr);
-	}
-	return;
-    }
-    clusterPtr->stats.sendFailures[proto]++;
-    if (servicePtr == NULL || (servicePtr->flags & SERVICE_DELETED)
-	    || ClusterIsDeleted(clusterPtr)) {
-	FailTags(clusterPtr, packets, numPackets, reason);
-	return;
-    }
-    /*
-     * A send hook may remove the service or destroy the cluster.
-     */
-
-    Tcl_Preserve(servicePtr);
-    for (i = 0; i < numPackets; i++) {
-	if (used < 0 && i > 0) {
-	    ClusterOutcomeDone(clusterPtr, packets[i].tag, -1, reason);
-	    continue;
-	}
-	numOrder = ClusterSendOrder(clusterPtr, servicePtr, NULL,
-		!(packets[i].flags & CLUSTER_SEND_NO_BROADCAST), order);
-	used = Deliver(clusterPtr, servicePtr, packets[i].bytes,
-		packets[i].length, order, numOrder, packets[i].flags,
-		packets[i].tag, &failedMask);
-	if (used < 0) {
-	    ClusterOutcomeDone(clusterPtr, packets[i].tag, -1, reason);
-	}
-	if ((servicePtr->flags & SERVICE_DELETED)
-		|| ClusterIsDeleted(clusterPtr)) {
-	    FailTags(clusterPtr, packets + i + 1, numPackets - i - 1,
-		    reason);
-	    break;
-	}
-    }
-    if (!(servicePtr->flags & SERVICE_DELETED)
-	    && !ClusterIsDeleted(clusterPtr)) {
-	AfterDelivery(clusterPtr, servicePtr, used, failedMask);
-    }
-    Tcl_Release(servicePtr);
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * FailTags --
- *
- *	Packets given back that nobody will send: their outcomes, for
- *	those sent with -command, are failures.
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	Outcomes reported later, from the event loop.
- *
- *----------------------------------------------------------------------
- */
-
-static void
-FailTags(
-    Cluster *clusterPtr,	/* Sender. */
-    const ClusterNetPacket *packets,	/* Packets not delivered. */
-    int numPackets,		/* How many. */
-    const char *reason)		/* What went wrong. */
-{
-    int i;
-
-    for (i = 0; i < numPackets; i++) {
-	ClusterOutcomeDone(clusterPtr, packets[i].tag, -1, reason);
-    }
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * ClusterSendSlow --
- *
- *	A connect to a service is still pending after -connectdelay: send
- *	the packets queued on it over the service's other protocols, in
- *	its order. This is no failure: nothing is reported to the service
- *	and no ping is scheduled; a packet nothing else takes stays queued
- *	for the connect, which goes on.
- *
- * Results:
- *	None. taken[i] is set to 1 for each packet sent some other way.
- *
- * Side effects:
- *	Packets; the broadcast hook, which may destroy the cluster (the
- *	caller holds it).
- *
- *----------------------------------------------------------------------
- */
-
-void
-ClusterSendSlow(
-    Cluster *clusterPtr,	/* Sender (preserved by the caller). */
-    ClusterService *servicePtr,	/* Service not reached yet. */
-    ClusterProto proto,		/* Protocol of the slow connect. */
-    const ClusterNetPacket *packets,	/* Packets queued on it. */
-    int numPackets,		/* How many. */
-    int *taken)			/* Out: 1 for each packet sent. */
-{
-    ClusterProto order[CLUSTER_PROTO_COUNT];
-    int numOrder, i, failedMask;
-
-    if (servicePtr == NULL) {
-	return;
-    }
-    Tcl_Preserve(servicePtr);
-    for (i = 0; i < numPackets; i++) {
-	if ((servicePtr->flags & SERVICE_DELETED)
-		|| ClusterIsDeleted(clusterPtr)) {
-	    break;
-	}
-	failedMask = 1 << proto;
-	numOrder = ClusterSendOrder(clusterPtr, servicePtr, NULL,
-		!(packets[i].flags & CLUSTER_SEND_NO_BROADCAST), order);
-	taken[i] = Deliver(clusterPtr, servicePtr, packets[i].bytes,
-		packets[i].length, order, numOrder,
-		packets[i].flags & ~CLUSTER_SEND_WAIT, packets[i].tag,
-		&failedMask) >= 0;
-    }
-    Tcl_Release(servicePtr);
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * AfterDelivery --
+ * ClusterAfterDelivery --
  *
  *	What a send learned of a service's protocols. When a stream
  *	protocol failed and a later one worked, tell the service which
@@ -300,8 +119,8 @@ ClusterSendSlow(
  *----------------------------------------------------------------------
  */
 
-static void
-AfterDelivery(
+void
+ClusterAfterDelivery(
     Cluster *clusterPtr,	/* Sender. */
     ClusterService *servicePtr,	/* Receiver. */
     int used,			/* Protocol that took the packet, or -1. */
@@ -427,7 +246,7 @@ ClusterSendOrder(
 /*
  *----------------------------------------------------------------------
  *
- * Deliver --
+ * ClusterDeliver --
  *
  *	Hand one encoded packet (already filtered to the service) to the
  *	first transport in `order` that takes it, skipping those in
@@ -446,8 +265,8 @@ ClusterSendOrder(
  *----------------------------------------------------------------------
  */
 
-static int
-Deliver(
+int
+ClusterDeliver(
     Cluster *clusterPtr,	/* Sender. */
     ClusterService *servicePtr,	/* Receiver. */
     const unsigned char *bytes,	/* Whole packet. */
@@ -605,8 +424,9 @@ ReportFailure(
     Tcl_IncrRefCount(payloadObj);
     if (ClusterPayloadEncode(NULL, payloadObj, 0, &clusterPtr->sendBuf,
 	    &start, &length) == TCL_OK) {
-	Deliver(clusterPtr, servicePtr, clusterPtr->sendBuf.bytes + start,
-		length, &via, 1, 0, 0, &failedAgain);
+	ClusterDeliver(clusterPtr, servicePtr,
+		clusterPtr->sendBuf.bytes + start, length, &via, 1, 0, 0,
+		&failedAgain);
     }
     Tcl_DecrRefCount(payloadObj);
 }
@@ -744,7 +564,7 @@ ClusterSendToServiceTagged(
     }
     numOrder = ClusterSendOrder(clusterPtr, servicePtr, protocolsObj,
 	    allowBroadcast, order);
-    *usedPtr = Deliver(clusterPtr, servicePtr,
+    *usedPtr = ClusterDeliver(clusterPtr, servicePtr,
 	    clusterPtr->sendBuf.bytes + start, length, order, numOrder,
 	    (allowBroadcast ? 0 : CLUSTER_SEND_NO_BROADCAST)
 	    | (AsksKeepalive(payloadObj, keepaliveKey)
@@ -755,7 +575,7 @@ ClusterSendToServiceTagged(
     } else {
 	servicePtr->stats.packetsSent++;
     }
-    AfterDelivery(clusterPtr, servicePtr, *usedPtr, failedMask);
+    ClusterAfterDelivery(clusterPtr, servicePtr, *usedPtr, failedMask);
 
   done:
     Tcl_Release(servicePtr);
