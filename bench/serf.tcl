@@ -18,7 +18,7 @@
 #	    N/5 ms at least 1 ms apart per agent) lists all N alive. serf's
 #	    member events themselves (handlers, RPC streams) are coalesced by
 #	    the agent for a quiet second, so they come 1 s or more later.
-#	  - for N below the largest: an event from member 0 to the N-1
+#	  - for the other N: an event from member 0 to the N-1
 #	    others (ours: `$c send -resolve` to all, timed from before the
 #	    call until the last `event` hook ran; serf: the RPC `event`, not
 #	    coalesced, until the last other agent's RPC stream delivered it),
@@ -26,13 +26,13 @@
 #	    -resolve`, every member's query hook answering; serf: the RPC
 #	    `query` filtered to the others, every agent answering from the
 #	    RPC stream with `respond`). -repeat times each per round.
-#	  - for the largest N only: idle CPU per member (user + system of
-#	    the member processes, from /proc) over -idle seconds, 3 s after
-#	    they all met; resident memory per member after it; and then one
-#	    member killed with SIGKILL: the time until every other has lost
-#	    it (ours: the `service lost` hook; serf: `members` polled every
-#	    50 ms shows it failed; the key=value line also gives when serf's
-#	    RPC stream delivered member-failed).
+#	  - for the largest N only (-heavy): idle CPU per member (user +
+#	    system of the member processes, /proc) over -idle seconds, 3 s
+#	    after they all met; resident memory per member after it; and
+#	    then one member killed with SIGKILL: the time until every other
+#	    has lost it (ours: the `service lost` hook; serf: `members`,
+#	    polled every 50 ms, shows it failed; the key=value line also
+#	    gives when serf's RPC stream delivered member-failed).
 #
 #	Our members join with the options of -opts (default: none, the
 #	defaults). Every figure is the median over rounds (and repeats);
@@ -50,7 +50,10 @@
 #	    ip netns del serf
 #
 #	Usage: tclsh bench/serf.tcl ?-sizes {N ...}? ?-rounds R? ?-repeat K?
-#	    ?-idle S? ?-cap S? ?-opts JOINOPTIONS?
+#	    ?-idle S? ?-cap S? ?-opts JOINOPTIONS? ?-heavy N?
+#	(-heavy: the N of -sizes with the idle, memory and SIGKILL rows
+#	instead of the event and query rows, once; default the largest of
+#	several)
 #	(with the package on auto_path, e.g. TCLLIBPATH=<builddir>); without
 #	arguments, those of the environment variable SERFFLAGS.
 #
@@ -64,7 +67,7 @@ source [file join $here lib common.tcl]
 source [file join $here lib serfrpc.tcl]
 
 set config [dict create -sizes {2 10 50} -rounds 5 -repeat 3 -idle 30 \
-	-cap 60 -opts {}]
+	-cap 60 -opts {} -heavy {}]
 # Without arguments, the options in $SERFFLAGS ("make bench SERFFLAGS=...").
 if {!$argc && [info exists env(SERFFLAGS)]} {
     set argv $env(SERFFLAGS)
@@ -75,14 +78,17 @@ for {set i 0} {$i < $argc} {incr i} {
     if {![dict exists $config $arg] || $i + 1 >= $argc} {
 	puts stderr "bad argument \"$arg\"; usage: [file tail $argv0]\
 		?-sizes {N ...}? ?-rounds R? ?-repeat K? ?-idle S? ?-cap S?\
-		?-opts JOINOPTIONS?"
+		?-opts JOINOPTIONS? ?-heavy N?"
 	exit 2
     }
     dict set config $arg [lindex $argv [incr i]]
 }
 dict with config {}
 set sizes [lsort -integer -unique ${-sizes}]
-set largest [lindex $sizes end]
+set heavyN ${-heavy}
+if {$heavyN eq "" && [llength $sizes] > 1} {
+    set heavyN [lindex $sizes end]
+}
 set lifetime [expr {${-idle} + 2 * ${-cap} + 600}]
 
 puts "serf: [bench::machine]"
@@ -565,7 +571,7 @@ proc SerfPort {n} {
 }
 
 foreach n $sizes {
-    set heavy [expr {$n == $largest && [llength $sizes] > 1}]
+    set heavy [expr {$n == $heavyN}]
     set rounds [expr {$heavy ? 1 : ${-rounds}}]
     for {set r 0} {$r < $rounds} {incr r} {
 	# Who goes first alternates.
@@ -640,6 +646,6 @@ foreach n $sizes {
     puts [join $line " "]
 }
 bench::table "Side by side with serf (one member or agent per process,\
-	127.0.0.1; medians of ${-rounds} rounds x ${-repeat}; the largest N\
+	127.0.0.1; medians of ${-rounds} rounds x ${-repeat}; N=$heavyN\
 	once; our join options: [expr {${-opts} eq "" ? "defaults"
 	: ${-opts}}])"
