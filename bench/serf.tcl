@@ -423,20 +423,21 @@ proc SerfAnswer {gen i gap enough error body} {
     if {$gen != $::serfGen || [dict exists $::serfDone $i]} {
 	return
     }
-    if {[{*}$enough [dict get $body Members]]} {
+    if {[{*}$enough $i [dict get $body Members]]} {
 	dict set ::serfDone $i $now
     } else {
 	after $gap [list SerfAsk $gen $i $gap $enough]
     }
 }
 
-proc AllAlive {n members} {
-    return [expr {[llength [lsearch -all -index 0 [lmap m $members {
+proc AllAlive {n i members} {
+    set ::serfAlive($i) [llength [lsearch -all [lmap m $members {
 	dict get $m Status
-    }] alive]] >= $n}]
+    }] alive]]
+    return [expr {$::serfAlive($i) >= $n}]
 }
 
-proc Gone {name members} {
+proc Gone {name i members} {
     foreach m $members {
 	if {[dict get $m Name] eq $name} {
 	    return [expr {[dict get $m Status] ne "alive"}]
@@ -464,16 +465,24 @@ proc Serf {n port heavy} {
     bench::wait 0 1000
 
     set t0 [clock microseconds]
-    foreach a [lrange $::agents 1 end] {
-	serfrpc::call [lindex $a 2] join [dict create \
-		Existing [list array [list [list str 127.0.0.1:$port]]] \
-		Replay {bool 0}]
+    set ::serfJoinRetries 0
+    for {set i 1} {$i < $n} {incr i} {
+	SerfJoin $i $port
     }
     set all [lsort -integer [lmap a $::agents {lsearch $::agents $a}]]
     set done [SerfPoll $all $gap [list AllAlive $n] [expr {30000 + 200 * $n}]]
     if {[dict size $done] < $n} {
+	set counts [lmap i $all {
+	    expr {[dict exists $done $i] ? [continue]
+		    : "n$i:$::serfAlive($i)"}
+	}]
+	set kept /tmp/cluster-bench-serf-failed-[pid]
+	file delete -force $kept
+	file copy $::serfDir $kept
 	EndSerf
-	bench::fail "serf N=$n: not every agent knew every other"
+	bench::fail "serf N=$n: not every agent knew every other (alive\
+		members seen: $counts; joins retried: $::serfJoinRetries;\
+		agent logs in $kept)"
     }
     set result [dict create converge [Ms [expr {
 	    [tcl::mathfunc::max {*}[dict values $done]] - $t0}]]]
@@ -533,6 +542,29 @@ proc Serf {n port heavy} {
     return $result
 }
 
+# SerfJoin, SerfJoined --
+#
+#	Ask agent $i to join the agent on $port; a join that fails (the
+#	agent answers with an error, or joined none) is asked again a
+#	second later, as `serf agent -retry-join` would.
+
+proc SerfJoin {i port {round ""}} {
+    if {$round ne "" && $round != $::serfRound} {
+	return			;# The agents of another round.
+    }
+    serfrpc::call [lindex $::agents $i 2] join [dict create \
+	    Existing [list array [list [list str 127.0.0.1:$port]]] \
+	    Replay {bool 0}] body [list SerfJoined $i $port]
+}
+
+proc SerfJoined {i port error body} {
+    if {$error ne "" || ![dict exists $body Num]
+	    || [dict get $body Num] < 1} {
+	incr ::serfJoinRetries
+	after 1000 [list SerfJoin $i $port $::serfRound]
+    }
+}
+
 proc SerfAnswered {error body} {
     if {[dict get $body Type] eq "response"} {
 	lappend ::serfAnswers [clock microseconds]
@@ -546,6 +578,7 @@ proc EndSerf {} {
 	catch {close $chan}
     }
     set ::agents {}
+    incr ::serfRound
     file delete -force $::serfDir
 }
 
@@ -558,6 +591,7 @@ set serfBase [expr {20000 + [pid] % 8 * 1200}]
 set serfNext 0
 set ::agents {}
 set ::serfGen 0
+set ::serfRound 0
 set figures {}
 
 proc SerfPort {n} {
