@@ -296,7 +296,7 @@ proc Ours {n port heavy} {
 		$sid]] >= $n - 1} [expr {${::-cap} * 1000}]]
 	set lost [lsearch -all -inline -index 1 [Pending lost] $sid]
 	dict set result lost [expr {$ok ? [Ms [expr {[Max $lost 2]
-		- $killed}]] : ""}]
+		- $killed}]] : "timeout"}]
 	dict set result false [expr {[llength [Pending lost]]
 		- [llength $lost]}]
     }
@@ -471,21 +471,24 @@ proc Serf {n port heavy} {
     }
     set all [lsort -integer [lmap a $::agents {lsearch $::agents $a}]]
     set done [SerfPoll $all $gap [list AllAlive $n] [expr {30000 + 200 * $n}]]
+    set converge ""
     if {[dict size $done] < $n} {
+	# Gossip that did not reach an agent waits for a push-pull sync
+	# (every 30 s in the LAN profile): note who, and go on.
 	set counts [lmap i $all {
 	    expr {[dict exists $done $i] ? [continue]
 		    : "n$i:$::serfAlive($i)"}
 	}]
-	set kept /tmp/cluster-bench-serf-failed-[pid]
-	file delete -force $kept
-	file copy $::serfDir $kept
-	EndSerf
-	bench::fail "serf N=$n: not every agent knew every other (alive\
-		members seen: $counts; joins retried: $::serfJoinRetries;\
-		agent logs in $kept)"
+	puts "serf N=$n: not every agent knew every other after\
+		[expr {(30000 + 200 * $n) / 1000}] s (alive members seen:\
+		$counts; joins retried: $::serfJoinRetries)"
+    } else {
+	set converge [Ms [expr {[tcl::mathfunc::max {*}[dict values $done]]
+		- $t0}]]
     }
-    set result [dict create converge [Ms [expr {
-	    [tcl::mathfunc::max {*}[dict values $done]] - $t0}]]]
+    set result [dict create converge \
+	    [expr {$converge eq "" ? "timeout" : $converge}] \
+	    joinretries $::serfJoinRetries]
 
     if {!$heavy} {
 	set names [lmap i [lrange $all 1 end] {list str n$i}]
@@ -529,14 +532,14 @@ proc Serf {n port heavy} {
 		[expr {${::-cap} * 1000}]]
 	dict set result lost [expr {[dict size $gone] == $n - 1
 		? [Ms [expr {[tcl::mathfunc::max {*}[dict values $gone]]
-		- $killed}]] : ""}]
+		- $killed}]] : "timeout"}]
 	# What the agents' handlers and streams see comes later: member
 	# events are coalesced.
 	bench::wait {[llength [lsearch -all -index 2 $::serfSeen(failed) \
 		$victim]] >= $n - 1} 10000
 	set seen [lsearch -all -inline -index 2 $::serfSeen(failed) $victim]
 	dict set result streamlost [expr {[llength $seen] >= $n - 1
-		? [Ms [expr {[Max $seen 1] - $killed}]] : ""}]
+		? [Ms [expr {[Max $seen 1] - $killed}]] : "timeout"}]
     }
     EndSerf
     return $result
@@ -625,19 +628,23 @@ foreach n $sizes {
 
 # Median --
 #
-#	The median of the figures for key $k of $who at $n, "" when none
-#	(or when one of them is "", a wait that ran out).
+#	The median of the figures for key $k of $who at $n, "" when none;
+#	a wait that ran out ("" or "timeout") counts as the longest, and
+#	when the median is one, so is the result ("timeout").
 
 proc Median {n who k} {
     global figures
     if {![dict exists $figures $n,$who,$k]} {
 	return ""
     }
-    set v [dict get $figures $n,$who,$k]
-    if {![llength $v] || "" in $v} {
+    set v [lmap x [dict get $figures $n,$who,$k] {
+	expr {[string is double -strict $x] ? $x : 1e300}
+    }]
+    if {![llength $v]} {
 	return ""
     }
-    return [bench::median $v]
+    set m [bench::median $v]
+    return [expr {$m == 1e300 ? "timeout" : $m}]
 }
 
 set rows {
@@ -656,23 +663,26 @@ foreach n $sizes {
 	if {![dict exists $figures $n,ours,$k]} {
 	    continue
 	}
-	if {$k eq "lost"} {
-	    foreach v {ours theirs} {
-		if {[set $v] ne ""} {
-		    set $v [expr {[set $v] / 1000.0}]
-		}
-	    }
-	    if {$ours eq ""} {
-		set ours "> ${-cap}"
+	set cap [expr {$k eq "lost" ? ${-cap} : 30 + $n / 5}]
+	foreach v {ours theirs} {
+	    if {[set $v] eq "timeout"} {
+		set $v "> $cap"
+	    } elseif {$k eq "lost" && [set $v] ne ""} {
+		set $v [expr {[set $v] / 1000.0}]
 	    }
 	}
-	bench::row [format $label $n] $unit $ours $theirs serf \
+	set of serf
+	if {![string is double -strict $theirs]} {
+	    set of "serf: $theirs s"
+	    set theirs ""
+	}
+	bench::row [format $label $n] $unit $ours $theirs $of \
 		{ratioBelow 1.0001} "<= serf"
 	lappend line ${k}_ours=[dict get $figures $n,ours,$k] \
 		${k}_serf=[expr {[dict exists $figures $n,serf,$k]
 		? [dict get $figures $n,serf,$k] : "-"}]
     }
-    foreach k {false streamlost} who {ours serf} {
+    foreach k {false streamlost joinretries} who {ours serf serf} {
 	if {[dict exists $figures $n,$who,$k]} {
 	    lappend line ${k}_$who=[dict get $figures $n,$who,$k]
 	}
