@@ -85,6 +85,10 @@ for {set i 0} {$i < $argc} {incr i} {
 }
 dict with config {}
 set sizes [lsort -integer -unique ${-sizes}]
+if {[lindex $sizes 0] < 2} {
+    puts stderr "bad -sizes \"${-sizes}\": each N must be 2 or more"
+    exit 2
+}
 set heavyN ${-heavy}
 if {$heavyN eq "" && [llength $sizes] > 1} {
     set heavyN [lindex $sizes end]
