@@ -50,8 +50,9 @@
 
 package require Tcl 8.6
 package require cluster
-source [file join [file dirname [file normalize [info script]]] \
-	lib common.tcl]
+set here [file dirname [file normalize [info script]]]
+source [file join $here lib common.tcl]
+source [file join $here lib serfrpc.tcl]
 
 set config [dict create -opts {} -window 10 -cap 120 -perprocess 25 \
 	-serf 1 -serfmax 50]
@@ -373,21 +374,6 @@ proc Cluster {n port} {
 	    rss $rss fds $fds detect [Summary $times $others] false $false]
 }
 
-# The serf agent's shell: starts the agent with the arguments given,
-# writes its pid, and kills it with SIGKILL when its stdin closes, on
-# SIGINT, SIGTERM or SIGHUP, or after LIFETIME seconds. Arguments:
-# LIFETIME LOG serf-agent-arguments...
-set serfShell {
-    life=$1 log=$2
-    shift 2
-    serf agent "$@" >"$log" 2>&1 &
-    p=$!
-    trap 'kill -9 $p 2>/dev/null; exit 0' INT TERM HUP
-    echo $p
-    read -t "$life" x
-    kill -9 $p 2>/dev/null
-}
-
 # The serf agents' event handler: one line per member of the event,
 # "SELF MEMBER MS EVENT", appended to the file given.
 set serfHandler {#!/bin/sh
@@ -507,11 +493,10 @@ proc Serf {n port} {
 	if {$i > 0} {
 	    lappend args -retry-join 127.0.0.1:$port -retry-interval 1s
 	}
-	set chan [open |[list bash -c $::serfShell serf $::lifetime \
-		[file join $dir agent$i.log] {*}$args] r+]
-	fconfigure $chan -buffering line
+	lassign [serfrpc::agent $::lifetime [file join $dir agent$i.log] \
+		{*}$args] chan pid
 	lappend ::serfShells $chan
-	lappend pids [gets $chan]
+	lappend pids $pid
     }
 
     # Until every agent has seen every other join.

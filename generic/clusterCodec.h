@@ -184,6 +184,8 @@ ClusterVerdict	ClusterDecodePacket(const unsigned char *packet,
 ClusterVerdict	ClusterDecodeBody(const unsigned char *body, size_t length,
 		    const ClusterIdentity *selfPtr, ClusterPacketView *viewPtr,
 		    ClusterCodecError *errPtr);
+ClusterVerdict	ClusterViewVerdict(const ClusterPacketView *viewPtr,
+		    const ClusterIdentity *selfPtr);
 int		ClusterListNext(const unsigned char **cursorPtr,
 		    const unsigned char *end, ClusterBytes *elementPtr);
 

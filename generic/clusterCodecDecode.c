@@ -67,6 +67,8 @@ static ClusterVerdict	DecodeBody(const unsigned char *body,
 			    const ClusterIdentity *selfPtr,
 			    ClusterPacketView *viewPtr,
 			    ClusterCodecError *errPtr);
+static ClusterVerdict	EarlyStop(const ClusterField *fieldPtr,
+			    const ClusterIdentity *selfPtr);
 static int		FilterNamesUs(const ClusterField *fieldPtr,
 			    const ClusterIdentity *selfPtr);
 static int		SameBytes(const unsigned char *bytes, size_t length,
@@ -330,15 +332,65 @@ DecodeBody(
 	 * us. The field counts as decoded.
 	 */
 
-	if (id == CLUSTER_F_SID && selfPtr != NULL && selfPtr->sid.length > 0
-		&& SameBytes(fieldPtr->bytes, fieldPtr->length,
-			&selfPtr->sid)) {
-	    return CLUSTER_DECODE_SELF;
+	verdict = EarlyStop(fieldPtr, selfPtr);
+	if (verdict != CLUSTER_DECODE_OK) {
+	    return verdict;
 	}
-	if (id == CLUSTER_F_FILTER && selfPtr != NULL
-		&& selfPtr->numTags >= 0 && !FilterNamesUs(fieldPtr, selfPtr)) {
-	    return CLUSTER_DECODE_FILTERED;
-	}
+    }
+    return CLUSTER_DECODE_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterViewVerdict, EarlyStop --
+ *
+ *	The verdict for an identity on a packet decoded whole without one
+ *	(selfPtr NULL): what ClusterDecodePacket with that identity would
+ *	have said of the same bytes. Fields are taken in wire order, as the
+ *	decoder meets them: SELF at a sid that is ours, FILTERED at a filter
+ *	that names us not. Lets several members that hear the same datagram
+ *	decode it once.
+ *
+ * Results:
+ *	CLUSTER_DECODE_OK, SELF or FILTERED.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+ClusterVerdict
+ClusterViewVerdict(
+    const ClusterPacketView *viewPtr,	/* Fields of a whole packet. */
+    const ClusterIdentity *selfPtr)	/* Who asks. */
+{
+    ClusterVerdict verdict = CLUSTER_DECODE_OK;
+    int i;
+
+    for (i = 0; i < viewPtr->numFields && verdict == CLUSTER_DECODE_OK;
+	    i++) {
+	verdict = EarlyStop(&viewPtr->fields[i], selfPtr);
+    }
+    return verdict;
+}
+
+static ClusterVerdict
+EarlyStop(
+    const ClusterField *fieldPtr,	/* A decoded field. */
+    const ClusterIdentity *selfPtr)	/* Who decodes, or NULL. */
+{
+    if (selfPtr == NULL) {
+	return CLUSTER_DECODE_OK;
+    }
+    if (fieldPtr->id == CLUSTER_F_SID && selfPtr->sid.length > 0
+	    && SameBytes(fieldPtr->bytes, fieldPtr->length, &selfPtr->sid)) {
+	return CLUSTER_DECODE_SELF;
+    }
+    if (fieldPtr->id == CLUSTER_F_FILTER && selfPtr->numTags >= 0
+	    && !FilterNamesUs(fieldPtr, selfPtr)) {
+	return CLUSTER_DECODE_FILTERED;
     }
     return CLUSTER_DECODE_OK;
 }

@@ -557,9 +557,15 @@ typedef struct ClusterPayloadCache {
     const Tcl_ObjType *bignumType;
 				/* Tcl's "bignum" type, to detect values that
 				 * Tcl_GetWideIntFromObj wraps. */
+    ClusterBuf lastBytes;	/* The last datagram over c decoded whole, */
+    ClusterPacketView lastView;	/* its fields (pointing into lastBytes) */
+    Tcl_Obj *lastPayloadObj;	/* and its payload; NULL when none. */
 } ClusterPayloadCache;
 
 ClusterPayloadCache *ClusterGetPayloadCache(void);
+ClusterVerdict	ClusterDecodeIncoming(const unsigned char *bytes,
+		    size_t length, ClusterProto proto,
+		    const ClusterIdentity *selfPtr, Tcl_Obj **payloadObjPtr);
 
 /*
  * The life of a cluster (clusterCore.c); per-interp state.

@@ -251,7 +251,12 @@ ClusterSendDiscovery(
  *	heard for a quiet spell of 1 ms per service we know (at most
  *	-replywindow), plus a random part of it, and never longer than two
  *	-replywindow in all; every discovery heard meanwhile is answered by
- *	the same heartbeat.
+ *	the same heartbeat. A lone discovery, heard when none came for a
+ *	-replywindow and we did not send one ourselves within it (we are
+ *	not joining in the same storm), is answered at once, from the event
+ *	loop: one member joining an established group meets it in a
+ *	round trip, and a storm costs an established member one heartbeat
+ *	more.
  *
  *	The old design answered each discovery at once, filtered to the
  *	member that asked: N members joining together cost N*N datagrams,
@@ -276,12 +281,21 @@ ClusterReplyToDiscovery(
     Cluster *clusterPtr)	/* Member answering. */
 {
     Tcl_WideInt now = ClusterpMonotonicMs();
+    Tcl_WideInt window = clusterPtr->config.replyWindowMs;
+    int alone = (clusterPtr->replyHeardMs == 0
+	    || now - clusterPtr->replyHeardMs >= window)
+	    && now - clusterPtr->lastDiscoveryMs >= window;
 
     clusterPtr->replyHeardMs = now;
     if (clusterPtr->replyTimer == NULL) {
-	clusterPtr->replyFirstMs = now;
-	clusterPtr->replyTimer = Tcl_CreateTimerHandler(
-		ClusterRandomUpTo(ReplyQuietMs(clusterPtr)), ReplyTimerProc,
+	/*
+	 * A lone discovery's answer is due at once, as one that has
+	 * waited the longest, twice -replywindow.
+	 */
+
+	clusterPtr->replyFirstMs = alone ? now - 2 * window : now;
+	clusterPtr->replyTimer = Tcl_CreateTimerHandler(alone ? 0
+		: ClusterRandomUpTo(ReplyQuietMs(clusterPtr)), ReplyTimerProc,
 		clusterPtr);
     }
 }

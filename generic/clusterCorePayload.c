@@ -137,10 +137,98 @@ FreeThreadData(
 	Tcl_DecrRefCount(tsdPtr->booleans[i]);
 	tsdPtr->booleans[i] = NULL;
     }
+    if (tsdPtr->lastPayloadObj != NULL) {
+	Tcl_DecrRefCount(tsdPtr->lastPayloadObj);
+	tsdPtr->lastPayloadObj = NULL;
+    }
+    ClusterBufFree(&tsdPtr->lastBytes);
     tsdPtr->initialized = 0;
 #ifdef CACHE_TLS
     threadCache = NULL;
 #endif
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterDecodeIncoming --
+ *
+ *	Decode a packet for a member and build its payload dict. Members of
+ *	one thread on one group share a multicast socket, which hands each
+ *	of them the same datagram in turn (clusterNetMcast.c): the first
+ *	that decodes it whole keeps a copy of it, its fields and its
+ *	payload, and the others, seeing the same bytes, take their verdict
+ *	from the kept fields (ClusterViewVerdict) and share the payload,
+ *	which nothing changes in place. A datagram is thus decoded and
+ *	built once per thread, not once per member. Each member's own echo
+ *	and what a filter keeps from it still stop its decode early.
+ *
+ * Results:
+ *	The verdict of ClusterDecodePacket for this member; on
+ *	CLUSTER_DECODE_OK, *payloadObjPtr is the payload (the caller takes
+ *	its own reference).
+ *
+ * Side effects:
+ *	Keeps the last whole datagram over c and its payload, per thread.
+ *
+ *----------------------------------------------------------------------
+ */
+
+ClusterVerdict
+ClusterDecodeIncoming(
+    const unsigned char *bytes,	/* The whole packet. */
+    size_t length,		/* Its size. */
+    ClusterProto proto,		/* Transport it arrived on. */
+    const ClusterIdentity *selfPtr,	/* The member decoding. */
+    Tcl_Obj **payloadObjPtr)	/* Out: the payload. */
+{
+    ClusterPayloadCache *tsdPtr = ClusterGetPayloadCache();
+    ClusterPacketView view;
+    ClusterCodecError error;
+    ClusterVerdict verdict;
+    unsigned char *copy;
+    int i;
+
+    if (proto == CLUSTER_PROTO_C && tsdPtr->lastPayloadObj != NULL
+	    && tsdPtr->lastBytes.length == length
+	    && memcmp(tsdPtr->lastBytes.bytes, bytes, length) == 0) {
+	verdict = ClusterViewVerdict(&tsdPtr->lastView, selfPtr);
+	if (verdict == CLUSTER_DECODE_OK) {
+	    *payloadObjPtr = tsdPtr->lastPayloadObj;
+	}
+	return verdict;
+    }
+    verdict = ClusterDecodePacket(bytes, length, selfPtr, &view, &error);
+    if (verdict != CLUSTER_DECODE_OK) {
+	return verdict;
+    }
+    *payloadObjPtr = ClusterPayloadFromView(&view);
+    if (proto != CLUSTER_PROTO_C) {
+	return verdict;
+    }
+
+    /*
+     * Keep it, its fields moved onto the copy.
+     */
+
+    if (tsdPtr->lastPayloadObj != NULL) {
+	Tcl_DecrRefCount(tsdPtr->lastPayloadObj);
+    }
+    tsdPtr->lastBytes.length = 0;
+    copy = ClusterBufReserve(&tsdPtr->lastBytes, length);
+    memcpy(copy, bytes, length);
+    tsdPtr->lastBytes.length = length;
+    tsdPtr->lastView.numFields = view.numFields;
+    for (i = 0; i < view.numFields; i++) {
+	tsdPtr->lastView.fields[i] = view.fields[i];
+	if (view.fields[i].bytes != NULL) {
+	    tsdPtr->lastView.fields[i].bytes = copy
+		    + (view.fields[i].bytes - bytes);
+	}
+    }
+    tsdPtr->lastPayloadObj = *payloadObjPtr;
+    Tcl_IncrRefCount(tsdPtr->lastPayloadObj);
+    return verdict;
 }
 
 /*

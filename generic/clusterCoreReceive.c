@@ -73,8 +73,6 @@ ClusterReceivePacket(
     const ClusterAddr *fromPtr,	/* Source address. */
     ClusterConn *connPtr)	/* Stream it arrived on, or NULL. */
 {
-    ClusterPacketView view;
-    ClusterCodecError error;
     ClusterIdentity self;
     ClusterBytes tagBytes[64];
     Tcl_Obj **tags;
@@ -103,7 +101,9 @@ ClusterReceivePacket(
     self.tags = tagBytes;
     self.numTags = numTags;
 
-    switch (ClusterDecodePacket(bytes, length, &self, &view, &error)) {
+    memset(&in, 0, sizeof(in));
+    switch (ClusterDecodeIncoming(bytes, length, proto, &self,
+	    &in.payloadObj)) {
     case CLUSTER_DECODE_SELF:
 	clusterPtr->stats.dropped[CLUSTER_DROP_SELF]++;
 	if (proto == CLUSTER_PROTO_C) {
@@ -120,8 +120,6 @@ ClusterReceivePacket(
 	break;
     }
 
-    memset(&in, 0, sizeof(in));
-    in.payloadObj = ClusterPayloadFromView(&view);
     Tcl_IncrRefCount(in.payloadObj);
     in.arrivedObj = in.payloadObj;
     Tcl_IncrRefCount(in.arrivedObj);

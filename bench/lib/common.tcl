@@ -344,7 +344,8 @@ proc ::bench::table {title} {
     foreach r $rows {
 	lassign $r metric unit cluster baseline of ratio text met
 	if {$ratio ne ""} {
-	    set ratio [format %.2f $ratio]
+	    set ratio [format [expr {abs($ratio) < 0.1 && $ratio != 0
+		    ? "%.2g" : "%.2f"}] $ratio]
 	}
 	lappend lines [list $metric $unit [number $cluster] \
 		[number $baseline] [Dash $of] [Dash $ratio] [Dash $text] $met]
