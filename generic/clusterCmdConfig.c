@@ -33,7 +33,8 @@ typedef enum OptionKind {
     KIND_TRANSPORT,		/* -transport network|memory. */
     KIND_INTERP,		/* -interp child. */
     KIND_KEYS,			/* -keys {K ?K ...?}. */
-    KIND_PLAINTEXT		/* -plaintext accept|reject. */
+    KIND_PLAINTEXT,		/* -plaintext accept|reject. */
+    KIND_PEERS			/* -peers {host:port ...}. */
 } OptionKind;
 
 typedef struct JoinOption {
@@ -91,6 +92,9 @@ static const JoinOption joinOptions[] = {
 	600000},
     {"-probeinterval",	KIND_INT,	FIELD(probeIntervalMs), 0, 86400000},
     {"-probetimeout",	KIND_INT,	FIELD(probeTimeoutMs), 1, 86400000},
+    {"-peers",		KIND_PEERS,	0, 0, 0},
+    {"-peerport",	KIND_INT,	FIELD(peerPort), 0, 65535},
+    {"-maxpeers",	KIND_INT,	FIELD(maxPeers), 1, 100000},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -162,6 +166,11 @@ ClusterParseConfig(
 		!= TCL_OK) {
 	    return TCL_ERROR;
 	}
+    }
+    if (configPtr->memory && configPtr->peersObj != NULL) {
+	return ClusterError(interp, "INVALID_ARGS", "-peers",
+		"-peers needs a network: it can't be used with -transport"
+		" memory");
     }
     return ParseProtocols(interp, protocolsObj, configPtr);
 }
@@ -281,6 +290,7 @@ SetDefaults(
     configPtr->probeTimeoutMs = 2000;
     configPtr->rebuildLimitMs = 5000;
     configPtr->pingLimitMs = 1000;
+    configPtr->maxPeers = 128;
 }
 
 /*
@@ -376,6 +386,8 @@ ParseOne(
 	}
 	return ClusterError(interp, "INVALID_ARGS", optPtr->name,
 		"bad -plaintext \"%s\": must be accept or reject", value);
+    case KIND_PEERS:
+	return ClusterParsePeersOption(interp, valueObj, configPtr);
     case KIND_PROTOCOLS:
 	break;
     }
@@ -804,6 +816,10 @@ ClusterConfigDict(
     PUT("connectdelay", Tcl_NewIntObj(c->limits.connectDelayMs));
     PUT("probeinterval", Tcl_NewIntObj(c->probeIntervalMs));
     PUT("probetimeout", Tcl_NewIntObj(c->probeTimeoutMs));
+    PUT("peers", c->peersObj ? c->peersObj : Tcl_NewObj());
+    PUT("peerport", Tcl_NewIntObj(clusterPtr->peersPtr
+	    ? ClusterPeersPort(clusterPtr) : c->peerPort));
+    PUT("maxpeers", Tcl_NewIntObj(c->maxPeers));
 #undef PUT
     return dictObj;
 }

@@ -123,6 +123,17 @@ typedef struct ClusterStats {
     Tcl_WideInt suspicions;	/* Services suspected: pinged, and dropped
 				 * unless heard within -probewait. */
     Tcl_WideInt sendsToNobody;	/* `$cluster send` that found no target. */
+    Tcl_WideInt peerPacketsIn;	/* Unicast peers (clusterCorePeers.c): */
+    Tcl_WideInt peerBytesIn;	/* datagrams and bytes read from the */
+    Tcl_WideInt peerPacketsOut;	/* peer socket, and sent on it; */
+    Tcl_WideInt peerBytesOut;
+    Tcl_WideInt peerSendFailures;	/* sends that failed; */
+    Tcl_WideInt peersFull;	/* addresses not kept: -maxpeers known; */
+    Tcl_WideInt peerRetries;	/* discoveries sent again to a silent
+				 * seed; */
+    Tcl_WideInt peersExpired;	/* learnt addresses forgotten, silent
+				 * for -ttl or gone; */
+    Tcl_WideInt peersLearnt;	/* addresses learnt from peers. */
 } ClusterStats;
 
 /*
@@ -189,6 +200,11 @@ typedef struct ClusterConfig {
 				 * interval; 0: none. */
     int probeTimeoutMs;		/* -probetimeout: a probe not answered in
 				 * this makes its service suspect. */
+    Tcl_Obj *peersObj;		/* -peers resolved, a list of ip:port; NULL
+				 * when not given: no peer socket. */
+    int peerPort;		/* -peerport: UDP port of the peer socket;
+				 * 0: any. */
+    int maxPeers;		/* -maxpeers: peer addresses kept. */
 } ClusterConfig;
 
 /*
@@ -396,6 +412,8 @@ struct Cluster {
     ClusterAddr selfAddr;	/* Where our own multicasts came from, */
     Tcl_WideInt selfCheckMs;	/* and when a change was last checked
 				 * (clusterCoreReceive.c). */
+    struct ClusterPeers *peersPtr;	/* Unicast peers and their socket
+				 * (clusterCorePeers.c), or NULL. */
 };
 
 /*
@@ -726,6 +744,7 @@ typedef struct ClusterIncoming {
     ClusterConn *connPtr;	/* Stream it came on, or NULL. */
     int newService;		/* Its sender was unknown before it. */
     int probe;			/* It carries `op probe`. */
+    int viaPeer;		/* It came on the peer socket. */
 } ClusterIncoming;
 
 /*
@@ -785,6 +804,30 @@ void		ClusterUnreachable(ClusterService *servicePtr);
 void		ClusterSuspect(ClusterService *servicePtr);
 void		ClusterProbeForget(ClusterService *servicePtr);
 void		ClusterAddProbeMark(Tcl_Obj *payloadObj);
+
+/*
+ * Unicast peers (clusterCorePeers.c, doc/protocol.md section 5.8).
+ */
+
+int		ClusterPeersOpen(Cluster *clusterPtr,
+		    const ClusterNetHandler *handlerPtr, Tcl_Interp *interp);
+void		ClusterPeersClose(Cluster *clusterPtr);
+int		ClusterPeersReceiving(Cluster *clusterPtr, int viaPeer);
+int		ClusterPeersViaPeer(const Cluster *clusterPtr);
+int		ClusterPeersSendAll(Cluster *clusterPtr,
+		    const unsigned char *bytes, size_t length);
+void		ClusterPeersSelf(Cluster *clusterPtr,
+		    const ClusterAddr *fromPtr);
+int		ClusterPeersHeard(Cluster *clusterPtr,
+		    const ClusterIncoming *inPtr);
+Tcl_Obj *	ClusterPeersProps(Cluster *clusterPtr);
+int		ClusterPeersAdd(Cluster *clusterPtr, const ClusterAddr *addrPtr,
+		    Tcl_Interp *interp);
+int		ClusterPeersRemove(Cluster *clusterPtr,
+		    const ClusterAddr *addrPtr, Tcl_Interp *interp);
+Tcl_Obj *	ClusterPeersList(Cluster *clusterPtr);
+int		ClusterPeersPort(const Cluster *clusterPtr);
+Tcl_Obj *	ClusterPresencePayload(Cluster *clusterPtr, int type);
 
 /*
  * Service records (clusterCoreService.c).

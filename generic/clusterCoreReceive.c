@@ -106,7 +106,9 @@ ClusterReceivePacket(
     switch (ClusterDecodePacket(bytes, length, &self, &view, &error)) {
     case CLUSTER_DECODE_SELF:
 	clusterPtr->stats.dropped[CLUSTER_DROP_SELF]++;
-	if (proto == CLUSTER_PROTO_C) {
+	if (ClusterPeersViaPeer(clusterPtr)) {
+	    ClusterPeersSelf(clusterPtr, fromPtr);
+	} else if (proto == CLUSTER_PROTO_C) {
 	    SelfHeard(clusterPtr, fromPtr);
 	}
 	return -1;
@@ -126,6 +128,7 @@ ClusterReceivePacket(
     in.proto = proto;
     in.from = *fromPtr;
     in.connPtr = connPtr;
+    in.viaPeer = ClusterPeersViaPeer(clusterPtr);
     Tcl_Preserve(clusterPtr);
     result = HandlePayload(clusterPtr, &in);
     Tcl_Release(clusterPtr);
@@ -382,6 +385,7 @@ Dispatch(
 {
     int tagsChanged, wasLocal = servicePtr->flags & SERVICE_LOCAL;
     uint32_t wasIp = servicePtr->addrObj ? servicePtr->addr.ip : 0;
+    int answered = ClusterPeersHeard(clusterPtr, inPtr);
 
     if (inPtr->type == CLUSTER_TYPE_DISCONNECT) {
 	ClusterRemoveService(servicePtr);
@@ -429,7 +433,9 @@ Dispatch(
 
     switch (inPtr->type) {
     case CLUSTER_TYPE_DISCOVERY:
-	ClusterReplyToDiscovery(clusterPtr);
+	if (!answered) {
+	    ClusterReplyToDiscovery(clusterPtr);
+	}
 	break;
     case CLUSTER_TYPE_PING:
 	ClusterHandlePing(clusterPtr, inPtr);
