@@ -14,8 +14,9 @@
  *	An address entering the table is introduced to: an address learnt
  *	from a peer's list gets our discovery, which it answers with its
  *	heartbeat, straight back; a source not known before gets our
- *	heartbeat. A seed not heard from is sent a discovery again, at 1 s,
- *	then twice as long each time up to PEER_RETRY_MAX_MS. An address
+ *	heartbeat. A seed not heard from is sent a discovery again 1 s
+ *	after it was given, then 1, 2, 4 ... s later, the wait doubling up
+ *	to PEER_RETRY_MAX_MS. An address
  *	learnt, not a seed, that stays silent for -ttl is forgotten, and so
  *	at once is one whose member says it leaves.
  *
