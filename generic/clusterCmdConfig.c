@@ -94,7 +94,7 @@ static const JoinOption joinOptions[] = {
     {"-probetimeout",	KIND_INT,	FIELD(probeTimeoutMs), 1, 86400000},
     {"-peers",		KIND_PEERS,	0, 0, 0},
     {"-peerport",	KIND_INT,	FIELD(peerPort), 0, 65535},
-    {"-maxpeers",	KIND_INT,	FIELD(maxPeers), 1, 100000},
+    {"-maxpeers",	KIND_INT,	FIELD(maxPeers), 1, 1000},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
