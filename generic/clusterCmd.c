@@ -34,12 +34,14 @@ typedef struct ClusterCommand {
  */
 
 static const ClusterCommand clusterCommands[] = {
+    {{"answer",		 2,  3, "token ?-error? value"}, ClusterAnswerCmd},
     {{"broadcast",	 1,  1, "payload"},		BroadcastCmd},
     {{"channel",	 2,  2, "subscribe|unsubscribe list"}, ChannelCmd},
     {{"cget",		 1,  1, "-option"},		ClusterCgetCmd},
     {{"config",		 0, -1, "?key ...?"},		ConfigCmd},
     {{"configure",	 0, -1, "?-option value ...?"},	ClusterConfigureCmd},
     {{"debug",		 2,  2, "close-server t|u"},	DebugCmd},
+    {{"defer",		 0,  0, NULL},			ClusterDeferCmd},
     {{"destroy",	 0,  0, NULL},			DestroyCmd},
     {{"discover",	 0,  0, NULL},			DiscoverCmd},
     {{"heartbeat",	 0,  2, "?props? ?tags?"},	HeartbeatCmd},
@@ -99,6 +101,20 @@ static const StatsCounter checkCounters[] = {
     {"probes",		offsetof(ClusterStats, probes)},
     {"reports_refused",	offsetof(ClusterStats, reportsRefused)},
     {"rebuilds",	offsetof(ClusterStats, rebuilds)},
+    {NULL,		0}
+};
+
+/*
+ * The counters of `stats answers`: queries of others refused by a hook,
+ * and answers deferred by query hooks (clusterCoreDefer.c).
+ */
+
+static const StatsCounter answerCounters[] = {
+    {"deferred",	offsetof(ClusterStats, answersDeferred)},
+    {"given",		offsetof(ClusterStats, answersGiven)},
+    {"expired",		offsetof(ClusterStats, answersExpired)},
+    {"full",		offsetof(ClusterStats, deferFull)},
+    {"refused",		offsetof(ClusterStats, queriesRefused)},
     {NULL,		0}
 };
 
@@ -655,8 +671,8 @@ IsLocalCmd(Cluster *clusterPtr, Tcl_Interp *interp, int objc,
     }
     if (ClusterpParseAddress(text, &addr) != 0) {
 	return ClusterError(interp, "INVALID_ARGS", "address",
-		"bad address \"%s\": must be an IPv4 address such as"
-		" 127.0.0.1", text);
+		"bad address \"%s\": must be an IPv4 or IPv6 address such"
+		" as 127.0.0.1 or ::1", text);
     }
     Tcl_SetObjResult(interp, Tcl_NewBooleanObj(
 	    ClusterIsLocalAddress(clusterPtr, &addr)));
@@ -733,6 +749,7 @@ ClusterStatsDict(
 #undef PUT
     PutCounters(dictObj, "checks", checkCounters, s);
     PutCounters(dictObj, "detection", detectionCounters, s);
+    PutCounters(dictObj, "answers", answerCounters, s);
     PutCounters(dictObj, "peers", peerCounters, s);
     ClusterStreamStats((Cluster *) clusterPtr, dictObj);
     return dictObj;

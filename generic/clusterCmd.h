@@ -189,6 +189,15 @@ int		ClusterCgetCmd(Cluster *clusterPtr, Tcl_Interp *interp,
 		    int objc, Tcl_Obj *const objv[]);
 
 /*
+ * Deferred answers (clusterCmdDefer.c).
+ */
+
+int		ClusterDeferCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+int		ClusterAnswerCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+
+/*
  * Hooks (clusterCmdHook.c).
  */
 

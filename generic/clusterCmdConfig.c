@@ -92,6 +92,8 @@ static const JoinOption joinOptions[] = {
 	600000},
     {"-probeinterval",	KIND_INT,	FIELD(probeIntervalMs), 0, 86400000},
     {"-probetimeout",	KIND_INT,	FIELD(probeTimeoutMs), 1, 86400000},
+    {"-maxdeferred",	KIND_INT,	FIELD(maxDeferred), 0, 65536},
+    {"-deferwait",	KIND_INT,	FIELD(deferWaitMs), 1, 86400000},
     {"-peers",		KIND_PEERS,	0, 0, 0},
     {"-peerport",	KIND_INT,	FIELD(peerPort), 0, 65535},
     {"-maxpeers",	KIND_INT,	FIELD(maxPeers), 1, 1000},
@@ -288,6 +290,8 @@ SetDefaults(
     configPtr->probeWaitMs = 4000;
     configPtr->probeIntervalMs = 1000;
     configPtr->probeTimeoutMs = 2000;
+    configPtr->maxDeferred = 256;
+    configPtr->deferWaitMs = 60000;
     configPtr->rebuildLimitMs = 5000;
     configPtr->pingLimitMs = 1000;
     configPtr->maxPeers = 128;
@@ -356,7 +360,7 @@ ParseOne(
 	if (ClusterpInterfaceAddress(value, &configPtr->interfaceAddr) != 0) {
 	    return ClusterError(interp, "INVALID_ARGS", optPtr->name,
 		    "bad -interface \"%s\": no local interface has that name"
-		    " or IPv4 address", value);
+		    " or address", value);
 	}
 	ClusterSetObj(&configPtr->interfaceObj, valueObj);
 	return TCL_OK;
@@ -509,18 +513,20 @@ ParseAddress(
     const char *value = Tcl_GetString(valueObj);
     unsigned first;
 
-    if (ClusterpParseAddress(value, &group) != 0) {
+    if (ClusterpParseAddress(value, &group) != 0 || group.scope != 0) {
 	return ClusterError(interp, "INVALID_ARGS", "-address",
-		"bad -address \"%s\": must be a multicast IPv4 address such"
-		" as 230.230.230.230", value);
+		"bad -address \"%s\": must be a multicast IPv4 or IPv6"
+		" address such as 230.230.230.230 or ff02::1230 (the"
+		" interface goes in -interface)", value);
     }
-    first = ((const unsigned char *) &group.ip)[0];
-    if (first < 224 || first > 239) {
+    first = group.v6 ? group.ip6[0] : ((const unsigned char *) &group.ip)[0];
+    if (group.v6 ? (first != 0xff) : (first < 224 || first > 239)) {
 	return ClusterError(interp, "INVALID_ARGS", "-address",
 		"bad -address \"%s\": not a multicast address (224.0.0.0 to"
-		" 239.255.255.255)", value);
+		" 239.255.255.255, or ff00::/8)", value);
     }
-    configPtr->group.ip = group.ip;
+    group.port = configPtr->group.port;
+    configPtr->group = group;
     return TCL_OK;
 }
 
@@ -816,6 +822,8 @@ ClusterConfigDict(
     PUT("connectdelay", Tcl_NewIntObj(c->limits.connectDelayMs));
     PUT("probeinterval", Tcl_NewIntObj(c->probeIntervalMs));
     PUT("probetimeout", Tcl_NewIntObj(c->probeTimeoutMs));
+    PUT("maxdeferred", Tcl_NewIntObj(c->maxDeferred));
+    PUT("deferwait", Tcl_NewIntObj(c->deferWaitMs));
     PUT("peers", c->peersObj ? c->peersObj : Tcl_NewObj());
     PUT("peerport", Tcl_NewIntObj(clusterPtr->peersPtr
 	    ? ClusterPeersPort(clusterPtr) : c->peerPort));

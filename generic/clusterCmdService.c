@@ -21,7 +21,7 @@ static ServiceSubcommand ServiceInfoCmd, ServiceSidCmd, ServiceHidCmd,
 	ServiceProtoPropsCmd, ServiceProtocolsCmd, ServiceLastSeenCmd,
 	ServiceResolveCmd, ServiceResolverCmd, ServiceResolverTagsCmd,
 	ServiceSendCmd, ServiceQueryCmd, ServiceSocketCmd, ServiceExpectedCmd,
-	ServiceDestroyCmd;
+	ServiceDestroyCmd, ServiceStatsCmd;
 
 typedef struct ServiceCommand {
     ClusterCmdSpec spec;	/* Name and arguments, for the kit. */
@@ -52,6 +52,7 @@ static const ServiceCommand serviceCommands[] = {
 	ServiceSendCmd},
     {{"sid",		0, 0, NULL},		ServiceSidCmd},
     {{"socket",		1, 1, "id"},		ServiceSocketCmd},
+    {{"stats",		0, 0, NULL},		ServiceStatsCmd},
     {{"tags",		0, 0, NULL},		ServiceTagsCmd},
     {{NULL,		0, 0, NULL},		NULL}
 };
@@ -314,6 +315,36 @@ ServiceInfoCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
 {
     (void) objc; (void) objv;
     Tcl_SetObjResult(interp, ClusterServiceInfo(servicePtr));
+    return TCL_OK;
+}
+
+/*
+ * $service stats
+ *	What this member asked of the service and sent it, and how that
+ *	went: a dict of counts, and the bytes queued on its streams now.
+ */
+
+static int
+ServiceStatsCmd(ClusterService *servicePtr, Tcl_Interp *interp, int objc,
+	Tcl_Obj *const objv[])
+{
+    const ClusterServiceStats *s = &servicePtr->stats;
+    Tcl_Obj *dictObj = Tcl_NewDictObj();
+
+    (void) objc; (void) objv;
+#define PUT(key, value) \
+    Tcl_DictObjPut(NULL, dictObj, Tcl_NewStringObj((key), -1), \
+	    Tcl_NewWideIntObj(value))
+    PUT("queries", s->queriesSent);
+    PUT("answers", s->answers);
+    PUT("errors", s->errors);
+    PUT("timeouts", s->timeouts);
+    PUT("packets_sent", s->packetsSent);
+    PUT("send_failures", s->sendFailures);
+    PUT("bytes_queued", (Tcl_WideInt) ClusterPeerQueued(&servicePtr->peer));
+    PUT("queries_served", s->queriesServed);
+#undef PUT
+    Tcl_SetObjResult(interp, dictObj);
     return TCL_OK;
 }
 

@@ -412,6 +412,7 @@ ClusterDestroy(
 	clusterPtr->flags &= ~CLUSTER_TAGS_PENDING;
     }
     ClusterQueriesDeleteAll(clusterPtr);
+    ClusterDeferredDeleteAll(clusterPtr);
     ClusterRemoveAllServices(clusterPtr);
     ClusterAnnounceCancel(clusterPtr);
     ClusterTransportsClose(clusterPtr);

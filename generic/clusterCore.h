@@ -123,6 +123,12 @@ typedef struct ClusterStats {
     Tcl_WideInt suspicions;	/* Services suspected: pinged, and dropped
 				 * unless heard within -probewait. */
     Tcl_WideInt sendsToNobody;	/* `$cluster send` that found no target. */
+    Tcl_WideInt answersDeferred;	/* Answers deferred by query hooks, */
+    Tcl_WideInt answersGiven;	/* given later with `$cluster answer`, */
+    Tcl_WideInt answersExpired;	/* or sent as errors after -deferwait. */
+    Tcl_WideInt deferFull;	/* `defer` refused: -maxdeferred reached. */
+    Tcl_WideInt queriesRefused;	/* Queries refused by a hook, answered
+				 * with an error. */
     Tcl_WideInt peerPacketsIn;	/* Unicast peers (clusterCorePeers.c): */
     Tcl_WideInt peerBytesIn;	/* datagrams and bytes read from the */
     Tcl_WideInt peerPacketsOut;	/* peer socket, and sent on it; */
@@ -144,7 +150,7 @@ typedef struct ClusterStats {
 
 typedef struct ClusterConfig {
     ClusterAddr group;		/* -address and -port. */
-    ClusterAddr interfaceAddr;	/* -interface resolved; ip 0: system. */
+    ClusterAddr interfaceAddr;	/* -interface resolved, when given. */
     Tcl_Obj *interfaceObj;	/* -interface as given, or NULL. */
     int ttl;			/* -ttl: seconds a silent service lives. */
     int heartbeatMs;		/* -heartbeat: ms between heartbeats. */
@@ -200,6 +206,9 @@ typedef struct ClusterConfig {
 				 * interval; 0: none. */
     int probeTimeoutMs;		/* -probetimeout: a probe not answered in
 				 * this makes its service suspect. */
+    int maxDeferred;		/* -maxdeferred: answers deferred at once. */
+    int deferWaitMs;		/* -deferwait: a deferred answer not given
+				 * in this goes out as an error. */
     Tcl_Obj *peersObj;		/* -peers resolved, a list of ip:port; NULL
 				 * when not given: no peer socket. */
     int peerPort;		/* -peerport: UDP port of the peer socket;
@@ -271,6 +280,20 @@ typedef struct ClusterFaceProcs {
 					 * heartbeats): a member of this
 					 * package, probed periodically. */
 
+/*
+ * What a member did with one service it knows: `$service stats`.
+ */
+
+typedef struct ClusterServiceStats {
+    Tcl_WideInt queriesSent;	/* Queries asked of it, */
+    Tcl_WideInt answers;	/* answered with data, */
+    Tcl_WideInt errors;		/* answered with an error, */
+    Tcl_WideInt timeouts;	/* or not answered in time. */
+    Tcl_WideInt packetsSent;	/* Payloads handed to a protocol for it, */
+    Tcl_WideInt sendFailures;	/* and those no protocol took. */
+    Tcl_WideInt queriesServed;	/* Answers we sent to its queries. */
+} ClusterServiceStats;
+
 struct ClusterService {
     Cluster *clusterPtr;	/* The cluster that knows it. */
     Tcl_Command token;		/* Its object command (the face's). */
@@ -305,6 +328,7 @@ struct ClusterService {
 				 * then; 0 when no probe is out. */
     Tcl_WideInt pingProbeMs;	/* When a ping of another member last made
 				 * us expect it; 0: never. */
+    ClusterServiceStats stats;	/* Requests to it and their outcomes. */
 };
 
 /*
@@ -365,7 +389,7 @@ struct Cluster {
 				 * with the thread's other members of the
 				 * same group; or NULL. */
     ClusterBuf sendBuf;		/* Reused for encoding. */
-    ClusterIfAddr localAddrs[32];	/* This machine's IPv4 addresses. */
+    ClusterIfAddr localAddrs[64];	/* This machine's addresses. */
     int numLocalAddrs;
     Tcl_WideInt localAddrsMs;	/* When localAddrs was read. */
     ClusterNetStreams *streamsPtr;	/* Servers and connections of t
@@ -412,6 +436,14 @@ struct Cluster {
     ClusterAddr selfAddr;	/* Where our own multicasts came from, */
     Tcl_WideInt selfCheckMs;	/* and when a change was last checked
 				 * (clusterCoreReceive.c). */
+    struct ClusterAnswerFrame *answerFramePtr;
+				/* The queries whose hooks run, innermost
+				 * first (clusterCoreAnswer.c). */
+    struct ClusterDeferred *firstDeferred;	/* Deferred answers, oldest */
+    struct ClusterDeferred *lastDeferred;	/* first (clusterCoreDefer.c), */
+    int numDeferred;		/* how many, */
+    unsigned long nextDeferredId;	/* the last token's number, */
+    Tcl_TimerToken deferTimer;	/* and the timer that expires them. */
     struct ClusterPeers *peersPtr;	/* Unicast peers and their socket
 				 * (clusterCorePeers.c), or NULL. */
 };
@@ -705,7 +737,8 @@ void		ClusterOutcomesFree(Cluster *clusterPtr);
 	    (protocolsObj), (allowBroadcast), (interp), 0, (usedPtr))
 
 /*
- * Queries (clusterCoreQuery.c) and answers to those of others (clusterCoreAnswer.c).
+ * Queries (clusterCoreQuery.c) and answers to those of others
+ * (clusterCoreAnswer.c).
  */
 
 Tcl_Obj *	ClusterQueryStart(Cluster *clusterPtr, Tcl_Obj *targetsObj,
@@ -721,6 +754,38 @@ void		ClusterQueryIncoming(Cluster *clusterPtr,
 		    ClusterProto proto, ClusterConn *connPtr);
 void		ClusterQueryResponse(Cluster *clusterPtr,
 		    ClusterService *servicePtr, Tcl_Obj *payloadObj);
+void		ClusterQueryRefused(Cluster *clusterPtr,
+		    Tcl_Obj *payloadObj, ClusterProto proto,
+		    ClusterConn *connPtr, const char *path);
+int		ClusterAnswerSend(Cluster *clusterPtr,
+		    ClusterService *servicePtr, Tcl_Obj *ruidObj,
+		    Tcl_Obj *channelObj, int isError, Tcl_Obj *valueObj,
+		    ClusterProto proto, ClusterConn *connPtr);
+
+/*
+ * A query whose `query` hook runs (clusterCoreAnswer.c), and the answers
+ * such hooks defer (clusterCoreDefer.c).
+ */
+
+typedef struct ClusterAnswerFrame {
+    struct ClusterAnswerFrame *prevPtr;	/* The hook this one runs in. */
+    ClusterService *servicePtr;	/* The asker. */
+    Tcl_Obj *payloadObj;	/* The query. */
+    ClusterProto proto;		/* The transport it came on, */
+    ClusterConn *connPtr;	/* and its stream, or NULL. */
+    unsigned long deferredId;	/* Its deferred answer's number, or 0. */
+} ClusterAnswerFrame;
+
+typedef enum ClusterDeferStatus {
+    CLUSTER_DEFER_OK,
+    CLUSTER_DEFER_NO_QUERY,	/* No query hook runs. */
+    CLUSTER_DEFER_FULL		/* -maxdeferred answers wait already. */
+} ClusterDeferStatus;
+
+ClusterDeferStatus ClusterDefer(Cluster *clusterPtr, unsigned long *idPtr);
+int		ClusterAnswerDeferred(Cluster *clusterPtr, unsigned long id,
+		    int isError, Tcl_Obj *valueObj, int *usedPtr);
+void		ClusterDeferredDeleteAll(Cluster *clusterPtr);
 
 /*
  * The fields of a payload that the core acts on, read from the dict after
@@ -744,6 +809,8 @@ typedef struct ClusterIncoming {
     ClusterConn *connPtr;	/* Stream it came on, or NULL. */
     int newService;		/* Its sender was unknown before it. */
     int probe;			/* It carries `op probe`. */
+    Tcl_Obj *arrivedObj;	/* The payload as it arrived, before any
+				 * hook changed it. */
     int viaPeer;		/* It came on the peer socket. */
 } ClusterIncoming;
 

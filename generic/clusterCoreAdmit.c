@@ -163,7 +163,7 @@ ClusterAdmitNew(
     const ClusterConfig *configPtr = &clusterPtr->config;
     ClusterAdmitBucket *bucketPtr;
     Tcl_WideInt nowMs, full = (Tcl_WideInt) configPtr->newServiceRate * 1000;
-    uint32_t hash = (uint32_t) inPtr->from.ip * 2654435761u;
+    uint32_t hash = ClusterAddrHash(&inPtr->from);
 
     if (clusterPtr->numServices >= configPtr->maxServices) {
 	clusterPtr->stats.dropped[CLUSTER_DROP_MAXSERVICES]++;

@@ -4,13 +4,17 @@
  *	Answering the queries of others (doc/protocol.md section 2, type 4): the
  *	`query` hook's result goes back as a type-5 response carrying the
  *	same ruid, or its error message as `error`, over the protocol the
- *	query came in on.
+ *	query came in on. A query refused by a hook gets an error too. A
+ *	hook may also defer its answer (clusterCoreDefer.c), which then
+ *	goes out through ClusterAnswerSend.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
 #include "clusterCore.h"
+
+static Tcl_Obj *	FieldOf(Tcl_Obj *payloadObj, ClusterFieldId field);
 
 /*
  *----------------------------------------------------------------------
@@ -19,11 +23,11 @@
  *
  *	Answer another member's query (type 4): run the `query` hook with
  *	its data and reply (type 5, same ruid) with the hook's result as
- *	data, or its error message as error, over the protocol the query
- *	came in on: on the very connection when it came over a stream.
- *	A hook that returns break sends no answer. A query whose ruid is
- *	longer than CLUSTER_MAX_RUID is dropped before the hook, and
- *	counted: the answer would echo it.
+ *	data, or its error message as error; a hook that returns break
+ *	refuses the query, and the answer says so. A hook that deferred
+ *	its answer (`$cluster defer`) answers later, with `$cluster
+ *	answer`. A query whose ruid is longer than CLUSTER_MAX_RUID is
+ *	dropped before the hook, and counted: the answer would echo it.
  *
  * Results:
  *	None.
@@ -42,68 +46,188 @@ ClusterQueryIncoming(
     ClusterProto proto,		/* Transport it came on. */
     ClusterConn *connPtr)	/* Its stream, or NULL. */
 {
-    Tcl_Obj *resultObj = NULL, *replyObj, *valueObj, *protoObj;
+    Tcl_Obj *resultObj = NULL, *valueObj;
     Tcl_Obj *hookPayloadObj;
     ClusterHookResult outcome;
-    size_t start, length;
-    int used, ruidLength;
+    ClusterAnswerFrame frame;
+    int ruidLength, isError;
 
-    if (Tcl_DictObjGet(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_RUID),
-	    &valueObj) == TCL_OK && valueObj != NULL) {
+    valueObj = FieldOf(payloadObj, CLUSTER_F_RUID);
+    if (valueObj != NULL) {
 	(void) Tcl_GetStringFromObj(valueObj, &ruidLength);
 	if (ruidLength > CLUSTER_MAX_RUID) {
 	    clusterPtr->stats.dropped[CLUSTER_DROP_RUID]++;
 	    return;
 	}
     }
+    frame.servicePtr = servicePtr;
+    frame.payloadObj = payloadObj;
+    frame.proto = proto;
+    frame.connPtr = connPtr;
+    frame.deferredId = 0;
+    frame.prevPtr = clusterPtr->answerFramePtr;
+    clusterPtr->answerFramePtr = &frame;
+
     hookPayloadObj = payloadObj;
     Tcl_IncrRefCount(hookPayloadObj);
     outcome = ClusterHookRun(clusterPtr, "query", servicePtr,
 	    &hookPayloadObj, &resultObj);
     Tcl_DecrRefCount(hookPayloadObj);
-    if (outcome == CLUSTER_HOOK_GONE || (outcome == CLUSTER_HOOK_STOP
-	    && resultObj == NULL) || (servicePtr->flags & SERVICE_DELETED)) {
+    clusterPtr->answerFramePtr = frame.prevPtr;
+
+    if (outcome == CLUSTER_HOOK_GONE || frame.deferredId != 0
+	    || (servicePtr->flags & SERVICE_DELETED)) {
 	if (resultObj) {
 	    Tcl_DecrRefCount(resultObj);
 	}
 	return;
     }
+    isError = (outcome != CLUSTER_HOOK_OK);
+    if (outcome == CLUSTER_HOOK_NONE) {
+	resultObj = Tcl_NewStringObj("no query hook: this member answers no"
+		" queries", -1);
+	Tcl_IncrRefCount(resultObj);
+    } else if (outcome == CLUSTER_HOOK_STOP && resultObj == NULL) {
+	clusterPtr->stats.queriesRefused++;
+	resultObj = Tcl_NewStringObj("refused by the query hook", -1);
+	Tcl_IncrRefCount(resultObj);
+    }
+    (void) ClusterAnswerSend(clusterPtr, servicePtr,
+	    FieldOf(payloadObj, CLUSTER_F_RUID),
+	    FieldOf(payloadObj, CLUSTER_F_CHANNEL), isError, resultObj,
+	    proto, connPtr);
+    Tcl_DecrRefCount(resultObj);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterQueryRefused --
+ *
+ *	A query was refused by a receive hook (`evaluate receive`, `channel
+ *	N receive`, `evaluate service` or `service validate`): tell the
+ *	asker, so that it does not wait for its timeout. Only a sender
+ *	that is a known service gets the error, at the address we know it
+ *	by or on the connection the query came on; to anybody else the
+ *	refusal says nothing (doc/protocol.md section 7).
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	A packet; counters.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+ClusterQueryRefused(
+    Cluster *clusterPtr,	/* Cluster asked (preserved). */
+    Tcl_Obj *payloadObj,	/* The query as it arrived. */
+    ClusterProto proto,		/* Transport it came on. */
+    ClusterConn *connPtr,	/* Its stream, or NULL. */
+    const char *path)		/* The hook that refused it. */
+{
+    Tcl_Obj *sidObj, *ruidObj, *messageObj;
+    Tcl_HashEntry *entryPtr;
+    ClusterService *servicePtr;
+    int length;
+
+    if (ClusterIsDeleted(clusterPtr)) {
+	return;
+    }
+    sidObj = FieldOf(payloadObj, CLUSTER_F_SID);
+    ruidObj = FieldOf(payloadObj, CLUSTER_F_RUID);
+    if (sidObj == NULL || ruidObj == NULL) {
+	return;
+    }
+    (void) Tcl_GetStringFromObj(ruidObj, &length);
+    entryPtr = Tcl_FindHashEntry(&clusterPtr->services,
+	    Tcl_GetString(sidObj));
+    if (length > CLUSTER_MAX_RUID || entryPtr == NULL) {
+	return;
+    }
+    servicePtr = Tcl_GetHashValue(entryPtr);
+    if (servicePtr->flags & SERVICE_DELETED) {
+	return;
+    }
+    clusterPtr->stats.queriesRefused++;
+    messageObj = Tcl_ObjPrintf("refused by the %s hook", path);
+    Tcl_IncrRefCount(messageObj);
+    Tcl_Preserve(servicePtr);
+    (void) ClusterAnswerSend(clusterPtr, servicePtr, ruidObj,
+	    FieldOf(payloadObj, CLUSTER_F_CHANNEL), 1, messageObj, proto,
+	    connPtr);
+    Tcl_Release(servicePtr);
+    Tcl_DecrRefCount(messageObj);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterAnswerSend --
+ *
+ *	Send an answer (type 5) to a service: `ruid` and `channel` those
+ *	of its query, `data` the value or, for an error, `error`. It goes
+ *	on the connection the query came on while that is open; else over
+ *	the protocol the query came in on, like any send to the service.
+ *	The send hooks run on it.
+ *
+ * Results:
+ *	The protocol the answer was handed to, or -1 when it could not be
+ *	sent (a hook cancelled it, the cluster is gone).
+ *
+ * Side effects:
+ *	Hooks (the caller holds the cluster and the service); a packet.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterAnswerSend(
+    Cluster *clusterPtr,	/* Answering cluster (preserved). */
+    ClusterService *servicePtr,	/* Asker (preserved). */
+    Tcl_Obj *ruidObj,		/* The query's ruid, or NULL. */
+    Tcl_Obj *channelObj,	/* Its channel, or NULL. */
+    int isError,		/* 1: valueObj is an error message. */
+    Tcl_Obj *valueObj,		/* The answer. */
+    ClusterProto proto,		/* Transport the query came on. */
+    ClusterConn *connPtr)	/* Its stream, or NULL. */
+{
+    Tcl_Obj *replyObj, *protoObj;
+    size_t start, length;
+    int used = -1;
+
+    if (ClusterIsDeleted(clusterPtr)
+	    || (servicePtr->flags & SERVICE_DELETED)) {
+	return -1;
+    }
     replyObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_RESPONSE);
     Tcl_IncrRefCount(replyObj);
-    if (Tcl_DictObjGet(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_CHANNEL),
-	    &valueObj) == TCL_OK && valueObj != NULL) {
+    if (channelObj != NULL) {
 	Tcl_DictObjPut(NULL, replyObj, ClusterFieldKey(CLUSTER_F_CHANNEL),
-		valueObj);
+		channelObj);
     }
-    if (Tcl_DictObjGet(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_RUID),
-	    &valueObj) == TCL_OK && valueObj != NULL) {
+    if (ruidObj != NULL) {
 	Tcl_DictObjPut(NULL, replyObj, ClusterFieldKey(CLUSTER_F_RUID),
-		valueObj);
+		ruidObj);
     }
     Tcl_DictObjPut(NULL, replyObj, ClusterFieldKey(CLUSTER_F_KEEPALIVE),
 	    Tcl_NewIntObj(1));
-    if (outcome == CLUSTER_HOOK_NONE) {
-	Tcl_DictObjPut(NULL, replyObj, ClusterFieldKey(CLUSTER_F_ERROR),
-		Tcl_NewStringObj("no query hook: this member answers no"
-		" queries", -1));
-    } else {
-	Tcl_DictObjPut(NULL, replyObj, ClusterFieldKey(
-		outcome == CLUSTER_HOOK_OK ? CLUSTER_F_DATA : CLUSTER_F_ERROR),
-		resultObj);
-    }
+    Tcl_DictObjPut(NULL, replyObj, ClusterFieldKey(
+	    isError ? CLUSTER_F_ERROR : CLUSTER_F_DATA), valueObj);
     Tcl_DictObjPut(NULL, replyObj, ClusterFieldKey(CLUSTER_F_FILTER),
 	    Tcl_NewListObj(1, &servicePtr->sidObj));
-    if (resultObj) {
-	Tcl_DecrRefCount(resultObj);
-    }
 
-    if (connPtr != NULL && ClusterRunSendHooks(clusterPtr, &replyObj, 0)
-	    == TCL_OK && ClusterPayloadEncode(NULL, replyObj, 0,
-		&clusterPtr->sendBuf, &start, &length) == TCL_OK
-	    && ClusterStreamReply(clusterPtr, connPtr,
-		clusterPtr->sendBuf.bytes + start, length) == TCL_OK) {
-	/* Answered on the connection the query came on. */
-    } else if (connPtr == NULL && !ClusterIsDeleted(clusterPtr)) {
+    if (connPtr != NULL && ClusterConnUsable(connPtr)) {
+	if (ClusterRunSendHooks(clusterPtr, &replyObj, 0) == TCL_OK
+		&& ClusterPayloadEncode(NULL, replyObj, 0,
+		    &clusterPtr->sendBuf, &start, &length) == TCL_OK
+		&& ClusterStreamReply(clusterPtr, connPtr,
+		    clusterPtr->sendBuf.bytes + start, length) == TCL_OK) {
+	    used = (int) ClusterConnProto(connPtr);
+	}
+    } else if (!ClusterIsDeleted(clusterPtr)) {
 	protoObj = Tcl_NewStringObj(clusterProtoNames[proto], -1);
 	Tcl_IncrRefCount(protoObj);
 	ClusterSendToService(clusterPtr, servicePtr, replyObj, protoObj, 1,
@@ -111,4 +235,28 @@ ClusterQueryIncoming(
 	Tcl_DecrRefCount(protoObj);
     }
     Tcl_DecrRefCount(replyObj);
+    if (used >= 0) {
+	servicePtr->stats.queriesServed++;
+    }
+    return used;
+}
+
+/*
+ * FieldOf --
+ *
+ *	A field of a payload dict, or NULL when absent.
+ */
+
+static Tcl_Obj *
+FieldOf(
+    Tcl_Obj *payloadObj,	/* The payload. */
+    ClusterFieldId field)	/* CLUSTER_F_*. */
+{
+    Tcl_Obj *valueObj = NULL;
+
+    if (Tcl_DictObjGet(NULL, payloadObj, ClusterFieldKey(field), &valueObj)
+	    != TCL_OK) {
+	return NULL;
+    }
+    return valueObj;
 }

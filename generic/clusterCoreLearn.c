@@ -83,13 +83,14 @@ ClusterLearnFromPayload(
     }
     if (inPtr->proto == CLUSTER_PROTO_C || servicePtr->addrObj == NULL) {
 	if (servicePtr->addrObj == NULL
-		|| servicePtr->addr.ip != inPtr->from.ip) {
+		|| !ClusterAddrSameIp(&servicePtr->addr, &inPtr->from)) {
 	    char text[CLUSTER_ADDR_STRLEN];
 
 	    servicePtr->addr = inPtr->from;
 	    servicePtr->addr.port = 0;
 	    if (otherPtr != NULL && otherPtr->addrObj != NULL
-		    && otherPtr->addr.ip == servicePtr->addr.ip) {
+		    && ClusterAddrSameIp(&otherPtr->addr,
+			&servicePtr->addr)) {
 		ClusterSetObj(&servicePtr->addrObj, otherPtr->addrObj);
 	    } else {
 		ClusterpFormatAddress(&servicePtr->addr, text);

@@ -95,7 +95,7 @@ ClusterTransportsOpen(
     int serve = 0;
 
     if (ClusterNetMcastOpen(&configPtr->group,
-	    configPtr->interfaceAddr.ip ? &configPtr->interfaceAddr : NULL,
+	    configPtr->interfaceObj ? &configPtr->interfaceAddr : NULL,
 	    configPtr->remote, configPtr->memory ? CLUSTER_NET_MEMORY
 	    : CLUSTER_NET_SOCKET, &netHandler, clusterPtr,
 	    &clusterPtr->mcastPtr, &err) != TCL_OK) {

@@ -260,6 +260,7 @@ SendQuery(
 	if (servicePtr != NULL) {
 	    Tcl_DictObjPut(NULL, queryPtr->remainingObj, servicePtr->sidObj,
 		    servicePtr->nameObj);
+	    servicePtr->stats.queriesSent++;
 	}
     }
     if (broadcast == 1) {
@@ -340,6 +341,11 @@ ClusterQueryResponse(
 	    payloadObj);
     Tcl_DictObjGet(NULL, payloadObj, ClusterFieldKey(CLUSTER_F_ERROR),
 	    &errorObj);
+    if (errorObj != NULL) {
+	servicePtr->stats.errors++;
+    } else {
+	servicePtr->stats.answers++;
+    }
 
     Tcl_Preserve(queryPtr);
     EnsureStarted(queryPtr);
@@ -592,7 +598,10 @@ UnreachableAll(
 		Tcl_GetString(sids[i]));
 
 	if (entryPtr != NULL) {
-	    ClusterUnreachable(Tcl_GetHashValue(entryPtr));
+	    ClusterService *servicePtr = Tcl_GetHashValue(entryPtr);
+
+	    servicePtr->stats.timeouts++;
+	    ClusterUnreachable(servicePtr);
 	}
     }
     Tcl_DecrRefCount(sidsObj);

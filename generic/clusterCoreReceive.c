@@ -125,6 +125,8 @@ ClusterReceivePacket(
     memset(&in, 0, sizeof(in));
     in.payloadObj = ClusterPayloadFromView(&view);
     Tcl_IncrRefCount(in.payloadObj);
+    in.arrivedObj = in.payloadObj;
+    Tcl_IncrRefCount(in.arrivedObj);
     in.proto = proto;
     in.from = *fromPtr;
     in.connPtr = connPtr;
@@ -133,6 +135,7 @@ ClusterReceivePacket(
     result = HandlePayload(clusterPtr, &in);
     Tcl_Release(clusterPtr);
     Tcl_DecrRefCount(in.payloadObj);
+    Tcl_DecrRefCount(in.arrivedObj);
     return result;
 }
 
@@ -321,7 +324,8 @@ AcceptedByPolicy(
  * RunFilterHook --
  *
  *	Run one receive-side hook, which may change the payload or refuse
- *	it, then read the payload's fields again.
+ *	it, then read the payload's fields again. A query it refuses is
+ *	answered with an error (ClusterQueryRefused).
  *
  * Results:
  *	TCL_OK to go on; TCL_ERROR when the payload is refused (counted)
@@ -352,6 +356,10 @@ RunFilterHook(
 	return TCL_OK;
     case CLUSTER_HOOK_STOP:
 	clusterPtr->stats.dropped[CLUSTER_DROP_HOOK]++;
+	if (inPtr->type == CLUSTER_TYPE_QUERY) {
+	    ClusterQueryRefused(clusterPtr, inPtr->arrivedObj, inPtr->proto,
+		    inPtr->connPtr, path);
+	}
 	return TCL_ERROR;
     case CLUSTER_HOOK_GONE:
 	break;
@@ -384,7 +392,8 @@ Dispatch(
     ClusterIncoming *inPtr)	/* The payload. */
 {
     int tagsChanged, wasLocal = servicePtr->flags & SERVICE_LOCAL;
-    uint32_t wasIp = servicePtr->addrObj ? servicePtr->addr.ip : 0;
+    int hadAddr = (servicePtr->addrObj != NULL);
+    ClusterAddr was = servicePtr->addr;
     int answered = ClusterPeersHeard(clusterPtr, inPtr);
 
     if (inPtr->type == CLUSTER_TYPE_DISCONNECT) {
@@ -392,7 +401,8 @@ Dispatch(
 	return inPtr->keepalive;
     }
     tagsChanged = ClusterLearnFromPayload(servicePtr, inPtr);
-    if (wasIp != 0 && (servicePtr->addr.ip != wasIp
+    if (hadAddr && ClusterAddrIsSet(&was)
+	    && (!ClusterAddrSameIp(&servicePtr->addr, &was)
 	    || (servicePtr->flags & SERVICE_LOCAL) != wasLocal)) {
 	ClusterStreamsMoved(servicePtr);
 	if (ClusterIsDeleted(clusterPtr)
@@ -556,15 +566,15 @@ ClusterIsLocalAddress(
     Cluster *clusterPtr,	/* Cluster with the address cache. */
     const ClusterAddr *addrPtr)	/* Address to test. */
 {
-    const unsigned char *ip = (const unsigned char *) &addrPtr->ip;
     int pass, i;
 
-    if (ip[0] == 127) {
+    if (ClusterAddrIsLoopback(addrPtr)) {
 	return 1;
     }
     for (pass = 0; pass < 2; pass++) {
 	for (i = 0; i < clusterPtr->numLocalAddrs; i++) {
-	    if (clusterPtr->localAddrs[i].addr.ip == addrPtr->ip) {
+	    if (ClusterAddrSameIp(&clusterPtr->localAddrs[i].addr,
+		    addrPtr)) {
 		return 1;
 	    }
 	}
@@ -590,8 +600,7 @@ ClusterIsOnLink(
     for (i = 0; i < clusterPtr->numLocalAddrs; i++) {
 	const ClusterIfAddr *ifPtr = &clusterPtr->localAddrs[i];
 
-	if ((ifPtr->addr.ip & ifPtr->netmask)
-		== (addrPtr->ip & ifPtr->netmask)) {
+	if (ClusterAddrInPrefix(ifPtr, addrPtr)) {
 	    return 1;
 	}
     }
@@ -641,17 +650,17 @@ SelfHeard(
     ClusterAddr old = clusterPtr->selfAddr;
     Tcl_WideInt nowMs;
 
-    if (fromPtr->ip == old.ip || ClusterIsDeleted(clusterPtr)) {
+    if (ClusterAddrSameIp(fromPtr, &old) || ClusterIsDeleted(clusterPtr)) {
 	return;
     }
-    if (old.ip != 0) {
+    if (ClusterAddrIsSet(&old)) {
 	nowMs = ClusterpMonotonicMs();
 	if (nowMs - clusterPtr->selfCheckMs < SELF_CHECK_MS) {
 	    return;
 	}
 	clusterPtr->selfCheckMs = nowMs;
     }
-    if (((const unsigned char *) &fromPtr->ip)[0] != 127) {
+    if (!ClusterAddrIsLoopback(fromPtr)) {
 	RefreshLocalAddrs(clusterPtr);
     }
     if (!ClusterIsLocalAddress(clusterPtr, fromPtr)) {
@@ -659,7 +668,7 @@ SelfHeard(
     }
     clusterPtr->selfAddr = *fromPtr;
     clusterPtr->selfAddr.port = 0;
-    if (old.ip != 0 && !ClusterIsLocalAddress(clusterPtr, &old)) {
+    if (ClusterAddrIsSet(&old) && !ClusterIsLocalAddress(clusterPtr, &old)) {
 	Tcl_Preserve(clusterPtr);
 	ClusterStreamsRelocate(clusterPtr);
 	Tcl_Release(clusterPtr);

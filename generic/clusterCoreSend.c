@@ -750,7 +750,10 @@ ClusterSendToServiceTagged(
 	    | (AsksKeepalive(payloadObj, keepaliveKey)
 		? CLUSTER_SEND_KEEPALIVE : 0), tag, &failedMask);
     if (*usedPtr < 0) {
+	servicePtr->stats.sendFailures++;
 	ClusterOutcomeDone(clusterPtr, tag, -1, "no protocol took it");
+    } else {
+	servicePtr->stats.packetsSent++;
     }
     AfterDelivery(clusterPtr, servicePtr, *usedPtr, failedMask);
 

@@ -195,7 +195,7 @@ ClusterServiceTarget(
 	*toPtr = servicePtr->addr;
     }
     toPtr->port = ClusterPortToNet(port);
-    return (toPtr->ip != 0) ? TCL_OK : TCL_ERROR;
+    return ClusterAddrIsSet(toPtr) ? TCL_OK : TCL_ERROR;
 }
 
 /*

@@ -299,6 +299,7 @@ int		ClusterConnWrite(ClusterConn *connPtr,
 int		ClusterConnUsable(ClusterConn *connPtr);
 int		ClusterConnSlow(const ClusterConn *connPtr);
 ClusterProto	ClusterConnProto(const ClusterConn *connPtr);
+size_t		ClusterPeerQueued(const ClusterNetPeer *peerPtr);
 int		ClusterConnBind(ClusterConn *connPtr,
 		    ClusterNetPeer *peerPtr);
 Tcl_Obj *	ClusterConnName(const ClusterConn *connPtr);

@@ -130,7 +130,7 @@ ClusterConnAccept(
 	return 1;
     }
     connPtr = ConnCreate(poolPtr, proto, fd, 0);
-    if (proto == CLUSTER_PROTO_U || from.ip == 0) {
+    if (proto == CLUSTER_PROTO_U || !ClusterAddrIsSet(&from)) {
 	ClusterpParseAddress("127.0.0.1", &from);
 	from.port = 0;
     }
@@ -494,7 +494,7 @@ ClusterConnPoolMove(
 	nextPtr = connPtr->nextPtr;
 	if (connPtr->peerPtr != peerPtr || connPtr->proto != CLUSTER_PROTO_T
 		|| !(connPtr->flags & CONN_OUTGOING)
-		|| (connPtr->peer.ip == toPtr->ip
+		|| (ClusterAddrSameIp(&connPtr->peer, toPtr)
 		    && connPtr->peer.port == toPtr->port
 		    && !LocalGone(connPtr, locals, numLocals))) {
 	    continue;
@@ -536,12 +536,12 @@ LocalGone(
     int i;
 
     if (locals == NULL || ClusterpSocketLocalAddress(connPtr->fd, &local)
-	    < 0 || local.ip == 0
-	    || ((const unsigned char *) &local.ip)[0] == 127) {
+	    < 0 || !ClusterAddrIsSet(&local)
+	    || ClusterAddrIsLoopback(&local)) {
 	return 0;
     }
     for (i = 0; i < numLocals; i++) {
-	if (locals[i].addr.ip == local.ip) {
+	if (ClusterAddrSameIp(&locals[i].addr, &local)) {
 	    return 0;
 	}
     }

@@ -431,3 +431,35 @@ ConnCutOff(
  * fill-column: 78
  * End:
  */
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterPeerQueued --
+ *
+ *	The bytes queued, not yet written, on a peer's open streams.
+ *
+ * Results:
+ *	A byte count.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+size_t
+ClusterPeerQueued(
+    const ClusterNetPeer *peerPtr)	/* Peer of interest. */
+{
+    size_t queued = 0;
+    int i;
+
+    for (i = 0; i < CLUSTER_PROTO_COUNT; i++) {
+	if (peerPtr->conns[i] != NULL
+		&& !(peerPtr->conns[i]->flags & CONN_CLOSED)) {
+	    queued += peerPtr->conns[i]->queued;
+	}
+    }
+    return queued;
+}

@@ -65,7 +65,7 @@ typedef struct BusDatagram {
 
 struct GroupSocket {
     ClusterAddr group;		/* Key: group address and port, */
-    uint32_t interfaceIp;	/* interface (0: the system's choice), */
+    ClusterAddr iface;		/* interface (zeros: system's choice), */
     int ttl;			/* multicast TTL */
     int medium;			/* and medium: CLUSTER_NET_SOCKET or
 				 * CLUSTER_NET_MEMORY. */
@@ -131,17 +131,22 @@ ClusterNetMcastOpen(
 {
     ThreadGroups *groupsPtr = Tcl_GetThreadData(&groupsKey,
 	    sizeof(ThreadGroups));
-    uint32_t ifIp = (ifPtr != NULL) ? ifPtr->ip : 0;
+    ClusterAddr iface;
     GroupSocket *socketPtr;
     ClusterNetMcast *mcastPtr;
 
+    memset(&iface, 0, sizeof(iface));
+    if (ifPtr != NULL) {
+	iface = *ifPtr;
+    }
     for (socketPtr = groupsPtr->firstPtr; socketPtr != NULL;
 	    socketPtr = socketPtr->nextPtr) {
-	if (socketPtr->group.ip == groupPtr->ip
+	if (ClusterAddrSameIp(&socketPtr->group, groupPtr)
 		&& socketPtr->group.port == groupPtr->port
 		&& socketPtr->medium == medium
 		&& (medium == CLUSTER_NET_MEMORY
-		    || (socketPtr->interfaceIp == ifIp
+		    || (socketPtr->iface.scope == iface.scope
+			&& socketPtr->iface.ip == iface.ip
 			&& socketPtr->ttl == ttl))) {
 	    break;
 	}
@@ -150,13 +155,13 @@ ClusterNetMcastOpen(
 	int fd = -1;
 
 	if (medium == CLUSTER_NET_SOCKET && ClusterpMulticastOpen(errPtr,
-		groupPtr, ifIp ? ifPtr : NULL, ttl, &fd) != TCL_OK) {
+		groupPtr, iface.scope ? ifPtr : NULL, ttl, &fd) != TCL_OK) {
 	    return TCL_ERROR;
 	}
 	socketPtr = ckalloc(sizeof(GroupSocket));
 	memset(socketPtr, 0, sizeof(GroupSocket));
 	socketPtr->group = *groupPtr;
-	socketPtr->interfaceIp = ifIp;
+	socketPtr->iface = iface;
 	socketPtr->ttl = ttl;
 	socketPtr->medium = medium;
 	socketPtr->fd = fd;

@@ -29,15 +29,24 @@ typedef int Tcl_Size;
 #endif
 
 /*
- * An IPv4 address and port. Both in network byte order, as they travel.
+ * An IPv4 or IPv6 address and port. Addresses and port in network byte
+ * order, as they travel. An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is
+ * always stored as the IPv4 address it maps. All of it is zeroed before
+ * it is filled, so that two equal addresses compare equal field by field.
  */
 
 typedef struct ClusterAddr {
-    uint32_t ip;		/* IPv4 address, network byte order. */
+    uint32_t ip;		/* IPv4 address; 0 for IPv6 or none. */
     uint16_t port;		/* Port, network byte order; 0 if none. */
+    uint8_t v6;			/* 1: the address is ip6 (and scope). */
+    unsigned char ip6[16];	/* IPv6 address, when v6. */
+    uint32_t scope;		/* IPv6 scope (interface index) of a
+				 * link-local address, else 0. For an
+				 * interface (-interface): its index. */
 } ClusterAddr;
 
-#define CLUSTER_ADDR_STRLEN 16	/* "255.255.255.255" and its NUL. */
+#define CLUSTER_ADDR_STRLEN 64	/* An IPv6 address, "%", an interface
+				 * name and the NUL. */
 #define CLUSTER_HID_STRLEN 18	/* "aa:bb:cc:dd:ee:ff" and its NUL. */
 
 /*
@@ -47,7 +56,8 @@ typedef struct ClusterAddr {
 
 typedef struct ClusterIfAddr {
     ClusterAddr addr;		/* The interface's address (port 0). */
-    uint32_t netmask;		/* Network byte order. */
+    uint32_t netmask;		/* IPv4: network byte order. */
+    int prefix;			/* IPv6: length of the subnet prefix. */
 } ClusterIfAddr;
 
 /*
@@ -68,7 +78,8 @@ int		ClusterErrSet(ClusterErr *errPtr, const char *category,
 
 /*
  * Helpers of every layer (clusterUtil.c): object slots, random delays,
- * the path of a channel's hook.
+ * the path of a channel's hook; and (clusterUtilAddr.c) comparing
+ * addresses of either family.
  */
 
 void		ClusterSetObj(Tcl_Obj **slotPtr, Tcl_Obj *valueObj);
@@ -76,6 +87,13 @@ int		ClusterRandomUpTo(int limit);
 #define CLUSTER_HOOK_PATH_SIZE 48
 void		ClusterChannelHookPath(char *path, const char *direction,
 		    int channel);
+int		ClusterAddrIsSet(const ClusterAddr *addrPtr);
+int		ClusterAddrSameIp(const ClusterAddr *aPtr,
+		    const ClusterAddr *bPtr);
+int		ClusterAddrIsLoopback(const ClusterAddr *addrPtr);
+int		ClusterAddrInPrefix(const ClusterIfAddr *ifPtr,
+		    const ClusterAddr *addrPtr);
+uint32_t	ClusterAddrHash(const ClusterAddr *addrPtr);
 
 /*
  * Clock (unix/clusterUnixTime.c): monotonic milliseconds.

@@ -173,7 +173,7 @@ ClusterErrSet(
  *
  *	Parse a peer address written as a dotted quad and a port,
  *	"10.0.0.2:24000" (doc/protocol.md section 5.8). Names are not
- *	looked up: nothing here may block.
+ *	looked up: nothing here may block. Peers are IPv4 only.
  *
  * Results:
  *	1 with the address and port (network order) in *addrPtr, or 0 when
@@ -210,8 +210,8 @@ ClusterParsePeer(
     }
     memcpy(ip, text, (size_t) (colon - text));
     ip[colon - text] = '\0';
-    if (ClusterpParseAddress(ip, addrPtr) != 0) {
-	return 0;
+    if (ClusterpParseAddress(ip, addrPtr) != 0 || addrPtr->v6) {
+	return 0;		/* Peers are IPv4 only. */
     }
     bytes[0] = (unsigned char) (port >> 8);
     bytes[1] = (unsigned char) (port & 0xff);

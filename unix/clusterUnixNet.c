@@ -171,7 +171,9 @@ ClusterpClampLength(
  *	filter multicast by the socket's own memberships, and are bound to
  *	INADDR_ANY as usual.
  *
- *	With no interface (ifPtr NULL or its ip 0) the kernel chooses, as
+ *	An IPv6 group is opened by ClusterpMulticast6Open instead.
+ *
+ *	With no interface (ifPtr NULL) the kernel chooses, as
  *	the old package let it, so that mixed groups meet on the same
  *	interface. A host with no route for the group (a container or
  *	network namespace with only loopback) makes that fail with ENODEV;
@@ -207,7 +209,7 @@ int
 ClusterpMulticastOpen(
     ClusterErr *errPtr,		/* For errors; may be NULL. */
     const ClusterAddr *groupPtr,	/* Group address and port. */
-    const ClusterAddr *ifPtr,	/* Interface address, or NULL or ip 0 for
+    const ClusterAddr *ifPtr,	/* Interface (-interface), or NULL for
 				 * the system's choice. */
     int ttl,			/* Multicast TTL, 0-255: 0 never leaves
 				 * the machine. */
@@ -217,51 +219,35 @@ ClusterpMulticastOpen(
     struct sockaddr_in sin;
     struct in_addr ifAddr;
     unsigned char loop = 1, ttlByte;
-    int fd, on = 1, rcvbuf = MULTICAST_RCVBUF, err, bound;
+    int fd, on = 1, err, bound;
     const char *what;
 
     ClusterpFormatAddress(groupPtr, groupText);
-    if (!IN_MULTICAST(ntohl(groupPtr->ip))) {
+    if (groupPtr->v6 ? (groupPtr->ip6[0] != 0xff)
+	    : !IN_MULTICAST(ntohl(groupPtr->ip))) {
 	return ClusterErrSet(errPtr, "SOCKET", "NOT_MULTICAST",
 		"can't open multicast socket: %s is not a multicast address"
-		" (224.0.0.0 to 239.255.255.255)", groupText);
+		" (224.0.0.0 to 239.255.255.255, or ff00::/8)", groupText);
     }
     if (ttl < 0 || ttl > 255) {
 	return ClusterErrSet(errPtr, "SOCKET", "TTL",
 		"can't open multicast socket: TTL %d is out of range"
 		" (0 to 255)", ttl);
     }
+    if (groupPtr->v6) {
+	return ClusterpMulticast6Open(errPtr, groupPtr, ifPtr, ttl, fdPtr);
+    }
+    if (ifPtr != NULL && ifPtr->ip == 0) {
+	return ClusterErrSet(errPtr, "SOCKET", "NO_ADDRESS",
+		"can't join multicast group %s: the interface given has no"
+		" IPv4 address; give another -interface", groupText);
+    }
     ttlByte = (unsigned char) ttl;
 
-    fd = ClusterpNewSocket(AF_INET, SOCK_DGRAM);
+    fd = ClusterpMulticastSocket(errPtr, AF_INET, ifPtr, &bound);
     if (fd < 0) {
-	return ClusterErrSet(errPtr, "SOCKET", "CREATE",
-		"can't create multicast socket: %s", Tcl_ErrnoMsg(errno));
+	return TCL_ERROR;
     }
-
-    /*
-     * Share the port with the other members of this machine.
-     */
-
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0) {
-	what = "SO_REUSEADDR";
-	goto optionError;
-    }
-#ifdef SO_REUSEPORT
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) < 0
-	    && errno != ENOPROTOOPT && errno != EINVAL) {
-	what = "SO_REUSEPORT";
-	goto optionError;
-    }
-#endif
-
-    /*
-     * Best effort: the system may cap it (net.core.rmem_max).
-     */
-
-    (void) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-
-    bound = BindToInterface(fd, ifPtr);
 
     memset(&sin, 0, sizeof(sin));
     sin.sin_family = AF_INET;
@@ -333,6 +319,76 @@ ClusterpMulticastOpen(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterpMulticastSocket --
+ *
+ *	Create the datagram socket of a multicast group, of either family,
+ *	not yet bound: the port shared with the other members of this
+ *	machine (address and port reuse), a large receive buffer, and,
+ *	given an interface, bound to its device (BindToInterface).
+ *
+ * Results:
+ *	The descriptor, or -1 with *errPtr filled ({CLUSTER SOCKET CREATE}
+ *	or {CLUSTER SOCKET OPTION}); *boundPtr says whether the socket is
+ *	bound to a device.
+ *
+ * Side effects:
+ *	Opens a socket.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterpMulticastSocket(
+    ClusterErr *errPtr,		/* For errors; may be NULL. */
+    int family,			/* AF_INET or AF_INET6. */
+    const ClusterAddr *ifPtr,	/* Interface, or NULL. */
+    int *boundPtr)		/* Out: bound to the interface's device. */
+{
+    int fd, on = 1, rcvbuf = MULTICAST_RCVBUF, err;
+    const char *what;
+
+    fd = ClusterpNewSocket(family, SOCK_DGRAM);
+    if (fd < 0) {
+	ClusterErrSet(errPtr, "SOCKET", "CREATE",
+		"can't create multicast socket: %s", Tcl_ErrnoMsg(errno));
+	return -1;
+    }
+
+    /*
+     * Share the port with the other members of this machine.
+     */
+
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0) {
+	what = "SO_REUSEADDR";
+	goto optionError;
+    }
+#ifdef SO_REUSEPORT
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) < 0
+	    && errno != ENOPROTOOPT && errno != EINVAL) {
+	what = "SO_REUSEPORT";
+	goto optionError;
+    }
+#endif
+
+    /*
+     * Best effort: the system may cap it (net.core.rmem_max).
+     */
+
+    (void) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+    *boundPtr = BindToInterface(fd, ifPtr);
+    return fd;
+
+  optionError:
+    err = errno;
+    close(fd);
+    ClusterErrSet(errPtr, "SOCKET", "OPTION",
+	    "can't set %s on multicast socket: %s", what, Tcl_ErrnoMsg(err));
+    return -1;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * BindToInterface --
  *
  *	Bind a multicast socket, before bind(), to the device that has the
@@ -358,28 +414,16 @@ ClusterpMulticastOpen(
 static int
 BindToInterface(
     int fd,			/* The socket, not yet bound. */
-    const ClusterAddr *ifPtr)	/* Interface address, or NULL. */
+    const ClusterAddr *ifPtr)	/* Interface (its index), or NULL. */
 {
 #ifdef SO_BINDTODEVICE
-    struct ifaddrs *list, *ifa;
     char name[IF_NAMESIZE + 1];
-    int found = 0;
 
-    if (ifPtr == NULL || ifPtr->ip == 0 || getifaddrs(&list) != 0) {
+    if (ifPtr == NULL || ifPtr->scope == 0
+	    || if_indextoname(ifPtr->scope, name) == NULL) {
 	return 0;
     }
-    for (ifa = list; ifa != NULL && !found; ifa = ifa->ifa_next) {
-	if (ifa->ifa_addr != NULL && ifa->ifa_addr->sa_family == AF_INET
-		&& ifa->ifa_name != NULL
-		&& strlen(ifa->ifa_name) <= IF_NAMESIZE
-		&& ((const struct sockaddr_in *) ifa->ifa_addr)
-		    ->sin_addr.s_addr == ifPtr->ip) {
-	    strcpy(name, ifa->ifa_name);
-	    found = 1;
-	}
-    }
-    freeifaddrs(list);
-    return found && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name,
+    return setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name,
 	    (socklen_t) strlen(name)) == 0;
 #else
     (void) fd;
@@ -457,8 +501,8 @@ JoinGroup(
     } else {
 	ClusterAddr joined;
 
+	memset(&joined, 0, sizeof(joined));
 	joined.ip = ifAddrPtr->s_addr;
-	joined.port = 0;
 	ClusterpFormatAddress(&joined, ifText);
     }
     return ClusterErrSet(errPtr, "SOCKET", "MEMBERSHIP",
@@ -490,20 +534,17 @@ ClusterpDatagramSend(
     const unsigned char *bytes,	/* Datagram. */
     size_t length)		/* Its length. */
 {
-    struct sockaddr_in sin;
+    ClusterpSockaddr sa;
+    socklen_t saLength;
     ssize_t sent;
 
     if (length > (size_t) INT_MAX) {
 	errno = EMSGSIZE;
 	return -1;
     }
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = toPtr->ip;
-    sin.sin_port = toPtr->port;
+    saLength = ClusterpToSockaddr(toPtr, &sa);
     do {
-	sent = sendto(fd, bytes, length, 0, (struct sockaddr *) &sin,
-		sizeof(sin));
+	sent = sendto(fd, bytes, length, 0, &sa.sa, saLength);
     } while (sent < 0 && errno == EINTR);
     return (int) sent;
 }
@@ -533,17 +574,17 @@ ClusterpDatagramReceive(
     size_t capacity,		/* Room in buffer. */
     ClusterAddr *fromPtr)	/* Where to put its source, or NULL. */
 {
-    struct sockaddr_in sin;
+    ClusterpSockaddr sa;
     struct iovec iov;
     struct msghdr msg;
     ssize_t got;
 
-    memset(&sin, 0, sizeof(sin));
+    memset(&sa, 0, sizeof(sa));
     memset(&msg, 0, sizeof(msg));
     iov.iov_base = buffer;
     iov.iov_len = (size_t) ClusterpClampLength(capacity);
-    msg.msg_name = &sin;
-    msg.msg_namelen = sizeof(sin);
+    msg.msg_name = &sa;
+    msg.msg_namelen = sizeof(sa);
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
     do {
@@ -557,13 +598,7 @@ ClusterpDatagramReceive(
 	return -1;
     }
     if (fromPtr != NULL) {
-	if (sin.sin_family == AF_INET) {
-	    fromPtr->ip = sin.sin_addr.s_addr;
-	    fromPtr->port = sin.sin_port;
-	} else {
-	    fromPtr->ip = 0;
-	    fromPtr->port = 0;
-	}
+	(void) ClusterpFromSockaddr(&sa.sa, fromPtr);
     }
     return (int) got;
 }
@@ -573,11 +608,11 @@ ClusterpDatagramReceive(
  *
  * ClusterpSocketLocalAddress --
  *
- *	The local IPv4 address and port of a socket (getsockname).
+ *	The local address and port of a socket (getsockname).
  *
  * Results:
  *	0 with *addrPtr filled, or -1 with errno set (EAFNOSUPPORT for a
- *	socket that is not IPv4).
+ *	socket that is not IPv4 or IPv6).
  *
  * Side effects:
  *	None.
@@ -590,19 +625,17 @@ ClusterpSocketLocalAddress(
     int fd,			/* A bound or connected socket. */
     ClusterAddr *addrPtr)	/* Where to put its address. */
 {
-    struct sockaddr_in sin;
-    socklen_t length = sizeof(sin);
+    ClusterpSockaddr sa;
+    socklen_t length = sizeof(sa);
 
-    memset(&sin, 0, sizeof(sin));
-    if (getsockname(fd, (struct sockaddr *) &sin, &length) < 0) {
+    memset(&sa, 0, sizeof(sa));
+    if (getsockname(fd, &sa.sa, &length) < 0) {
 	return -1;
     }
-    if (sin.sin_family != AF_INET) {
+    if (ClusterpFromSockaddr(&sa.sa, addrPtr) != 0) {
 	errno = EAFNOSUPPORT;
 	return -1;
     }
-    addrPtr->ip = sin.sin_addr.s_addr;
-    addrPtr->port = sin.sin_port;
     return 0;
 }
 

@@ -115,7 +115,7 @@ ClusterpResolveHost(
     struct addrinfo hints, *list = NULL;
 
     if (ClusterpParseAddress(host, addrPtr) == 0) {
-	return 0;
+	return addrPtr->v6 ? -1 : 0;	/* Peers are IPv4 only. */
     }
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = AF_INET;
@@ -124,8 +124,8 @@ ClusterpResolveHost(
 	    || list == NULL) {
 	return -1;
     }
+    memset(addrPtr, 0, sizeof(ClusterAddr));
     addrPtr->ip = ((struct sockaddr_in *) list->ai_addr)->sin_addr.s_addr;
-    addrPtr->port = 0;
     freeaddrinfo(list);
     return 0;
 }

@@ -63,6 +63,32 @@ int		ClusterpDefaultRouteLink(char *name, size_t size);
  */
 
 int		ClusterpClampLength(size_t length);
+
+/*
+ * Socket addresses of either family (clusterUnixAddr.c). The union is big
+ * enough for any inet address; ClusterpToSockaddr gives the length to
+ * pass, ClusterpFromSockaddr returns -1 for a family other than inet.
+ */
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+typedef union ClusterpSockaddr {
+    struct sockaddr sa;
+    struct sockaddr_in sin;
+    struct sockaddr_in6 sin6;
+    struct sockaddr_storage ss;
+} ClusterpSockaddr;
+
+socklen_t	ClusterpToSockaddr(const ClusterAddr *addrPtr,
+		    ClusterpSockaddr *saPtr);
+int		ClusterpFromSockaddr(const struct sockaddr *saPtr,
+		    ClusterAddr *addrPtr);
+int		ClusterpMulticastSocket(ClusterErr *errPtr, int family,
+		    const ClusterAddr *ifPtr, int *boundPtr);
+int		ClusterpMulticast6Open(ClusterErr *errPtr,
+		    const ClusterAddr *groupPtr, const ClusterAddr *ifPtr,
+		    int hops, int *fdPtr);
 int		ClusterpNewSocket(int domain, int type);
 int		ClusterpSetCloexecNonblock(int fd);
 

@@ -92,7 +92,7 @@ static int		UnixAddress(const char *path,
 static int
 PrepareStream(
     int fd,			/* A connected or connecting socket. */
-    int isTcp)			/* Non-zero for AF_INET. */
+    int isTcp)			/* Non-zero for AF_INET or AF_INET6. */
 {
     int on = 1;
 
@@ -126,7 +126,8 @@ PrepareStream(
  * ClusterpTcpListen --
  *
  *	Open the TCP server of the "t" protocol on an ephemeral port on all
- *	interfaces.
+ *	interfaces, IPv6 and IPv4 alike (IPv4 only where the host has no
+ *	IPv6).
  *
  * Results:
  *	A standard Tcl result; on success the descriptor is in *fdPtr and
@@ -145,26 +146,41 @@ ClusterpTcpListen(
     int *fdPtr,			/* Where to put the descriptor. */
     int *portPtr)		/* Where to put the port. */
 {
-    struct sockaddr_in sin;
-    socklen_t len = sizeof(sin);
-    int fd, on = 1, err;
+    ClusterpSockaddr sa;
+    socklen_t len;
+    int fd, on = 1, off = 0, err;
     const char *detail, *action;
 
-    fd = ClusterpNewSocket(AF_INET, SOCK_STREAM);
+    /*
+     * One socket for both families where the host has IPv6: IPv4 peers
+     * arrive as IPv4-mapped addresses, which ClusterpFromSockaddr turns
+     * back into IPv4.
+     */
+
+    memset(&sa, 0, sizeof(sa));
+    fd = ClusterpNewSocket(AF_INET6, SOCK_STREAM);
+    if (fd >= 0 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
+	    sizeof(off)) == 0) {
+	sa.sin6.sin6_family = AF_INET6;
+	sa.sin6.sin6_addr = in6addr_any;
+	len = sizeof(sa.sin6);
+    } else {
+	ClusterpClose(fd);
+	fd = ClusterpNewSocket(AF_INET, SOCK_STREAM);
+	sa.sin.sin_family = AF_INET;
+	sa.sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	len = sizeof(sa.sin);
+    }
     if (fd < 0) {
 	return ClusterErrSet(errPtr, "SOCKET", "CREATE",
 		"can't create TCP server socket: %s", Tcl_ErrnoMsg(errno));
     }
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_ANY);
-    sin.sin_port = 0;
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0) {
 	detail = "OPTION";
 	action = "set SO_REUSEADDR on";
 	goto error;
     }
-    if (bind(fd, (struct sockaddr *) &sin, sizeof(sin)) < 0) {
+    if (bind(fd, &sa.sa, len) < 0) {
 	detail = "BIND";
 	action = "bind";
 	goto error;
@@ -174,13 +190,15 @@ ClusterpTcpListen(
 	action = "listen on";
 	goto error;
     }
-    if (getsockname(fd, (struct sockaddr *) &sin, &len) < 0) {
+    len = sizeof(sa);
+    if (getsockname(fd, &sa.sa, &len) < 0) {
 	detail = "LISTEN";
 	action = "read the port of";
 	goto error;
     }
     *fdPtr = fd;
-    *portPtr = ntohs(sin.sin_port);
+    *portPtr = ntohs(sa.sa.sa_family == AF_INET6 ? sa.sin6.sin6_port
+	    : sa.sin.sin_port);
     return TCL_OK;
 
   error:
@@ -487,7 +505,7 @@ ClusterpAccept(
 {
     union {
 	struct sockaddr sa;
-	struct sockaddr_in sin;
+	ClusterpSockaddr in;
 	struct sockaddr_un sun;
     } from;
     socklen_t len;
@@ -513,17 +531,11 @@ ClusterpAccept(
 	goto error;
     }
 #endif
-    if (PrepareStream(fd, from.sa.sa_family == AF_INET) < 0) {
+    if (PrepareStream(fd, from.sa.sa_family != AF_UNIX) < 0) {
 	goto error;
     }
     if (fromPtr != NULL) {
-	if (from.sa.sa_family == AF_INET) {
-	    fromPtr->ip = from.sin.sin_addr.s_addr;
-	    fromPtr->port = from.sin.sin_port;
-	} else {
-	    fromPtr->ip = 0;
-	    fromPtr->port = 0;
-	}
+	(void) ClusterpFromSockaddr(&from.sa, fromPtr);
     }
     return fd;
 
@@ -555,7 +567,7 @@ ClusterpAccept(
 
 static int
 StartConnect(
-    int family,			/* AF_INET or AF_UNIX. */
+    int family,			/* AF_INET, AF_INET6 or AF_UNIX. */
     int noDelay,		/* Set TCP_NODELAY (TCP only). */
     const struct sockaddr *addrPtr, /* Where to connect. */
     socklen_t addrLength,
@@ -609,14 +621,10 @@ ClusterpTcpConnect(
     const ClusterAddr *toPtr,	/* Address and port to connect to. */
     int *fdPtr)			/* Where to put the descriptor. */
 {
-    struct sockaddr_in sin;
+    ClusterpSockaddr sa;
+    socklen_t length = ClusterpToSockaddr(toPtr, &sa);
 
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = toPtr->ip;
-    sin.sin_port = toPtr->port;
-    return StartConnect(AF_INET, 1, (struct sockaddr *) &sin, sizeof(sin),
-	    fdPtr);
+    return StartConnect(sa.sa.sa_family, 1, &sa.sa, length, fdPtr);
 }
 
 /*
