@@ -14,9 +14,9 @@
  *	An address entering the table is introduced to: an address learnt
  *	from a peer's list gets our discovery, which it answers with its
  *	heartbeat, straight back; a source not known before gets our
- *	heartbeat. A seed not heard from is sent a discovery again 1 s
- *	after it was given, then 1, 2, 4 ... s later, the wait doubling up
- *	to PEER_RETRY_MAX_MS. An address
+ *	heartbeat. A seed not heard from is sent a discovery again 250 ms
+ *	after it was given, then 0.25, 0.5, 1, 2 ... s later, the wait
+ *	doubling up to PEER_RETRY_MAX_MS. An address
  *	learnt, not a seed, that stays silent for -ttl is forgotten, and so
  *	at once is one whose member says it leaves.
  *
@@ -30,8 +30,8 @@
 
 #include "clusterCore.h"
 
-#define PEER_TICK_MS		1000	/* The table's timer. */
-#define PEER_RETRY_FIRST_MS	1000	/* First wait before a seed is asked
+#define PEER_TICK_MS		1000	/* The table's timer, at the latest. */
+#define PEER_RETRY_FIRST_MS	250	/* First wait before a seed is asked
 					 * again, */
 #define PEER_RETRY_MAX_MS	30000	/* and the longest. */
 #define PEER_SILENT_BEATS	3	/* A seed silent for this many
@@ -129,7 +129,7 @@ ClusterPeersOpen(
 	    return TCL_ERROR;
 	}
     }
-    peersPtr->timer = Tcl_CreateTimerHandler(PEER_TICK_MS, TickProc,
+    peersPtr->timer = Tcl_CreateTimerHandler(PEER_RETRY_FIRST_MS, TickProc,
 	    clusterPtr);
     return TCL_OK;
 }
@@ -564,10 +564,11 @@ ClusterPeersPort(
  *
  * TickProc --
  *
- *	Every PEER_TICK_MS: ask again each seed that has not been heard
- *	from (or not for PEER_SILENT_BEATS heartbeats) once its wait is
- *	over, doubling the wait up to PEER_RETRY_MAX_MS; forget each
- *	address learnt that has been silent for -ttl.
+ *	Ask again each seed that has not been heard from (or not for
+ *	PEER_SILENT_BEATS heartbeats) once its wait is over, doubling the
+ *	wait up to PEER_RETRY_MAX_MS; forget each address learnt that has
+ *	been silent for -ttl. It runs again when the next retry is due, at
+ *	the latest PEER_TICK_MS later.
  *
  * Results:
  *	None.
@@ -588,6 +589,7 @@ TickProc(
     Tcl_WideInt ttlMs = (Tcl_WideInt) clusterPtr->config.ttl * 1000;
     Tcl_WideInt silentMs = (Tcl_WideInt) clusterPtr->config.heartbeatMs
 	    * PEER_SILENT_BEATS;
+    Tcl_WideInt nextMs = now + PEER_TICK_MS;
     int i;
 
     peersPtr->timer = NULL;
@@ -606,17 +608,22 @@ TickProc(
 	    }
 	    continue;
 	}
-	if ((peerPtr->heardMs == 0 || now - peerPtr->heardMs > silentMs)
-		&& now >= peerPtr->retryMs) {
+	if (peerPtr->heardMs != 0 && now - peerPtr->heardMs <= silentMs) {
+	    continue;
+	}
+	if (now >= peerPtr->retryMs) {
 	    clusterPtr->stats.peerRetries++;
 	    peerPtr->retryMs = now + peerPtr->backoffMs;
 	    peerPtr->backoffMs = (peerPtr->backoffMs * 2 > PEER_RETRY_MAX_MS)
 		    ? PEER_RETRY_MAX_MS : peerPtr->backoffMs * 2;
 	    SendOwnTo(clusterPtr, CLUSTER_TYPE_DISCOVERY, &peerPtr->addr);
 	}
+	if (peerPtr->retryMs < nextMs) {
+	    nextMs = peerPtr->retryMs;
+	}
     }
-    peersPtr->timer = Tcl_CreateTimerHandler(PEER_TICK_MS, TickProc,
-	    clusterPtr);
+    peersPtr->timer = Tcl_CreateTimerHandler((int) (nextMs - now < 10 ? 10
+	    : nextMs - now), TickProc, clusterPtr);
 }
 
 /*
