@@ -888,8 +888,8 @@ void		ClusterPeersSelf(Cluster *clusterPtr,
 int		ClusterPeersHeard(Cluster *clusterPtr,
 		    const ClusterIncoming *inPtr);
 Tcl_Obj *	ClusterPeersProps(Cluster *clusterPtr);
-int		ClusterPeersAdd(Cluster *clusterPtr, const ClusterAddr *addrPtr,
-		    Tcl_Interp *interp);
+int		ClusterPeersAdd(Cluster *clusterPtr,
+		    const ClusterAddr *addrPtr, Tcl_Interp *interp);
 int		ClusterPeersRemove(Cluster *clusterPtr,
 		    const ClusterAddr *addrPtr, Tcl_Interp *interp);
 Tcl_Obj *	ClusterPeersList(Cluster *clusterPtr);
