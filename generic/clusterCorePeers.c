@@ -30,7 +30,7 @@
 
 #include "clusterCore.h"
 
-#define PEER_TICK_MS		1000	/* Longest wait of the table's timer. */
+#define PEER_TICK_MS		1000	/* The table timer's longest wait. */
 #define PEER_RETRY_FIRST_MS	250	/* First wait before a seed is asked
 					 * again, */
 #define PEER_RETRY_MAX_MS	30000	/* and the longest. */
