@@ -52,6 +52,8 @@ static const ClusterCommand clusterCommands[] = {
     {{"keys",		 0,  2, "?install|use|remove key?"},
 							ClusterKeysCmd},
     {{"known_services",	 0,  0, NULL},			KnownServicesCmd},
+    {{"peers",		 0,  2, "?add|remove host:port?"},
+							ClusterPeersCmd},
     {{"props",		 0,  1, "?protoprops?"},	PropsCmd},
     {{"protocol",	 1,  1, "id"},			ProtocolCmd},
     {{"protocols",	 0,  0, NULL},			ProtocolsCmd},
@@ -126,6 +128,24 @@ static const StatsCounter detectionCounters[] = {
     {"probes_answered",	offsetof(ClusterStats, probesAnswered)},
     {"probe_timeouts",	offsetof(ClusterStats, probeTimeouts)},
     {"suspicions",	offsetof(ClusterStats, suspicions)},
+    {NULL,		0}
+};
+
+/*
+ * The counters of `stats peers`: unicast peers (doc/protocol.md section
+ * 5.8).
+ */
+
+static const StatsCounter peerCounters[] = {
+    {"packets_in",	offsetof(ClusterStats, peerPacketsIn)},
+    {"bytes_in",	offsetof(ClusterStats, peerBytesIn)},
+    {"packets_out",	offsetof(ClusterStats, peerPacketsOut)},
+    {"bytes_out",	offsetof(ClusterStats, peerBytesOut)},
+    {"send_failures",	offsetof(ClusterStats, peerSendFailures)},
+    {"peers_full",	offsetof(ClusterStats, peersFull)},
+    {"retries",		offsetof(ClusterStats, peerRetries)},
+    {"learnt",		offsetof(ClusterStats, peersLearnt)},
+    {"forgotten",	offsetof(ClusterStats, peersExpired)},
     {NULL,		0}
 };
 
@@ -730,6 +750,7 @@ ClusterStatsDict(
     PutCounters(dictObj, "checks", checkCounters, s);
     PutCounters(dictObj, "detection", detectionCounters, s);
     PutCounters(dictObj, "answers", answerCounters, s);
+    PutCounters(dictObj, "peers", peerCounters, s);
     ClusterStreamStats((Cluster *) clusterPtr, dictObj);
     return dictObj;
 }

@@ -111,6 +111,17 @@ void		ClusterCmdHookAlias(Cluster *clusterPtr, Tcl_Obj *nameObj,
 		    int create);
 
 /*
+ * Unicast peers (clusterCmdPeers.c).
+ */
+
+int		ClusterGetPeerFromObj(Tcl_Interp *interp, Tcl_Obj *objPtr,
+		    const char *what, ClusterAddr *addrPtr);
+int		ClusterParsePeersOption(Tcl_Interp *interp,
+		    Tcl_Obj *valueObj, ClusterConfig *configPtr);
+int		ClusterPeersCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+
+/*
  * Sending and querying (clusterCmdSend.c, clusterCmdQuery.c).
  */
 

@@ -33,7 +33,8 @@ typedef enum OptionKind {
     KIND_TRANSPORT,		/* -transport network|memory. */
     KIND_INTERP,		/* -interp child. */
     KIND_KEYS,			/* -keys {K ?K ...?}. */
-    KIND_PLAINTEXT		/* -plaintext accept|reject. */
+    KIND_PLAINTEXT,		/* -plaintext accept|reject. */
+    KIND_PEERS			/* -peers {host:port ...}. */
 } OptionKind;
 
 typedef struct JoinOption {
@@ -93,6 +94,9 @@ static const JoinOption joinOptions[] = {
     {"-probetimeout",	KIND_INT,	FIELD(probeTimeoutMs), 1, 86400000},
     {"-maxdeferred",	KIND_INT,	FIELD(maxDeferred), 0, 65536},
     {"-deferwait",	KIND_INT,	FIELD(deferWaitMs), 1, 86400000},
+    {"-peers",		KIND_PEERS,	0, 0, 0},
+    {"-peerport",	KIND_INT,	FIELD(peerPort), 0, 65535},
+    {"-maxpeers",	KIND_INT,	FIELD(maxPeers), 1, 1000},
     {NULL,		KIND_INT,	0, 0, 0}
 };
 
@@ -164,6 +168,11 @@ ClusterParseConfig(
 		!= TCL_OK) {
 	    return TCL_ERROR;
 	}
+    }
+    if (configPtr->memory && configPtr->peersObj != NULL) {
+	return ClusterError(interp, "INVALID_ARGS", "-peers",
+		"-peers needs a network: it can't be used with -transport"
+		" memory");
     }
     return ParseProtocols(interp, protocolsObj, configPtr);
 }
@@ -285,6 +294,7 @@ SetDefaults(
     configPtr->deferWaitMs = 60000;
     configPtr->rebuildLimitMs = 5000;
     configPtr->pingLimitMs = 1000;
+    configPtr->maxPeers = 128;
 }
 
 /*
@@ -380,6 +390,8 @@ ParseOne(
 	}
 	return ClusterError(interp, "INVALID_ARGS", optPtr->name,
 		"bad -plaintext \"%s\": must be accept or reject", value);
+    case KIND_PEERS:
+	return ClusterParsePeersOption(interp, valueObj, configPtr);
     case KIND_PROTOCOLS:
 	break;
     }
@@ -812,6 +824,10 @@ ClusterConfigDict(
     PUT("probetimeout", Tcl_NewIntObj(c->probeTimeoutMs));
     PUT("maxdeferred", Tcl_NewIntObj(c->maxDeferred));
     PUT("deferwait", Tcl_NewIntObj(c->deferWaitMs));
+    PUT("peers", c->peersObj ? c->peersObj : Tcl_NewObj());
+    PUT("peerport", Tcl_NewIntObj(clusterPtr->peersPtr
+	    ? ClusterPeersPort(clusterPtr) : c->peerPort));
+    PUT("maxpeers", Tcl_NewIntObj(c->maxPeers));
 #undef PUT
     return dictObj;
 }

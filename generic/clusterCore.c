@@ -595,7 +595,8 @@ ClusterFreeConfig(
     Tcl_Obj **slots[] = {
 	&configPtr->interfaceObj, &configPtr->channelsObj,
 	&configPtr->tagsObj, &configPtr->protocolsObj, &configPtr->unixObj,
-	&configPtr->unixPathObj, &configPtr->hidObj, &configPtr->interpObj
+	&configPtr->unixPathObj, &configPtr->hidObj, &configPtr->interpObj,
+	&configPtr->peersObj
     };
     size_t i;
 

@@ -129,6 +129,17 @@ typedef struct ClusterStats {
     Tcl_WideInt deferFull;	/* `defer` refused: -maxdeferred reached. */
     Tcl_WideInt queriesRefused;	/* Queries refused by a hook, answered
 				 * with an error. */
+    Tcl_WideInt peerPacketsIn;	/* Unicast peers (clusterCorePeers.c): */
+    Tcl_WideInt peerBytesIn;	/* datagrams and bytes read from the */
+    Tcl_WideInt peerPacketsOut;	/* peer socket, and sent on it; */
+    Tcl_WideInt peerBytesOut;
+    Tcl_WideInt peerSendFailures;	/* sends that failed; */
+    Tcl_WideInt peersFull;	/* addresses not kept: -maxpeers known; */
+    Tcl_WideInt peerRetries;	/* discoveries sent again to a silent
+				 * seed; */
+    Tcl_WideInt peersExpired;	/* learnt addresses forgotten, silent
+				 * for -ttl or gone; */
+    Tcl_WideInt peersLearnt;	/* addresses learnt from peers. */
 } ClusterStats;
 
 /*
@@ -198,6 +209,11 @@ typedef struct ClusterConfig {
     int maxDeferred;		/* -maxdeferred: answers deferred at once. */
     int deferWaitMs;		/* -deferwait: a deferred answer not given
 				 * in this goes out as an error. */
+    Tcl_Obj *peersObj;		/* -peers resolved, a list of ip:port; NULL
+				 * when not given: no peer socket. */
+    int peerPort;		/* -peerport: UDP port of the peer socket;
+				 * 0: any. */
+    int maxPeers;		/* -maxpeers: peer addresses kept. */
 } ClusterConfig;
 
 /*
@@ -428,6 +444,8 @@ struct Cluster {
     int numDeferred;		/* how many, */
     unsigned long nextDeferredId;	/* the last token's number, */
     Tcl_TimerToken deferTimer;	/* and the timer that expires them. */
+    struct ClusterPeers *peersPtr;	/* Unicast peers and their socket
+				 * (clusterCorePeers.c), or NULL. */
 };
 
 /*
@@ -806,6 +824,7 @@ typedef struct ClusterIncoming {
     int probe;			/* It carries `op probe`. */
     Tcl_Obj *arrivedObj;	/* The payload as it arrived, before any
 				 * hook changed it. */
+    int viaPeer;		/* It came on the peer socket. */
 } ClusterIncoming;
 
 /*
@@ -865,6 +884,30 @@ void		ClusterUnreachable(ClusterService *servicePtr);
 void		ClusterSuspect(ClusterService *servicePtr);
 void		ClusterProbeForget(ClusterService *servicePtr);
 void		ClusterAddProbeMark(Tcl_Obj *payloadObj);
+
+/*
+ * Unicast peers (clusterCorePeers.c, doc/protocol.md section 5.8).
+ */
+
+int		ClusterPeersOpen(Cluster *clusterPtr,
+		    const ClusterNetHandler *handlerPtr, Tcl_Interp *interp);
+void		ClusterPeersClose(Cluster *clusterPtr);
+int		ClusterPeersReceiving(Cluster *clusterPtr, int viaPeer);
+int		ClusterPeersViaPeer(const Cluster *clusterPtr);
+int		ClusterPeersSendAll(Cluster *clusterPtr,
+		    const unsigned char *bytes, size_t length);
+void		ClusterPeersSelf(Cluster *clusterPtr,
+		    const ClusterAddr *fromPtr);
+int		ClusterPeersHeard(Cluster *clusterPtr,
+		    const ClusterIncoming *inPtr);
+Tcl_Obj *	ClusterPeersProps(Cluster *clusterPtr);
+int		ClusterPeersAdd(Cluster *clusterPtr,
+		    const ClusterAddr *addrPtr, Tcl_Interp *interp);
+int		ClusterPeersRemove(Cluster *clusterPtr,
+		    const ClusterAddr *addrPtr, Tcl_Interp *interp);
+Tcl_Obj *	ClusterPeersList(Cluster *clusterPtr);
+int		ClusterPeersPort(const Cluster *clusterPtr);
+Tcl_Obj *	ClusterPresencePayload(Cluster *clusterPtr, int type);
 
 /*
  * Service records (clusterCoreService.c).

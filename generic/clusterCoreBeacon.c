@@ -111,19 +111,21 @@ Tcl_Obj *
 ClusterProtoProps(
     Cluster *clusterPtr)	/* Member of interest. */
 {
-    Tcl_Obj *propsObj = Tcl_NewDictObj(), **protocols;
+    Tcl_Obj *propsObj = Tcl_NewDictObj(), **protocols, *oneObj;
     int numProtocols, i;
 
     Tcl_ListObjGetElements(NULL, clusterPtr->config.protocolsObj,
 	    &numProtocols, &protocols);
     for (i = 0; i < numProtocols; i++) {
 	int proto = ClusterProtoFromName(Tcl_GetString(protocols[i]));
-	Tcl_Obj *oneObj;
 
 	if (proto > CLUSTER_PROTO_C
 		&& (oneObj = ClusterStreamProps(clusterPtr, proto)) != NULL) {
 	    Tcl_DictObjPut(NULL, propsObj, protocols[i], oneObj);
 	}
+    }
+    if ((oneObj = ClusterPeersProps(clusterPtr)) != NULL) {
+	Tcl_DictObjPut(NULL, propsObj, Tcl_NewStringObj("p", 1), oneObj);
     }
     return propsObj;
 }
@@ -235,10 +237,37 @@ ClusterSendDiscovery(
 	return 0;
     }
     clusterPtr->lastDiscoveryMs = now;
-    payloadObj = ClusterOwnPayload(clusterPtr, CLUSTER_TYPE_DISCOVERY);
+    payloadObj = ClusterPresencePayload(clusterPtr, CLUSTER_TYPE_DISCOVERY);
+    return SendOwn(clusterPtr, payloadObj) == TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterPresencePayload --
+ *
+ *	A heartbeat or discovery of ours as a discovery goes out: our
+ *	props, the number of services we know, our tags and `op probe`.
+ *
+ * Results:
+ *	A new payload dict with a zero reference count.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+Tcl_Obj *
+ClusterPresencePayload(
+    Cluster *clusterPtr,	/* Sender. */
+    int type)			/* CLUSTER_TYPE_HEARTBEAT or _DISCOVERY. */
+{
+    Tcl_Obj *payloadObj = ClusterOwnPayload(clusterPtr, type);
+
     AddPresence(clusterPtr, payloadObj, ClusterProtoProps(clusterPtr), 1);
     ClusterAddProbeMark(payloadObj);
-    return SendOwn(clusterPtr, payloadObj) == TCL_OK;
+    return payloadObj;
 }
 
 /*

@@ -35,6 +35,14 @@ static int		NetSlowProc(void *owner, ClusterNetPeer *peerPtr,
 			    const ClusterNetPacket *packets, int numPackets,
 			    int *taken);
 static void		NetLostProc(void *owner, unsigned long tag);
+static int		PeerPacketProc(void *owner, ClusterProto proto,
+			    const unsigned char *bytes, size_t length,
+			    const ClusterAddr *fromPtr, ClusterConn *connPtr,
+			    int *keepPtr);
+static int		ReceiveDatagram(Cluster *clusterPtr,
+			    ClusterProto proto, const unsigned char *bytes,
+			    size_t length, const ClusterAddr *fromPtr,
+			    ClusterConn *connPtr, int viaPeer);
 static int		GivenBack(void *owner, ClusterNetPeer *peerPtr,
 			    ClusterProto proto,
 			    const ClusterNetPacket *packets, int numPackets,
@@ -46,6 +54,16 @@ static int		GivenBack(void *owner, ClusterNetPeer *peerPtr,
 
 static const ClusterNetHandler netHandler = {
     NetPacketProc, NetFailedProc, NetOversizeProc, NetSentProc,
+    NetSlowProc, NetLostProc
+};
+
+/*
+ * Those of the peer socket (clusterCorePeers.c): the same, but what it
+ * reads is marked as having come from a peer.
+ */
+
+static const ClusterNetHandler peerHandler = {
+    PeerPacketProc, NetFailedProc, NetOversizeProc, NetSentProc,
     NetSlowProc, NetLostProc
 };
 
@@ -96,6 +114,10 @@ ClusterTransportsOpen(
 	ClusterTransportsClose(clusterPtr);
 	return ClusterErrToInterp(interp, &err);
     }
+    if (ClusterPeersOpen(clusterPtr, &peerHandler, interp) != TCL_OK) {
+	ClusterTransportsClose(clusterPtr);
+	return TCL_ERROR;
+    }
     return TCL_OK;
 }
 
@@ -110,6 +132,7 @@ ClusterTransportsClose(
 
     ClusterNetStreamsClose(clusterPtr->streamsPtr);
     clusterPtr->streamsPtr = NULL;
+    ClusterPeersClose(clusterPtr);
     ClusterNetMcastClose(clusterPtr->mcastPtr);
     clusterPtr->mcastPtr = NULL;
 }
@@ -144,14 +167,73 @@ NetPacketProc(
     int *keepPtr)		/* Out: keep the stream open. */
 {
     Cluster *clusterPtr = owner;
-    ClusterSealState *sealPtr = &clusterPtr->seal;
-    ClusterBuf nestedBuf, *bufPtr = &sealPtr->openBuf;
-    int result = -1, gone, nested = sealPtr->opening;
+    int result;
 
     *keepPtr = 0;
     if (ClusterIsDeleted(clusterPtr)) {
 	return CLUSTER_NET_GONE;
     }
+    result = ReceiveDatagram(clusterPtr, proto, bytes, length, fromPtr,
+	    connPtr, 0);
+    *keepPtr = (result > 0);
+    return (result == -2) ? CLUSTER_NET_GONE : CLUSTER_NET_OK;
+}
+
+static int
+PeerPacketProc(
+    void *owner,		/* The Cluster. */
+    ClusterProto proto,		/* CLUSTER_PROTO_C. */
+    const unsigned char *bytes,	/* The whole packet or sealed frame. */
+    size_t length,		/* Its size. */
+    const ClusterAddr *fromPtr,	/* Its source: the peer. */
+    ClusterConn *connPtr,	/* NULL. */
+    int *keepPtr)		/* Out: not used. */
+{
+    Cluster *clusterPtr = owner;
+
+    *keepPtr = 0;
+    if (ClusterIsDeleted(clusterPtr)) {
+	return CLUSTER_NET_GONE;
+    }
+    clusterPtr->stats.peerPacketsIn++;
+    clusterPtr->stats.peerBytesIn += (Tcl_WideInt) length;
+    return (ReceiveDatagram(clusterPtr, proto, bytes, length, fromPtr,
+	    connPtr, 1) == -2) ? CLUSTER_NET_GONE : CLUSTER_NET_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ReceiveDatagram --
+ *
+ *	The part of NetPacketProc and PeerPacketProc they share: the seal
+ *	step, then the pipeline, with the peer socket's mark set for the
+ *	time of the call (and restored: a hook may run the event loop).
+ *
+ * Results:
+ *	-2 when the cluster was destroyed meanwhile, else the result of
+ *	ClusterReceivePacket (-1 when the packet did not open).
+ *
+ * Side effects:
+ *	Anything the pipeline and the hooks do.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ReceiveDatagram(
+    Cluster *clusterPtr,	/* Receiver (not deleted). */
+    ClusterProto proto,		/* Transport it came on. */
+    const unsigned char *bytes,	/* The whole packet or sealed frame. */
+    size_t length,		/* Its size. */
+    const ClusterAddr *fromPtr,	/* Its source. */
+    ClusterConn *connPtr,	/* Its stream, or NULL. */
+    int viaPeer)		/* It came on the peer socket. */
+{
+    ClusterSealState *sealPtr = &clusterPtr->seal;
+    ClusterBuf nestedBuf, *bufPtr = &sealPtr->openBuf;
+    int result = -1, gone, nested = sealPtr->opening, wasPeer;
+
     if (nested) {
 	/*
 	 * A hook's nested event loop: the outer packet's buffer stays.
@@ -162,18 +244,19 @@ NetPacketProc(
     }
     Tcl_Preserve(clusterPtr);
     sealPtr->opening = 1;
+    wasPeer = ClusterPeersReceiving(clusterPtr, viaPeer);
     if (ClusterOpenIn(clusterPtr, proto, &bytes, &length, bufPtr)) {
 	result = ClusterReceivePacket(clusterPtr, proto, bytes, length,
 		fromPtr, connPtr);
     }
     sealPtr->opening = nested;
+    ClusterPeersReceiving(clusterPtr, wasPeer);
+    gone = ClusterIsDeleted(clusterPtr);
     if (nested) {
 	ClusterBufFree(&nestedBuf);
     }
-    gone = ClusterIsDeleted(clusterPtr);
     Tcl_Release(clusterPtr);
-    *keepPtr = (result > 0);
-    return gone ? CLUSTER_NET_GONE : CLUSTER_NET_OK;
+    return gone ? -2 : result;
 }
 
 /*
@@ -388,6 +471,7 @@ ClusterMulticastSend(
     Tcl_Interp *interp)		/* For errors, or NULL. */
 {
     ClusterErr err;
+    int toPeers;
 
     if (clusterPtr->mcastPtr == NULL) {
 	clusterPtr->stats.sendFailures[CLUSTER_PROTO_C]++;
@@ -400,9 +484,17 @@ ClusterMulticastSend(
 	return ClusterError(interp, "SEND", "NO_KEY",
 		"can't send: the cluster's keys are wiped");
     }
+    if (length <= CLUSTER_NET_MAX_DATAGRAM) {
+	toPeers = ClusterPeersSendAll(clusterPtr, bytes, length);
+    } else {
+	toPeers = 0;
+    }
     if (ClusterNetMcastSend(clusterPtr->mcastPtr, bytes, length, &err)
 	    != TCL_OK) {
 	clusterPtr->stats.sendFailures[CLUSTER_PROTO_C]++;
+	if (toPeers > 0) {
+	    return TCL_OK;	/* Peers took it: no multicast here. */
+	}
 	return ClusterErrToInterp(interp, &err);
     }
     clusterPtr->stats.packetsOut[CLUSTER_PROTO_C]++;

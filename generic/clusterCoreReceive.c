@@ -106,7 +106,9 @@ ClusterReceivePacket(
 	    &in.payloadObj)) {
     case CLUSTER_DECODE_SELF:
 	clusterPtr->stats.dropped[CLUSTER_DROP_SELF]++;
-	if (proto == CLUSTER_PROTO_C) {
+	if (ClusterPeersViaPeer(clusterPtr)) {
+	    ClusterPeersSelf(clusterPtr, fromPtr);
+	} else if (proto == CLUSTER_PROTO_C) {
 	    SelfHeard(clusterPtr, fromPtr);
 	}
 	return -1;
@@ -126,6 +128,7 @@ ClusterReceivePacket(
     in.proto = proto;
     in.from = *fromPtr;
     in.connPtr = connPtr;
+    in.viaPeer = ClusterPeersViaPeer(clusterPtr);
     Tcl_Preserve(clusterPtr);
     result = HandlePayload(clusterPtr, &in);
     Tcl_Release(clusterPtr);
@@ -389,6 +392,7 @@ Dispatch(
     int tagsChanged, wasLocal = servicePtr->flags & SERVICE_LOCAL;
     int hadAddr = (servicePtr->addrObj != NULL);
     ClusterAddr was = servicePtr->addr;
+    int answered = ClusterPeersHeard(clusterPtr, inPtr);
 
     if (inPtr->type == CLUSTER_TYPE_DISCONNECT) {
 	ClusterRemoveService(servicePtr);
@@ -437,7 +441,9 @@ Dispatch(
 
     switch (inPtr->type) {
     case CLUSTER_TYPE_DISCOVERY:
-	ClusterReplyToDiscovery(clusterPtr);
+	if (!answered) {
+	    ClusterReplyToDiscovery(clusterPtr);
+	}
 	break;
     case CLUSTER_TYPE_PING:
 	ClusterHandlePing(clusterPtr, inPtr);

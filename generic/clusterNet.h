@@ -245,6 +245,23 @@ int		ClusterNetMcastSend(ClusterNetMcast *mcastPtr,
 int		ClusterNetMcastFd(const ClusterNetMcast *mcastPtr);
 
 /*
+ * Unicast peers (clusterNetPeer.c): a member's own UDP socket, from which
+ * it sends to each peer and on which its peers reach it. Datagrams read
+ * go to packetProc as CLUSTER_PROTO_C, with no connection.
+ */
+
+typedef struct ClusterNetUnicast ClusterNetUnicast;
+
+int		ClusterNetUnicastOpen(int port,
+		    const ClusterNetHandler *handlerPtr, void *owner,
+		    ClusterNetUnicast **unicastPtrPtr, ClusterErr *errPtr);
+void		ClusterNetUnicastClose(ClusterNetUnicast *unicastPtr);
+int		ClusterNetUnicastPort(const ClusterNetUnicast *unicastPtr);
+int		ClusterNetUnicastSend(ClusterNetUnicast *unicastPtr,
+		    const ClusterAddr *toPtr, const unsigned char *bytes,
+		    size_t length, ClusterErr *errPtr);
+
+/*
  * t and u: stream servers and connections (clusterNetStream.c and
  * clusterNetConn*.c). `serve` has bit (1 << proto) set for each protocol
  * to listen on; unixPath is the socket file for u (NULL: a fresh one

@@ -129,6 +129,10 @@ int		ClusterpDatagramSend(int fd, const ClusterAddr *toPtr,
 		    const unsigned char *bytes, size_t length);
 int		ClusterpDatagramReceive(int fd, unsigned char *buffer,
 		    size_t capacity, ClusterAddr *fromPtr);
+int		ClusterpUdpOpen(ClusterErr *errPtr, int port, int *fdPtr,
+		    int *portPtr);
+int		ClusterpResolveHost(const char *host, ClusterAddr *addrPtr);
+int		ClusterParsePeer(const char *text, ClusterAddr *addrPtr);
 
 int		ClusterpTcpListen(ClusterErr *errPtr, int *fdPtr,
 		    int *portPtr);

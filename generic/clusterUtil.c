@@ -165,3 +165,56 @@ ClusterErrSet(
     va_end(args);
     return TCL_ERROR;
 }
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterParsePeer --
+ *
+ *	Parse a peer address written as a dotted quad and a port,
+ *	"10.0.0.2:24000" (doc/protocol.md section 5.8). Names are not
+ *	looked up: nothing here may block. Peers are IPv4 only.
+ *
+ * Results:
+ *	1 with the address and port (network order) in *addrPtr, or 0 when
+ *	the text is no such address.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterParsePeer(
+    const char *text,		/* ip:port. */
+    ClusterAddr *addrPtr)	/* Out. */
+{
+    char ip[CLUSTER_ADDR_STRLEN];
+    const char *colon = strrchr(text, ':'), *p;
+    unsigned char bytes[2];
+    int port = 0;
+
+    if (colon == NULL || colon == text
+	    || (size_t) (colon - text) >= sizeof(ip) || colon[1] == '\0') {
+	return 0;
+    }
+    for (p = colon + 1; *p != '\0'; p++) {
+	if (*p < '0' || *p > '9' || port > 65535) {
+	    return 0;
+	}
+	port = port * 10 + (*p - '0');
+    }
+    if (port < 1 || port > 65535) {
+	return 0;
+    }
+    memcpy(ip, text, (size_t) (colon - text));
+    ip[colon - text] = '\0';
+    if (ClusterpParseAddress(ip, addrPtr) != 0 || addrPtr->v6) {
+	return 0;		/* Peers are IPv4 only. */
+    }
+    bytes[0] = (unsigned char) (port >> 8);
+    bytes[1] = (unsigned char) (port & 0xff);
+    memcpy(&addrPtr->port, bytes, 2);	/* Network order. */
+    return 1;
+}
