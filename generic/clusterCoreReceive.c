@@ -272,7 +272,8 @@ ReadFields(
  *	(section 3): with -remote 0 only this machine is heard, by source
  *	address and by hid; channel 1 only from this machine; channel 2 only
  *	from this machine or a directly connected subnet; other channels
- *	only when subscribed.
+ *	only when subscribed. A datagram that came over IPv6 from an
+ *	IPv4-mapped source is forged, and never taken.
  *
  * Results:
  *	1 when the payload may go on, else 0 (and the drop is counted).
@@ -293,8 +294,9 @@ AcceptedByPolicy(
 
     inPtr->local = (inPtr->proto == CLUSTER_PROTO_U)
 	    || ClusterIsLocalAddress(clusterPtr, &inPtr->from);
-    if (clusterPtr->config.remote == 0
-	    && (!inPtr->local || (inPtr->hidObj != NULL && !sameHid))) {
+    if (ClusterAddrIsMapped(&inPtr->from)
+	    || (clusterPtr->config.remote == 0 && (!inPtr->local
+		|| (inPtr->hidObj != NULL && !sameHid)))) {
 	clusterPtr->stats.dropped[CLUSTER_DROP_REMOTE]++;
 	return 0;
     }
