@@ -349,8 +349,10 @@ struct Cluster {
 				 * with the thread's other members of the
 				 * same group; or NULL. */
     ClusterBuf sendBuf;		/* Reused for encoding. */
-    ClusterIfAddr localAddrs[64];	/* This machine's addresses. */
-    int numLocalAddrs;
+    ClusterIfAddr *localAddrs;	/* This machine's addresses (ckalloc'd,
+				 * or NULL), */
+    int numLocalAddrs;		/* how many, */
+    int localAddrsRoom;		/* and the room in localAddrs. */
     Tcl_WideInt localAddrsMs;	/* When localAddrs was read. */
     ClusterNetStreams *streamsPtr;	/* Servers and connections of t
 				 * and u; NULL if none. */
