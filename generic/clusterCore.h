@@ -581,6 +581,7 @@ int		ClusterStreamRebuild(Cluster *clusterPtr, ClusterProto proto,
 int		ClusterStreamBreak(Cluster *clusterPtr, ClusterProto proto,
 		    Tcl_Interp *interp);
 int		ClusterStreamHealthy(Cluster *clusterPtr, ClusterProto proto);
+int		ClusterOverLoopback(const ClusterService *servicePtr);
 int		ClusterCanStream(ClusterService *servicePtr,
 		    ClusterProto proto);
 int		ClusterServiceTarget(ClusterService *servicePtr,
