@@ -525,6 +525,12 @@ ParseAddress(
 		"bad -address \"%s\": not a multicast address (224.0.0.0 to"
 		" 239.255.255.255, or ff00::/8)", value);
     }
+    if (group.v6 && (group.ip6[1] & 0x0f) == 0) {
+	return ClusterError(interp, "INVALID_ARGS", "-address",
+		"bad -address \"%s\": scope 0 (ff00::/16, ff10::/16...) is"
+		" reserved and no host delivers it; take ff02:: (the link)"
+		" or ff05:: (the site)", value);
+    }
     group.port = configPtr->group.port;
     configPtr->group = group;
     return TCL_OK;

@@ -651,6 +651,9 @@ FreeCluster(
     ClusterHooksFree(clusterPtr->hooksPtr);
     ClusterBufFree(&clusterPtr->sendBuf);
     ClusterSealStateFree(clusterPtr);
+    if (clusterPtr->localAddrs != NULL) {
+	ckfree(clusterPtr->localAddrs);
+    }
     ckfree(clusterPtr);
 }
 

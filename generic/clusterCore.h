@@ -389,8 +389,10 @@ struct Cluster {
 				 * with the thread's other members of the
 				 * same group; or NULL. */
     ClusterBuf sendBuf;		/* Reused for encoding. */
-    ClusterIfAddr localAddrs[64];	/* This machine's addresses. */
-    int numLocalAddrs;
+    ClusterIfAddr *localAddrs;	/* This machine's addresses (ckalloc'd,
+				 * or NULL), */
+    int numLocalAddrs;		/* how many, */
+    int localAddrsRoom;		/* and the room in localAddrs. */
     Tcl_WideInt localAddrsMs;	/* When localAddrs was read. */
     ClusterNetStreams *streamsPtr;	/* Servers and connections of t
 				 * and u; NULL if none. */
@@ -635,6 +637,7 @@ int		ClusterStreamRebuild(Cluster *clusterPtr, ClusterProto proto,
 int		ClusterStreamBreak(Cluster *clusterPtr, ClusterProto proto,
 		    Tcl_Interp *interp);
 int		ClusterStreamHealthy(Cluster *clusterPtr, ClusterProto proto);
+int		ClusterOverLoopback(const ClusterService *servicePtr);
 int		ClusterCanStream(ClusterService *servicePtr,
 		    ClusterProto proto);
 int		ClusterServiceTarget(ClusterService *servicePtr,

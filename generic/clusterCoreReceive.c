@@ -22,6 +22,14 @@
 #define LOCAL_ADDRS_TTL_MS 5000
 
 /*
+ * The most addresses of the machine kept (the table grows to what the
+ * interfaces have, up to this): a host with a container or a VPN per
+ * interface has hundreds, each with its IPv6 link-local address.
+ */
+
+#define MAX_LOCAL_ADDRS 4096
+
+/*
  * How often at most a change of the source of our own multicasts makes us
  * read the host's addresses again (SelfHeard): without keys anybody can
  * send a packet in our name, from any address.
@@ -276,7 +284,8 @@ ReadFields(
  *	(section 3): with -remote 0 only this machine is heard, by source
  *	address and by hid; channel 1 only from this machine; channel 2 only
  *	from this machine or a directly connected subnet; other channels
- *	only when subscribed.
+ *	only when subscribed. A datagram that came over IPv6 from an
+ *	IPv4-mapped source is forged, and never taken.
  *
  * Results:
  *	1 when the payload may go on, else 0 (and the drop is counted).
@@ -297,8 +306,9 @@ AcceptedByPolicy(
 
     inPtr->local = (inPtr->proto == CLUSTER_PROTO_U)
 	    || ClusterIsLocalAddress(clusterPtr, &inPtr->from);
-    if (clusterPtr->config.remote == 0
-	    && (!inPtr->local || (inPtr->hidObj != NULL && !sameHid))) {
+    if (ClusterAddrIsMapped(&inPtr->from)
+	    || (clusterPtr->config.remote == 0 && (!inPtr->local
+		|| (inPtr->hidObj != NULL && !sameHid)))) {
 	clusterPtr->stats.dropped[CLUSTER_DROP_REMOTE]++;
 	return 0;
     }
@@ -610,10 +620,23 @@ RefreshLocalAddrs(
     Cluster *clusterPtr)	/* Cluster with the address cache. */
 {
     int count = ClusterpLocalAddresses(clusterPtr->localAddrs,
-	    (int) (sizeof(clusterPtr->localAddrs)
-		/ sizeof(clusterPtr->localAddrs[0])));
+	    clusterPtr->localAddrsRoom);
 
-    clusterPtr->numLocalAddrs = count < 0 ? 0 : count;
+    if (count > clusterPtr->localAddrsRoom
+	    && clusterPtr->localAddrsRoom < MAX_LOCAL_ADDRS) {
+	int room = (count < MAX_LOCAL_ADDRS - 16) ? count + 16
+		: MAX_LOCAL_ADDRS;
+
+	if (clusterPtr->localAddrs != NULL) {
+	    ckfree(clusterPtr->localAddrs);
+	}
+	clusterPtr->localAddrs = ckalloc(room * sizeof(ClusterIfAddr));
+	clusterPtr->localAddrsRoom = room;
+	count = ClusterpLocalAddresses(clusterPtr->localAddrs, room);
+    }
+    clusterPtr->numLocalAddrs = (count < 0) ? 0
+	    : (count < clusterPtr->localAddrsRoom) ? count
+	    : clusterPtr->localAddrsRoom;
     clusterPtr->localAddrsMs = ClusterpMonotonicMs();
 }
 

@@ -225,7 +225,7 @@ ClusterSendOrder(
 
 	if (proto < 0 || !ClusterServes(clusterPtr, proto)
 		|| (proto == CLUSTER_PROTO_U
-		    && !(servicePtr->flags & SERVICE_LOCAL))
+		    && !ClusterOverLoopback(servicePtr))
 		|| (proto == CLUSTER_PROTO_C && !allowBroadcast)) {
 	    continue;
 	}

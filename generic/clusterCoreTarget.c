@@ -88,7 +88,7 @@ ClusterStreamsRelocate(
     services = ckalloc(sizeof(ClusterService *) * clusterPtr->numServices);
     for (servicePtr = clusterPtr->firstService; servicePtr != NULL;
 	    servicePtr = servicePtr->nextPtr) {
-	if (!(servicePtr->flags & SERVICE_LOCAL)) {
+	if (!ClusterOverLoopback(servicePtr)) {
 	    Tcl_Preserve(servicePtr);
 	    services[numServices++] = servicePtr;
 	}
@@ -113,6 +113,38 @@ ClusterStreamsRelocate(
     }
     Tcl_Release(clusterPtr);
     ckfree(services);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ClusterOverLoopback --
+ *
+ *	Whether a service is reached over loopback (t at 127.0.0.1, and u):
+ *	it is on this machine by an address no other host can send from:
+ *	u, a loopback address, or an IPv4 address of the machine (the
+ *	kernel drops those when they come from the wire). An IPv6 address
+ *	of the machine proves nothing: a host on the link can send from it,
+ *	and the kernel passes it. Such a service is reached at that address
+ *	over t, where any host on the link could connect itself, never at
+ *	127.0.0.1 or a unix socket of its choice.
+ *
+ * Results:
+ *	1 or 0.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterOverLoopback(
+    const ClusterService *servicePtr)	/* Service to reach. */
+{
+    return (servicePtr->flags & SERVICE_LOCAL)
+	    && (!servicePtr->addr.v6
+		|| ClusterAddrIsLoopback(&servicePtr->addr));
 }
 
 /*
@@ -150,7 +182,8 @@ ClusterCanStream(
  *
  *	Where to connect to reach a service over t or u, from the props it
  *	advertises (`t {port N}`, `u {path P}`). A service on this machine
- *	is reached over loopback; u is never tried for a remote one.
+ *	is reached over loopback (ClusterOverLoopback); u is never tried
+ *	for another.
  *
  * Results:
  *	TCL_OK with *toPtr (t) or *pathPtr (u, valid while the service's
@@ -170,7 +203,7 @@ ClusterServiceTarget(
     ClusterAddr *toPtr,		/* Filled for t. */
     const char **pathPtr)	/* Filled for u. */
 {
-    int local = (servicePtr->flags & SERVICE_LOCAL) != 0;
+    int local = ClusterOverLoopback(servicePtr);
     Tcl_Obj *propsObj = DictGet(servicePtr->propsObj,
 	    (proto == CLUSTER_PROTO_T) ? "t" : "u");
     Tcl_Obj *valueObj;

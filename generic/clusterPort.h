@@ -31,7 +31,9 @@ typedef int Tcl_Size;
 /*
  * An IPv4 or IPv6 address and port. Addresses and port in network byte
  * order, as they travel. An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is
- * always stored as the IPv4 address it maps. All of it is zeroed before
+ * stored as the IPv4 address it maps, except as the source of a datagram
+ * that came over IPv6, which is forged: it stays IPv6, and the remote
+ * policy drops it (ClusterAddrIsMapped). All of it is zeroed before
  * it is filled, so that two equal addresses compare equal field by field.
  */
 
@@ -94,6 +96,7 @@ int		ClusterAddrIsLoopback(const ClusterAddr *addrPtr);
 int		ClusterAddrInPrefix(const ClusterIfAddr *ifPtr,
 		    const ClusterAddr *addrPtr);
 uint32_t	ClusterAddrHash(const ClusterAddr *addrPtr);
+int		ClusterAddrIsMapped(const ClusterAddr *addrPtr);
 
 /*
  * Clock (unix/clusterUnixTime.c): monotonic milliseconds.

@@ -159,6 +159,36 @@ ClusterAddrInPrefix(
 /*
  *----------------------------------------------------------------------
  *
+ * ClusterAddrIsMapped --
+ *
+ *	Whether an address is an IPv4-mapped IPv6 address kept as IPv6
+ *	(::ffff:a.b.c.d): the source of a datagram that came over IPv6 and
+ *	claims an IPv4 host, which is forged (ClusterpDatagramReceive).
+ *
+ * Results:
+ *	1 or 0.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+ClusterAddrIsMapped(
+    const ClusterAddr *addrPtr)	/* Address to test. */
+{
+    static const unsigned char prefix[12] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+    };
+
+    return addrPtr->v6
+	    && memcmp(addrPtr->ip6, prefix, sizeof(prefix)) == 0;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * ClusterAddrHash --
  *
  *	A hash of a host address (not its port), for spreading addresses

@@ -116,8 +116,9 @@ ClusterpToSockaddr(
  *	with their subnets: the IPv4 ones first, then the IPv6 ones.
  *
  * Results:
- *	The number of addresses stored (at most maxAddrs; further ones are
- *	left out), or -1 (errno set) if the interfaces can't be listed.
+ *	The number of addresses the interfaces have, of which the first
+ *	maxAddrs at most are stored (the caller gives more room when it is
+ *	larger), or -1 (errno set) if the interfaces can't be listed.
  *
  * Side effects:
  *	Fills addrs.
@@ -139,10 +140,11 @@ ClusterpLocalAddresses(
     for (pass = 0; pass < 2; pass++) {
 	int family = pass ? AF_INET6 : AF_INET;
 
-	for (ifa = list; ifa != NULL && count < maxAddrs;
-		ifa = ifa->ifa_next) {
+	for (ifa = list; ifa != NULL; ifa = ifa->ifa_next) {
 	    const struct sockaddr *maskPtr = ifa->ifa_netmask;
-	    ClusterIfAddr *outPtr = &addrs[count];
+	    ClusterIfAddr spare;
+	    ClusterIfAddr *outPtr = (count < maxAddrs) ? &addrs[count]
+		    : &spare;
 
 	    if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != family
 		    || ClusterpFromSockaddr(ifa->ifa_addr, &outPtr->addr)

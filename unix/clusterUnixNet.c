@@ -554,7 +554,8 @@ ClusterpDatagramSend(
  *
  * ClusterpDatagramReceive --
  *
- *	Receive one whole datagram.
+ *	Receive one whole datagram. Its source is as ClusterpFromSockaddr
+ *	gives it, except an IPv4-mapped one, which stays IPv6 (forged).
  *
  * Results:
  *	Its length (0 for an empty datagram), or -1 with errno set: EAGAIN
@@ -599,6 +600,20 @@ ClusterpDatagramReceive(
     }
     if (fromPtr != NULL) {
 	(void) ClusterpFromSockaddr(&sa.sa, fromPtr);
+
+	/*
+	 * No IPv4 host sent a datagram that came over IPv6: an IPv4-mapped
+	 * source (::ffff:127.0.0.1) is forged, and the kernel passes it.
+	 * Kept as IPv6, it matches no IPv4 address, and the remote policy
+	 * drops it.
+	 */
+
+	if (sa.sa.sa_family == AF_INET6
+		&& IN6_IS_ADDR_V4MAPPED(&sa.sin6.sin6_addr)) {
+	    fromPtr->ip = 0;
+	    fromPtr->v6 = 1;
+	    memcpy(fromPtr->ip6, sa.sin6.sin6_addr.s6_addr, 16);
+	}
     }
     return (int) got;
 }

@@ -77,7 +77,7 @@ ClusterpMulticast6Open(
     ClusterpSockaddr sa;
     socklen_t saLength;
     unsigned ifIndex;
-    int fd, err, bound;
+    int fd, err, bound, on = 1;
     const char *what;
 
     ClusterpFormatAddress(groupPtr, groupText);
@@ -106,6 +106,14 @@ ClusterpMulticast6Open(
     if (fd < 0) {
 	return TCL_ERROR;
     }
+
+    /*
+     * IPv6 only: where the socket is bound to the port alone, IPv4
+     * datagrams to that port would come in too, as IPv4-mapped sources,
+     * which ClusterpDatagramReceive takes as forged.
+     */
+
+    (void) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
     bindAddr = *groupPtr;
     bindAddr.scope = ifIndex;
 #ifndef __linux__
