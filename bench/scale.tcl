@@ -12,9 +12,14 @@
 #	then the steady state: CPU per member per heartbeat interval.
 #
 #	Members of one process share one multicast socket, so a process
-#	needs one descriptor per member for its TCP server plus one; the
-#	Tcl 8.6 notifier watches descriptors below 1024 only, so at most
-#	MAX_PER_PROCESS members go in one process.
+#	needs one descriptor per member for its TCP server plus one, and
+#	more for the stream connections that failure detection's probes
+#	open; the Tcl 8.6 notifier watches descriptors below 1024 only, so
+#	at most MAX_PER_PROCESS members go in one process. With 500 members
+#	in one process the probes' connects ran out of watchable
+#	descriptors (30,000 connect failures), each failure made a
+#	suspicion and each suspicion a probe by every member: 87 packets
+#	per member instead of 4.
 #
 #	Baseline, in the same run: the packets the old design would have
 #	sent for the same storm, where every member answers every discovery
@@ -29,7 +34,7 @@
 
 package require Tcl 8.6
 
-set MAX_PER_PROCESS 900
+set MAX_PER_PROCESS 200
 
 # The child: members of one process. Told "go PORT COUNT TOTAL AT HB" it
 # waits until the wall clock reads AT (ms), joins COUNT members with
