@@ -235,9 +235,12 @@ ClusterPeersSendAll(
  *
  * ClusterPeersSelf --
  *
- *	Our own packet came back on the peer socket: the address it came
- *	from is ours (a seed naming us, or a list that did). Nothing is sent
- *	to it any more; an address learnt is forgotten.
+ *	Our own packet came back on the peer socket: when the address it
+ *	came from is our own socket's (our port, on loopback or an address
+ *	of this machine: a seed naming us), nothing is sent to it any more;
+ *	an address learnt is forgotten. From any other address it is a
+ *	packet in our name, which anybody can send without keys (our sid
+ *	is in every heartbeat): it must not silence a seed.
  *
  * Results:
  *	None.
@@ -257,6 +260,7 @@ ClusterPeersSelf(
     ClusterPeer *peerPtr;
 
     if (peersPtr == NULL || !peersPtr->receiving
+	    || !IsSelf(clusterPtr, fromPtr)
 	    || (peerPtr = Find(peersPtr, fromPtr)) == NULL) {
 	return;
     }
@@ -351,7 +355,9 @@ ClusterPeersHeard(
  *	{ip:port ...}}`, at most -maxpeers of them: each one new, and not
  *	ours, is added and sent our discovery. A loopback address listed by
  *	a peer that is not on loopback names some other machine's member,
- *	and is skipped.
+ *	and is skipped; with -remote 0 so is every address not of this
+ *	machine (we would hear none of them, and must send nothing off it
+ *	on a packet's say-so).
  *
  * Results:
  *	None.
@@ -393,6 +399,8 @@ LearnList(
 
 	if (!ClusterParsePeer(Tcl_GetString(addrs[i]), &addr)
 		|| (IsLoopback(addr.ip) && !IsLoopback(inPtr->from.ip))
+		|| (clusterPtr->config.remote == 0
+		    && !ClusterIsLocalAddress(clusterPtr, &addr))
 		|| IsSelf(clusterPtr, &addr)
 		|| Find(clusterPtr->peersPtr, &addr) != NULL) {
 	    continue;
