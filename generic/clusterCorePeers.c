@@ -67,6 +67,7 @@ static ClusterPeer *	Find(ClusterPeers *peersPtr,
 static ClusterPeer *	Insert(Cluster *clusterPtr,
 			    const ClusterAddr *addrPtr, int flags);
 static void		Forget(ClusterPeers *peersPtr, ClusterPeer *peerPtr);
+static void		MakeRoom(Cluster *clusterPtr);
 static int		IsSelf(Cluster *clusterPtr,
 			    const ClusterAddr *addrPtr);
 static void		SendOwnTo(Cluster *clusterPtr, int type,
@@ -315,6 +316,7 @@ ClusterPeersHeard(
 	return 0;
     }
     if (peerPtr == NULL) {
+	MakeRoom(clusterPtr);
 	peerPtr = Insert(clusterPtr, &inPtr->from, 0);
 	if (peerPtr == NULL) {
 	    return 0;
@@ -495,6 +497,7 @@ ClusterPeersAdd(
     }
     peerPtr = Find(peersPtr, addrPtr);
     if (peerPtr == NULL) {
+	MakeRoom(clusterPtr);
 	peerPtr = Insert(clusterPtr, addrPtr, PEER_SEED);
 	if (peerPtr == NULL) {
 	    return ClusterError(interp, "PEERS", "FULL",
@@ -750,6 +753,51 @@ Forget(
     ClusterPeer *peerPtr)	/* Entry to remove. */
 {
     *peerPtr = peersPtr->peers[--peersPtr->numPeers];
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * MakeRoom --
+ *
+ *	Before a seed or a source that has passed the pipeline enters a
+ *	full table: forget the oldest address learnt from a list that has
+ *	never been heard from. Anybody can list -maxpeers addresses in one
+ *	heartbeat; such an address must not keep out a peer that answers.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	The table; peers_full counts the address forgotten.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+MakeRoom(
+    Cluster *clusterPtr)	/* Member. */
+{
+    ClusterPeers *peersPtr = clusterPtr->peersPtr;
+    ClusterPeer *oldestPtr = NULL;
+    int i;
+
+    if (peersPtr->numPeers < clusterPtr->config.maxPeers) {
+	return;
+    }
+    for (i = 0; i < peersPtr->numPeers; i++) {
+	ClusterPeer *peerPtr = &peersPtr->peers[i];
+
+	if (!(peerPtr->flags & (PEER_SEED | PEER_SELF))
+		&& peerPtr->heardMs == 0 && (oldestPtr == NULL
+		    || peerPtr->addedMs < oldestPtr->addedMs)) {
+	    oldestPtr = peerPtr;
+	}
+    }
+    if (oldestPtr != NULL) {
+	Forget(peersPtr, oldestPtr);
+	clusterPtr->stats.peersFull++;
+    }
 }
 
 /*
