@@ -174,6 +174,17 @@ ClusterParseConfig(
 		"-peers needs a network: it can't be used with -transport"
 		" memory");
     }
+    if (configPtr->peersObj != NULL) {
+	int numSeeds;
+
+	Tcl_ListObjLength(NULL, configPtr->peersObj, &numSeeds);
+	if (numSeeds > configPtr->maxPeers) {
+	    return ClusterError(interp, "INVALID_ARGS", "-peers",
+		    "-peers gives %d seeds, more than -maxpeers (%d): give"
+		    " fewer, or a larger -maxpeers", numSeeds,
+		    configPtr->maxPeers);
+	}
+    }
     return ParseProtocols(interp, protocolsObj, configPtr);
 }
 

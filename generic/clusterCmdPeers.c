@@ -67,7 +67,8 @@ ClusterGetPeerFromObj(
     ok = ClusterParsePeer(Tcl_GetString(peerObj), addrPtr);
     Tcl_DecrRefCount(peerObj);
     return ok ? TCL_OK : ClusterError(interp, "INVALID_ARGS", what,
-	    "bad peer \"%s\": must be host:port", text);
+	    "bad peer \"%s\": must be host:port of a unicast address"
+	    " (not 0.0.0.0/8, multicast, or 240.0.0.0 and above)", text);
 }
 
 /*

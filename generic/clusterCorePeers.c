@@ -67,6 +67,7 @@ static ClusterPeer *	Find(ClusterPeers *peersPtr,
 static ClusterPeer *	Insert(Cluster *clusterPtr,
 			    const ClusterAddr *addrPtr, int flags);
 static void		Forget(ClusterPeers *peersPtr, ClusterPeer *peerPtr);
+static void		MakeRoom(Cluster *clusterPtr);
 static int		IsSelf(Cluster *clusterPtr,
 			    const ClusterAddr *addrPtr);
 static void		SendOwnTo(Cluster *clusterPtr, int type,
@@ -235,9 +236,12 @@ ClusterPeersSendAll(
  *
  * ClusterPeersSelf --
  *
- *	Our own packet came back on the peer socket: the address it came
- *	from is ours (a seed naming us, or a list that did). Nothing is sent
- *	to it any more; an address learnt is forgotten.
+ *	Our own packet came back on the peer socket: when the address it
+ *	came from is our own socket's (our port, on loopback or an address
+ *	of this machine: a seed naming us), nothing is sent to it any more;
+ *	an address learnt is forgotten. From any other address it is a
+ *	packet in our name, which anybody can send without keys (our sid
+ *	is in every heartbeat): it must not silence a seed.
  *
  * Results:
  *	None.
@@ -257,6 +261,7 @@ ClusterPeersSelf(
     ClusterPeer *peerPtr;
 
     if (peersPtr == NULL || !peersPtr->receiving
+	    || !IsSelf(clusterPtr, fromPtr)
 	    || (peerPtr = Find(peersPtr, fromPtr)) == NULL) {
 	return;
     }
@@ -311,6 +316,7 @@ ClusterPeersHeard(
 	return 0;
     }
     if (peerPtr == NULL) {
+	MakeRoom(clusterPtr);
 	peerPtr = Insert(clusterPtr, &inPtr->from, 0);
 	if (peerPtr == NULL) {
 	    return 0;
@@ -351,7 +357,9 @@ ClusterPeersHeard(
  *	{ip:port ...}}`, at most -maxpeers of them: each one new, and not
  *	ours, is added and sent our discovery. A loopback address listed by
  *	a peer that is not on loopback names some other machine's member,
- *	and is skipped.
+ *	and is skipped; with -remote 0 so is every address not of this
+ *	machine (we would hear none of them, and must send nothing off it
+ *	on a packet's say-so).
  *
  * Results:
  *	None.
@@ -393,6 +401,8 @@ LearnList(
 
 	if (!ClusterParsePeer(Tcl_GetString(addrs[i]), &addr)
 		|| (IsLoopback(addr.ip) && !IsLoopback(inPtr->from.ip))
+		|| (clusterPtr->config.remote == 0
+		    && !ClusterIsLocalAddress(clusterPtr, &addr))
 		|| IsSelf(clusterPtr, &addr)
 		|| Find(clusterPtr->peersPtr, &addr) != NULL) {
 	    continue;
@@ -487,6 +497,7 @@ ClusterPeersAdd(
     }
     peerPtr = Find(peersPtr, addrPtr);
     if (peerPtr == NULL) {
+	MakeRoom(clusterPtr);
 	peerPtr = Insert(clusterPtr, addrPtr, PEER_SEED);
 	if (peerPtr == NULL) {
 	    return ClusterError(interp, "PEERS", "FULL",
@@ -742,6 +753,51 @@ Forget(
     ClusterPeer *peerPtr)	/* Entry to remove. */
 {
     *peerPtr = peersPtr->peers[--peersPtr->numPeers];
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * MakeRoom --
+ *
+ *	Before a seed or a source that has passed the pipeline enters a
+ *	full table: forget the oldest address learnt from a list that has
+ *	never been heard from. Anybody can list -maxpeers addresses in one
+ *	heartbeat; such an address must not keep out a peer that answers.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	The table; peers_full counts the address forgotten.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+MakeRoom(
+    Cluster *clusterPtr)	/* Member. */
+{
+    ClusterPeers *peersPtr = clusterPtr->peersPtr;
+    ClusterPeer *oldestPtr = NULL;
+    int i;
+
+    if (peersPtr->numPeers < clusterPtr->config.maxPeers) {
+	return;
+    }
+    for (i = 0; i < peersPtr->numPeers; i++) {
+	ClusterPeer *peerPtr = &peersPtr->peers[i];
+
+	if (!(peerPtr->flags & (PEER_SEED | PEER_SELF))
+		&& peerPtr->heardMs == 0 && (oldestPtr == NULL
+		    || peerPtr->addedMs < oldestPtr->addedMs)) {
+	    oldestPtr = peerPtr;
+	}
+    }
+    if (oldestPtr != NULL) {
+	Forget(peersPtr, oldestPtr);
+	clusterPtr->stats.peersFull++;
+    }
 }
 
 /*

@@ -173,7 +173,10 @@ ClusterErrSet(
  *
  *	Parse a peer address written as a dotted quad and a port,
  *	"10.0.0.2:24000" (doc/protocol.md section 5.8). Names are not
- *	looked up: nothing here may block. Peers are IPv4 only.
+ *	looked up: nothing here may block. Peers are IPv4 only, and unicast:
+ *	0.0.0.0/8 (which reaches this host), multicast addresses and
+ *	240.0.0.0/4 (with the broadcast address) are refused, whoever
+ *	names them.
  *
  * Results:
  *	1 with the address and port (network order) in *addrPtr, or 0 when
@@ -212,6 +215,11 @@ ClusterParsePeer(
     ip[colon - text] = '\0';
     if (ClusterpParseAddress(ip, addrPtr) != 0 || addrPtr->v6) {
 	return 0;		/* Peers are IPv4 only. */
+    }
+    memcpy(bytes, &addrPtr->ip, 1);
+    if (bytes[0] == 0 || bytes[0] >= 224) {
+	return 0;		/* 0.0.0.0/8 (this host), multicast,
+				 * 240.0.0.0/4 and broadcast: no peer. */
     }
     bytes[0] = (unsigned char) (port >> 8);
     bytes[1] = (unsigned char) (port & 0xff);
