@@ -192,7 +192,10 @@ ClusterPeersViaPeer(
  * ClusterPeersSendAll --
  *
  *	Send a packet being multicast (already sealed with keys) to every
- *	peer in the table but ourselves.
+ *	peer in the table but ourselves, and but the addresses learnt from
+ *	a list that never answered: those had one discovery when learnt
+ *	(LearnList), so that a list, forged or not, costs one datagram per
+ *	address it names rather than a copy of every multicast for -ttl.
  *
  * Results:
  *	How many peers it was sent to.
@@ -216,7 +219,9 @@ ClusterPeersSendAll(
 	return 0;
     }
     for (i = 0; i < peersPtr->numPeers; i++) {
-	if (peersPtr->peers[i].flags & PEER_SELF) {
+	if ((peersPtr->peers[i].flags & PEER_SELF)
+		|| (!(peersPtr->peers[i].flags & PEER_SEED)
+		    && peersPtr->peers[i].heardMs == 0)) {
 	    continue;
 	}
 	if (ClusterNetUnicastSend(peersPtr->unicastPtr,
