@@ -786,7 +786,8 @@ int		ClusterAnswerSend(Cluster *clusterPtr,
 typedef struct ClusterAnswerFrame {
     struct ClusterAnswerFrame *prevPtr;	/* The hook this one runs in. */
     ClusterService *servicePtr;	/* The asker. */
-    Tcl_Obj *payloadObj;	/* The query. */
+    Tcl_Obj *ruidObj;		/* The query's ruid and channel (of its */
+    Tcl_Obj *channelObj;	/* payload, held by the caller), or NULL. */
     ClusterProto proto;		/* The transport it came on, */
     ClusterConn *connPtr;	/* and its stream, or NULL. */
     unsigned long deferredId;	/* Its deferred answer's number, or 0. */

@@ -46,22 +46,22 @@ ClusterQueryIncoming(
     ClusterProto proto,		/* Transport it came on. */
     ClusterConn *connPtr)	/* Its stream, or NULL. */
 {
-    Tcl_Obj *resultObj = NULL, *valueObj;
+    Tcl_Obj *resultObj = NULL;
     Tcl_Obj *hookPayloadObj;
     ClusterHookResult outcome;
     ClusterAnswerFrame frame;
     int ruidLength, isError;
 
-    valueObj = FieldOf(payloadObj, CLUSTER_F_RUID);
-    if (valueObj != NULL) {
-	(void) Tcl_GetStringFromObj(valueObj, &ruidLength);
+    frame.ruidObj = FieldOf(payloadObj, CLUSTER_F_RUID);
+    if (frame.ruidObj != NULL) {
+	(void) Tcl_GetStringFromObj(frame.ruidObj, &ruidLength);
 	if (ruidLength > CLUSTER_MAX_RUID) {
 	    clusterPtr->stats.dropped[CLUSTER_DROP_RUID]++;
 	    return;
 	}
     }
+    frame.channelObj = FieldOf(payloadObj, CLUSTER_F_CHANNEL);
     frame.servicePtr = servicePtr;
-    frame.payloadObj = payloadObj;
     frame.proto = proto;
     frame.connPtr = connPtr;
     frame.deferredId = 0;
@@ -92,10 +92,8 @@ ClusterQueryIncoming(
 	resultObj = Tcl_NewStringObj("refused by the query hook", -1);
 	Tcl_IncrRefCount(resultObj);
     }
-    (void) ClusterAnswerSend(clusterPtr, servicePtr,
-	    FieldOf(payloadObj, CLUSTER_F_RUID),
-	    FieldOf(payloadObj, CLUSTER_F_CHANNEL), isError, resultObj,
-	    proto, connPtr);
+    (void) ClusterAnswerSend(clusterPtr, servicePtr, frame.ruidObj,
+	    frame.channelObj, isError, resultObj, proto, connPtr);
     Tcl_DecrRefCount(resultObj);
 }
 

@@ -71,7 +71,6 @@ ClusterDefer(
 {
     ClusterAnswerFrame *framePtr = clusterPtr->answerFramePtr;
     ClusterDeferred *defPtr;
-    Tcl_Obj *valueObj;
     const char *sid;
     int share, held = 0;
 
@@ -102,18 +101,13 @@ ClusterDefer(
 	Tcl_Preserve(defPtr->connPtr);
     }
     defPtr->proto = framePtr->proto;
-    defPtr->ruidObj = defPtr->channelObj = NULL;
-    if (Tcl_DictObjGet(NULL, framePtr->payloadObj,
-	    ClusterFieldKey(CLUSTER_F_RUID), &valueObj) == TCL_OK
-	    && valueObj != NULL) {
-	defPtr->ruidObj = valueObj;
-	Tcl_IncrRefCount(valueObj);
+    defPtr->ruidObj = framePtr->ruidObj;
+    if (defPtr->ruidObj != NULL) {
+	Tcl_IncrRefCount(defPtr->ruidObj);
     }
-    if (Tcl_DictObjGet(NULL, framePtr->payloadObj,
-	    ClusterFieldKey(CLUSTER_F_CHANNEL), &valueObj) == TCL_OK
-	    && valueObj != NULL) {
-	defPtr->channelObj = valueObj;
-	Tcl_IncrRefCount(valueObj);
+    defPtr->channelObj = framePtr->channelObj;
+    if (defPtr->channelObj != NULL) {
+	Tcl_IncrRefCount(defPtr->channelObj);
     }
     defPtr->dueMs = ClusterpMonotonicMs() + clusterPtr->config.deferWaitMs;
     defPtr->nextPtr = NULL;
