@@ -43,6 +43,7 @@ static const ClusterCommand clusterCommands[] = {
     {{"defer",		 0,  0, NULL},			ClusterDeferCmd},
     {{"destroy",	 0,  0, NULL},			DestroyCmd},
     {{"discover",	 0,  0, NULL},			DiscoverCmd},
+    {{"handler",	 0,  2, "?channel? ?prefix?"},	ClusterHandlerCmd},
     {{"heartbeat",	 0,  2, "?props? ?tags?"},	HeartbeatCmd},
     {{"heartbeat_after", 1,  1, "ms"},			HeartbeatAfterCmd},
     {{"hid",		 0,  0, NULL},			HidCmd},
@@ -68,6 +69,7 @@ static const ClusterCommand clusterCommands[] = {
     {{"tags",		 0, -1, "?action? ?value ...?"}, TagsCmd},
     {{"ttl",		 0,  0, NULL},			TtlCmd},
     {{"uuid",		 0,  0, NULL},			UuidCmd},
+    {{"watch",		 0,  2, "?name? ?prefix?"},	ClusterWatchCmd},
     {{NULL,		 0,  0, NULL},			NULL}
 };
 
@@ -146,7 +148,8 @@ ClusterGateObjCmd(
     Tcl_Obj *const objv[])	/* gate, cluster name, subcommand, ... */
 {
     static const char *const forbidden[] = {
-	"channel", "configure", "debug", "destroy", "hook", "keys", NULL
+	"channel", "configure", "debug", "destroy", "handler", "hook", "keys",
+	"watch", NULL
     };
     Tcl_CmdInfo info;
     int index, i;

@@ -192,6 +192,10 @@ int		ClusterCgetCmd(Cluster *clusterPtr, Tcl_Interp *interp,
  * Deferred answers (clusterCmdDefer.c).
  */
 
+int		ClusterHandlerCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
+int		ClusterWatchCmd(Cluster *clusterPtr, Tcl_Interp *interp,
+		    int objc, Tcl_Obj *const objv[]);
 int		ClusterDeferCmd(Cluster *clusterPtr, Tcl_Interp *interp,
 		    int objc, Tcl_Obj *const objv[]);
 int		ClusterAnswerCmd(Cluster *clusterPtr, Tcl_Interp *interp,

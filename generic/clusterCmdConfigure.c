@@ -320,31 +320,8 @@ static Tcl_Obj *
 SubscribedChannels(
     Cluster *clusterPtr)	/* Cluster of interest. */
 {
-    Tcl_Obj *listObj = Tcl_NewListObj(0, NULL), **have;
-    Tcl_HashSearch search;
-    Tcl_HashEntry *entryPtr;
-    int channel, numHave, at, other;
-
-    for (entryPtr = Tcl_FirstHashEntry(&clusterPtr->channels, &search);
-	    entryPtr != NULL; entryPtr = Tcl_NextHashEntry(&search)) {
-	Tcl_Obj *channelObj;
-
-	channel = CLUSTER_PTR2INT(Tcl_GetHashKey(&clusterPtr->channels,
-		entryPtr));
-	if (channel <= CLUSTER_CHANNEL_LAN) {
-	    continue;
-	}
-	Tcl_ListObjGetElements(NULL, listObj, &numHave, &have);
-	for (at = 0; at < numHave; at++) {
-	    Tcl_GetIntFromObj(NULL, have[at], &other);
-	    if (other > channel) {
-		break;
-	    }
-	}
-	channelObj = Tcl_NewIntObj(channel);
-	Tcl_ListObjReplace(NULL, listObj, at, 0, 1, &channelObj);
-    }
-    return listObj;
+    return ClusterIntKeysSorted(&clusterPtr->channels,
+	    CLUSTER_CHANNEL_LAN + 1);
 }
 
 static void

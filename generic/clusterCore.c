@@ -126,6 +126,7 @@ ClusterCreate(
     Tcl_InitHashTable(&clusterPtr->channels, TCL_ONE_WORD_KEYS);
     Tcl_InitHashTable(&clusterPtr->services, TCL_STRING_KEYS);
     clusterPtr->hooksPtr = ClusterHooksCreate();
+    clusterPtr->handlersPtr = ClusterHandlersCreate();
     ClusterBufInit(&clusterPtr->sendBuf);
     ClusterKeysAdopt(clusterPtr, &clusterPtr->config);
 
@@ -649,6 +650,7 @@ FreeCluster(
     Tcl_DeleteHashTable(&clusterPtr->channels);
     Tcl_DeleteHashTable(&clusterPtr->services);
     ClusterHooksFree(clusterPtr->hooksPtr);
+    ClusterHandlersFree(clusterPtr->handlersPtr);
     ClusterBufFree(&clusterPtr->sendBuf);
     ClusterSealStateFree(clusterPtr);
     if (clusterPtr->localAddrs != NULL) {

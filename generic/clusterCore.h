@@ -234,6 +234,7 @@ typedef struct ClusterAdmitBucket {
 typedef struct Cluster Cluster;
 typedef struct ClusterService ClusterService;
 typedef struct ClusterHookTable ClusterHookTable;
+typedef struct ClusterHandlers ClusterHandlers;
 typedef struct ClusterQuery ClusterQuery;
 
 /*
@@ -385,6 +386,7 @@ struct Cluster {
     ClusterService *lastService;
     int numServices;		/* Entries in services. */
     ClusterHookTable *hooksPtr;	/* Registered hook scripts. */
+    ClusterHandlers *handlersPtr;	/* Channel handlers and watchers. */
     ClusterNetMcast *mcastPtr;	/* Its endpoint on the `c` socket, shared
 				 * with the thread's other members of the
 				 * same group; or NULL. */
@@ -945,6 +947,27 @@ int		ClusterHookCall(Cluster *clusterPtr, Tcl_Obj *prefixObj,
 int		ClusterHookIsFilter(const char *path);
 Tcl_Obj *	ClusterHookBody(ClusterHookTable *hooksPtr, const char *path);
 Tcl_Obj *	ClusterHookPaths(ClusterHookTable *hooksPtr);
+
+/*
+ * Channel handlers and membership watchers (clusterCoreHookHandler.c).
+ */
+
+ClusterHandlers *ClusterHandlersCreate(void);
+void		ClusterHandlersFree(ClusterHandlers *handlersPtr);
+void		ClusterHandlerSet(ClusterHandlers *handlersPtr, int channel,
+		    Tcl_Obj *prefixObj);
+Tcl_Obj *	ClusterHandlerGet(ClusterHandlers *handlersPtr, int channel);
+Tcl_Obj *	ClusterHandlerChannels(ClusterHandlers *handlersPtr);
+ClusterHookResult ClusterHandlerRun(Cluster *clusterPtr, int channel,
+		    const char *what, ClusterService *servicePtr,
+		    Tcl_Obj *payloadObj, Tcl_Obj **resultPtr);
+void		ClusterWatchSet(ClusterHandlers *handlersPtr,
+		    Tcl_Obj *nameObj, Tcl_Obj *prefixObj);
+Tcl_Obj *	ClusterWatchGet(ClusterHandlers *handlersPtr,
+		    Tcl_Obj *nameObj);
+Tcl_Obj *	ClusterWatchNames(ClusterHandlers *handlersPtr);
+void		ClusterWatchRun(Cluster *clusterPtr, const char *what,
+		    ClusterService *servicePtr);
 
 /*
  * Where hooks run (clusterCoreHookInterp.c).

@@ -21,8 +21,8 @@ static Tcl_Obj *	FieldOf(Tcl_Obj *payloadObj, ClusterFieldId field);
  *
  * ClusterQueryIncoming --
  *
- *	Answer another member's query (type 4): run the `query` hook with
- *	its data and reply (type 5, same ruid) with the hook's result as
+ *	Answer another member's query (type 4): run its channel's handler,
+ *	or else the `query` hook, with its data and reply (type 5, same ruid) with the hook's result as
  *	data, or its error message as error; a hook that returns break
  *	refuses the query, and the answer says so. A hook that deferred
  *	its answer (`$cluster defer`) answers later, with `$cluster
@@ -50,7 +50,7 @@ ClusterQueryIncoming(
     Tcl_Obj *hookPayloadObj;
     ClusterHookResult outcome;
     ClusterAnswerFrame frame;
-    int ruidLength, isError;
+    int ruidLength, isError, channel;
 
     frame.ruidObj = FieldOf(payloadObj, CLUSTER_F_RUID);
     if (frame.ruidObj != NULL) {
@@ -68,10 +68,18 @@ ClusterQueryIncoming(
     frame.prevPtr = clusterPtr->answerFramePtr;
     clusterPtr->answerFramePtr = &frame;
 
+    if (frame.channelObj == NULL
+	    || Tcl_GetIntFromObj(NULL, frame.channelObj, &channel) != TCL_OK) {
+	channel = 0;
+    }
     hookPayloadObj = payloadObj;
     Tcl_IncrRefCount(hookPayloadObj);
-    outcome = ClusterHookRun(clusterPtr, "query", servicePtr,
-	    &hookPayloadObj, &resultObj);
+    outcome = ClusterHandlerRun(clusterPtr, channel, "query", servicePtr,
+	    hookPayloadObj, &resultObj);
+    if (outcome == CLUSTER_HOOK_NONE) {
+	outcome = ClusterHookRun(clusterPtr, "query", servicePtr,
+		&hookPayloadObj, &resultObj);
+    }
     Tcl_DecrRefCount(hookPayloadObj);
     clusterPtr->answerFramePtr = frame.prevPtr;
 

@@ -383,6 +383,10 @@ Announce(
     clusterPtr->stats.discovered++;
     Tcl_Preserve(clusterPtr);
     ClusterHookRun(clusterPtr, "service discovered", servicePtr, NULL, NULL);
+    if (!ClusterIsDeleted(clusterPtr)
+	    && !(servicePtr->flags & SERVICE_DELETED)) {
+	ClusterWatchRun(clusterPtr, "discovered", servicePtr);
+    }
     Tcl_Release(clusterPtr);
 }
 

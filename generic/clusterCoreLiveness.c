@@ -420,6 +420,9 @@ ClusterRemoveService(
 	    && !ClusterIsDeleted(clusterPtr)) {
 	Tcl_Preserve(clusterPtr);
 	ClusterHookRun(clusterPtr, "service lost", servicePtr, NULL, NULL);
+	if (!ClusterIsDeleted(clusterPtr)) {
+	    ClusterWatchRun(clusterPtr, "lost", servicePtr);
+	}
 	Tcl_Release(clusterPtr);
     }
     ClusterServiceDelete(servicePtr);

@@ -466,8 +466,11 @@ Dispatch(
 	ClusterQueryResponse(clusterPtr, servicePtr, inPtr->payloadObj);
 	break;
     case CLUSTER_TYPE_EVENT:
-	ClusterHookRun(clusterPtr, "event", servicePtr, &inPtr->payloadObj,
-		NULL);
+	if (ClusterHandlerRun(clusterPtr, inPtr->channel, "event",
+		servicePtr, inPtr->payloadObj, NULL) == CLUSTER_HOOK_NONE) {
+	    ClusterHookRun(clusterPtr, "event", servicePtr,
+		    &inPtr->payloadObj, NULL);
+	}
 	break;
     case CLUSTER_TYPE_FAILURE:
 	HandleFailure(clusterPtr, inPtr);

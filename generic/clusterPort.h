@@ -87,6 +87,7 @@ int		ClusterErrSet(ClusterErr *errPtr, const char *category,
 void		ClusterSetObj(Tcl_Obj **slotPtr, Tcl_Obj *valueObj);
 int		ClusterRandomUpTo(int limit);
 #define CLUSTER_HOOK_PATH_SIZE 48
+Tcl_Obj *	ClusterIntKeysSorted(Tcl_HashTable *tablePtr, int lowest);
 void		ClusterChannelHookPath(char *path, const char *direction,
 		    int channel);
 int		ClusterAddrIsSet(const ClusterAddr *addrPtr);
