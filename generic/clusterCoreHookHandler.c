@@ -11,9 +11,9 @@
  *	  handler's result, or its error; `$cluster defer` works in it as in
  *	  the query hook. The receive hooks still run first.
  *	- A watcher, registered under a name, hears of membership: it is
- *	  called as `{*}prefix discovered|lost $service` after the `service
- *	  discovered` or `service lost` hook, each watcher in the order
- *	  they were registered.
+ *	  called as `{*}prefix discovered|tags|lost $service` after the
+ *	  `service discovered`, `tags changed` or `service lost` hook, each
+ *	  watcher in the order they were registered.
  *
  * Copyright (c) 2026 The cluster developers.
  * See the file "LICENSE" for information on usage and redistribution.
@@ -358,7 +358,7 @@ ClusterWatchNames(
 void
 ClusterWatchRun(
     Cluster *clusterPtr,	/* Cluster whose membership changed. */
-    const char *what,		/* "discovered" or "lost". */
+    const char *what,		/* "discovered", "tags" or "lost". */
     ClusterService *servicePtr)	/* The service. */
 {
     Tcl_Obj *watchersObj = clusterPtr->handlersPtr->watchersObj;

@@ -443,6 +443,12 @@ Dispatch(
 		&inPtr->payloadObj, NULL) == CLUSTER_HOOK_GONE) {
 	    return -1;
 	}
+	if (!(servicePtr->flags & SERVICE_DELETED)) {
+	    ClusterWatchRun(clusterPtr, "tags", servicePtr);
+	}
+	if (ClusterIsDeleted(clusterPtr)) {
+	    return -1;
+	}
     }
     ClusterAnnounceIfReady(servicePtr);
     if (ClusterIsDeleted(clusterPtr) || (servicePtr->flags & SERVICE_DELETED)) {
