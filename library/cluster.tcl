@@ -177,3 +177,16 @@ proc ::cluster::WaitResume {key coro} {
 	$coro
     }
 }
+
+# The shared state (state.tcl and the modules on it), each file beside
+# this one; a module adds its subcommand to the ::cluster ensemble.
+
+if {![interp issafe]} {
+    apply {{dir} {
+	foreach file {state.tcl registry.tcl queue.tcl cache.tcl} {
+	    if {[file exists [file join $dir $file]]} {
+		uplevel #0 [list source [file join $dir $file]]
+	    }
+	}
+    }} [file dirname [file normalize [info script]]]
+}
