@@ -80,8 +80,8 @@ int		ClusterErrSet(ClusterErr *errPtr, const char *category,
 
 /*
  * Helpers of every layer (clusterUtil.c): object slots, random delays,
- * the path of a channel's hook; and (clusterUtilAddr.c) comparing
- * addresses of either family.
+ * the path of a channel's hook; (clusterUtilObj.c) sorted keys of a
+ * table; and (clusterUtilAddr.c) comparing addresses of either family.
  */
 
 void		ClusterSetObj(Tcl_Obj **slotPtr, Tcl_Obj *valueObj);
