@@ -28,55 +28,13 @@
  * See the file "LICENSE" for information on usage and redistribution.
  */
 
-#include "clusterCore.h"
+#include "clusterCorePeersInt.h"
 
-#define PEER_TICK_MS		1000	/* The table timer's longest wait. */
-#define PEER_RETRY_FIRST_MS	250	/* First wait before a seed is asked
-					 * again, */
-#define PEER_RETRY_MAX_MS	30000	/* and the longest. */
-#define PEER_SILENT_BEATS	3	/* A seed silent for this many
-					 * heartbeats is asked again. */
-
-#define PEER_SEED	(1<<0)	/* Given: kept, and asked again when
-				 * silent. */
-#define PEER_SELF	(1<<1)	/* Our own socket: nothing sent to it. */
-
-typedef struct ClusterPeer {
-    ClusterAddr addr;		/* Its address and port. */
-    int flags;			/* PEER_* bits. */
-    Tcl_WideInt addedMs;	/* When it entered the table. */
-    Tcl_WideInt heardMs;	/* When a packet from it was last taken;
-				 * 0: never. */
-    Tcl_WideInt retryMs;	/* Seed: when to ask it again. */
-    int backoffMs;		/* Seed: the wait after that. */
-    Tcl_WideInt answeredMs;	/* When its discovery was last answered. */
-} ClusterPeer;
-
-typedef struct ClusterPeers {
-    ClusterNetUnicast *unicastPtr;	/* Our socket. */
-    ClusterPeer *peers;		/* The table, numPeers used of capacity. */
-    int numPeers;
-    int capacity;
-    Tcl_TimerToken timer;	/* PEER_TICK_MS: retries, expiry. */
-    int receiving;		/* The packet being handled came on the
-				 * socket. */
-} ClusterPeers;
-
-static ClusterPeer *	Find(ClusterPeers *peersPtr,
-			    const ClusterAddr *addrPtr);
-static ClusterPeer *	Insert(Cluster *clusterPtr,
-			    const ClusterAddr *addrPtr, int flags);
-static void		Forget(ClusterPeers *peersPtr, ClusterPeer *peerPtr);
-static void		MakeRoom(Cluster *clusterPtr);
-static int		IsSelf(Cluster *clusterPtr,
-			    const ClusterAddr *addrPtr);
 static void		SendOwnTo(Cluster *clusterPtr, int type,
 			    const ClusterAddr *toPtr);
 static void		TickProc(ClientData clientData);
 static void		LearnList(Cluster *clusterPtr,
 			    const ClusterIncoming *inPtr);
-static int		IsLoopback(uint32_t ip);
-static Tcl_Obj *	FormatPeer(const ClusterAddr *addrPtr);
 static int		NoPeers(Tcl_Interp *interp);
 
 /*
@@ -266,14 +224,14 @@ ClusterPeersSelf(
     ClusterPeer *peerPtr;
 
     if (peersPtr == NULL || !peersPtr->receiving
-	    || !IsSelf(clusterPtr, fromPtr)
-	    || (peerPtr = Find(peersPtr, fromPtr)) == NULL) {
+	    || !ClusterPeerIsSelf(clusterPtr, fromPtr)
+	    || (peerPtr = ClusterPeerFind(peersPtr, fromPtr)) == NULL) {
 	return;
     }
     if (peerPtr->flags & PEER_SEED) {
 	peerPtr->flags |= PEER_SELF;
     } else {
-	Forget(peersPtr, peerPtr);
+	ClusterPeerForget(peersPtr, peerPtr);
     }
 }
 
@@ -312,17 +270,17 @@ ClusterPeersHeard(
     if (peersPtr == NULL || !inPtr->viaPeer) {
 	return 0;
     }
-    peerPtr = Find(peersPtr, &inPtr->from);
+    peerPtr = ClusterPeerFind(peersPtr, &inPtr->from);
     if (inPtr->type == CLUSTER_TYPE_DISCONNECT) {
 	if (peerPtr != NULL && !(peerPtr->flags & PEER_SEED)) {
-	    Forget(peersPtr, peerPtr);
+	    ClusterPeerForget(peersPtr, peerPtr);
 	    clusterPtr->stats.peersExpired++;
 	}
 	return 0;
     }
     if (peerPtr == NULL) {
-	MakeRoom(clusterPtr);
-	peerPtr = Insert(clusterPtr, &inPtr->from, 0);
+	ClusterPeerMakeRoom(clusterPtr);
+	peerPtr = ClusterPeerInsert(clusterPtr, &inPtr->from, 0);
 	if (peerPtr == NULL) {
 	    return 0;
 	}
@@ -339,7 +297,7 @@ ClusterPeersHeard(
 	 * The table may have grown: find the asker again.
 	 */
 
-	peerPtr = Find(peersPtr, &inPtr->from);
+	peerPtr = ClusterPeerFind(peersPtr, &inPtr->from);
 	if (peerPtr != NULL && now - peerPtr->answeredMs
 		>= clusterPtr->config.pingLimitMs) {
 	    peerPtr->answeredMs = now;
@@ -405,14 +363,14 @@ LearnList(
 	ClusterAddr addr;
 
 	if (!ClusterParsePeer(Tcl_GetString(addrs[i]), &addr)
-		|| (IsLoopback(addr.ip) && !IsLoopback(inPtr->from.ip))
+		|| (ClusterPeerIsLoopback(addr.ip) && !ClusterPeerIsLoopback(inPtr->from.ip))
 		|| (clusterPtr->config.remote == 0
 		    && !ClusterIsLocalAddress(clusterPtr, &addr))
-		|| IsSelf(clusterPtr, &addr)
-		|| Find(clusterPtr->peersPtr, &addr) != NULL) {
+		|| ClusterPeerIsSelf(clusterPtr, &addr)
+		|| ClusterPeerFind(clusterPtr->peersPtr, &addr) != NULL) {
 	    continue;
 	}
-	if (Insert(clusterPtr, &addr, 0) != NULL) {
+	if (ClusterPeerInsert(clusterPtr, &addr, 0) != NULL) {
 	    clusterPtr->stats.peersLearnt++;
 	    SendOwnTo(clusterPtr, CLUSTER_TYPE_DISCOVERY, &addr);
 	}
@@ -458,7 +416,7 @@ ClusterPeersProps(
 		|| (peerPtr->heardMs != 0 && now - peerPtr->heardMs
 		    <= ttlMs))) {
 	    Tcl_ListObjAppendElement(NULL, listObj,
-		    FormatPeer(&peerPtr->addr));
+		    ClusterPeerFormat(&peerPtr->addr));
 	}
     }
     propsObj = Tcl_NewDictObj();
@@ -500,10 +458,10 @@ ClusterPeersAdd(
     if (peersPtr == NULL) {
 	return NoPeers(interp);
     }
-    peerPtr = Find(peersPtr, addrPtr);
+    peerPtr = ClusterPeerFind(peersPtr, addrPtr);
     if (peerPtr == NULL) {
-	MakeRoom(clusterPtr);
-	peerPtr = Insert(clusterPtr, addrPtr, PEER_SEED);
+	ClusterPeerMakeRoom(clusterPtr);
+	peerPtr = ClusterPeerInsert(clusterPtr, addrPtr, PEER_SEED);
 	if (peerPtr == NULL) {
 	    return ClusterError(interp, "PEERS", "FULL",
 		    "can't add the peer: the member knows -maxpeers (%d)"
@@ -512,7 +470,7 @@ ClusterPeersAdd(
 	}
     }
     peerPtr->flags |= PEER_SEED;
-    if (IsSelf(clusterPtr, addrPtr)) {
+    if (ClusterPeerIsSelf(clusterPtr, addrPtr)) {
 	peerPtr->flags |= PEER_SELF;
     }
     peerPtr->backoffMs = PEER_RETRY_FIRST_MS;
@@ -535,9 +493,9 @@ ClusterPeersRemove(
     if (peersPtr == NULL) {
 	return NoPeers(interp);
     }
-    peerPtr = Find(peersPtr, addrPtr);
+    peerPtr = ClusterPeerFind(peersPtr, addrPtr);
     if (peerPtr == NULL) {
-	Tcl_Obj *nameObj = FormatPeer(addrPtr);
+	Tcl_Obj *nameObj = ClusterPeerFormat(addrPtr);
 
 	Tcl_IncrRefCount(nameObj);
 	ClusterError(interp, "PEERS", "UNKNOWN",
@@ -546,7 +504,7 @@ ClusterPeersRemove(
 	Tcl_DecrRefCount(nameObj);
 	return TCL_ERROR;
     }
-    Forget(peersPtr, peerPtr);
+    ClusterPeerForget(peersPtr, peerPtr);
     return TCL_OK;
 }
 
@@ -561,7 +519,7 @@ ClusterPeersList(
     for (i = 0; peersPtr != NULL && i < peersPtr->numPeers; i++) {
 	if (!(peersPtr->peers[i].flags & PEER_SELF)) {
 	    Tcl_ListObjAppendElement(NULL, listObj,
-		    FormatPeer(&peersPtr->peers[i].addr));
+		    ClusterPeerFormat(&peersPtr->peers[i].addr));
 	}
     }
     return listObj;
@@ -619,7 +577,7 @@ TickProc(
 	}
 	if (!(peerPtr->flags & PEER_SEED)) {
 	    if (now - since > ttlMs) {
-		Forget(peersPtr, peerPtr);
+		ClusterPeerForget(peersPtr, peerPtr);
 		clusterPtr->stats.peersExpired++;
 	    }
 	    continue;
@@ -692,120 +650,6 @@ SendOwnTo(
 }
 
 /*
- *----------------------------------------------------------------------
- *
- * Find, Insert, Forget --
- *
- *	The table: find an address; add one (at most -maxpeers, else
- *	counted in peers_full and NULL); remove an entry (the last one
- *	takes its place).
- *
- * Results:
- *	Find, Insert: the entry, valid until the table next changes.
- *
- * Side effects:
- *	Memory; counters.
- *
- *----------------------------------------------------------------------
- */
-
-static ClusterPeer *
-Find(
-    ClusterPeers *peersPtr,	/* The table. */
-    const ClusterAddr *addrPtr)	/* Address and port. */
-{
-    int i;
-
-    for (i = 0; i < peersPtr->numPeers; i++) {
-	if (peersPtr->peers[i].addr.ip == addrPtr->ip
-		&& peersPtr->peers[i].addr.port == addrPtr->port) {
-	    return &peersPtr->peers[i];
-	}
-    }
-    return NULL;
-}
-
-static ClusterPeer *
-Insert(
-    Cluster *clusterPtr,	/* Member. */
-    const ClusterAddr *addrPtr,	/* Address and port. */
-    int flags)			/* PEER_* bits. */
-{
-    ClusterPeers *peersPtr = clusterPtr->peersPtr;
-    ClusterPeer *peerPtr;
-
-    if (peersPtr->numPeers >= clusterPtr->config.maxPeers) {
-	clusterPtr->stats.peersFull++;
-	return NULL;
-    }
-    if (peersPtr->numPeers == peersPtr->capacity) {
-	peersPtr->capacity = peersPtr->capacity ? 2 * peersPtr->capacity : 8;
-	peersPtr->peers = ckrealloc(peersPtr->peers,
-		peersPtr->capacity * sizeof(ClusterPeer));
-    }
-    peerPtr = &peersPtr->peers[peersPtr->numPeers++];
-    memset(peerPtr, 0, sizeof(ClusterPeer));
-    peerPtr->addr = *addrPtr;
-    peerPtr->flags = flags;
-    peerPtr->addedMs = ClusterpMonotonicMs();
-    peerPtr->backoffMs = PEER_RETRY_FIRST_MS;
-    return peerPtr;
-}
-
-static void
-Forget(
-    ClusterPeers *peersPtr,	/* The table. */
-    ClusterPeer *peerPtr)	/* Entry to remove. */
-{
-    *peerPtr = peersPtr->peers[--peersPtr->numPeers];
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * MakeRoom --
- *
- *	Before a seed or a source that has passed the pipeline enters a
- *	full table: forget the oldest address learnt from a list that has
- *	never been heard from. Anybody can list -maxpeers addresses in one
- *	heartbeat; such an address must not keep out a peer that answers.
- *
- * Results:
- *	None.
- *
- * Side effects:
- *	The table; peers_full counts the address forgotten.
- *
- *----------------------------------------------------------------------
- */
-
-static void
-MakeRoom(
-    Cluster *clusterPtr)	/* Member. */
-{
-    ClusterPeers *peersPtr = clusterPtr->peersPtr;
-    ClusterPeer *oldestPtr = NULL;
-    int i;
-
-    if (peersPtr->numPeers < clusterPtr->config.maxPeers) {
-	return;
-    }
-    for (i = 0; i < peersPtr->numPeers; i++) {
-	ClusterPeer *peerPtr = &peersPtr->peers[i];
-
-	if (!(peerPtr->flags & (PEER_SEED | PEER_SELF))
-		&& peerPtr->heardMs == 0 && (oldestPtr == NULL
-		    || peerPtr->addedMs < oldestPtr->addedMs)) {
-	    oldestPtr = peerPtr;
-	}
-    }
-    if (oldestPtr != NULL) {
-	Forget(peersPtr, oldestPtr);
-	clusterPtr->stats.peersFull++;
-    }
-}
-
-/*
  * NoPeers --
  *
  *	The error of `$cluster peers add|remove` on a member without peers.
@@ -818,48 +662,6 @@ NoPeers(
     return ClusterError(interp, "PEERS", "NO_PEERS",
 	    "this member has no peer socket: join with -peers (a list of"
 	    " host:port, or {}) to use peers");
-}
-
-/*
- * IsSelf --
- *
- *	Whether an address is our own peer socket: its port, on loopback or
- *	on an address of this machine.
- */
-
-static int
-IsSelf(
-    Cluster *clusterPtr,	/* Member. */
-    const ClusterAddr *addrPtr)	/* Address and port. */
-{
-    return ClusterPortFromNet(addrPtr->port) == ClusterPeersPort(clusterPtr)
-	    && (IsLoopback(addrPtr->ip)
-		|| ClusterIsLocalAddress(clusterPtr, addrPtr));
-}
-
-static int
-IsLoopback(
-    uint32_t ip)		/* Network order. */
-{
-    const unsigned char *bytes = (const unsigned char *) &ip;
-
-    return bytes[0] == 127;
-}
-
-/*
- * FormatPeer --
- *
- *	An address as ip:port, a new object.
- */
-
-static Tcl_Obj *
-FormatPeer(
-    const ClusterAddr *addrPtr)	/* Address and port. */
-{
-    char ip[CLUSTER_ADDR_STRLEN];
-
-    ClusterpFormatAddress(addrPtr, ip);
-    return Tcl_ObjPrintf("%s:%d", ip, ClusterPortFromNet(addrPtr->port));
 }
 
 /*
